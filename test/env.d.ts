@@ -1,0 +1,11 @@
+declare namespace Cloudflare {
+  interface Env {
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** ../shared/data/servers.ndjson, or "" when the dataset is absent. */
+    TEST_REAL_SERVERS: string;
+    /** ../shared/data/servers.meta.ndjson, or "" when the dataset is absent. */
+    TEST_REAL_META: string;
+    TEST_SEED_SERVERS: string;
+    TEST_SEED_META: string;
+  }
+}

@@ -1,0 +1,188 @@
+// Bulk import of server.json entries (seeds, files, an upstream registry) straight into D1,
+// then into the caches. An operator tool: it bypasses the per-namespace writers, so run it
+// while nobody publishes. Idempotent: importing the same entries again changes nothing.
+import { validateServerJson } from "../domain/server-json/index.ts";
+import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
+import { nowMicros, parseRfc3339 } from "../domain/timestamps.ts";
+import { pickLatest } from "../domain/version-order.ts";
+import {
+  getVersionsOfNames,
+  moveLatestStatements,
+  refreshServerStatement,
+  upsertVersionStatement,
+} from "../storage/d1-catalog.ts";
+import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
+
+/** Official metadata that a meta file or an upstream `_meta` may give. */
+export interface OfficialMetaInput {
+  status?: unknown;
+  statusMessage?: unknown;
+  statusChangedAt?: unknown;
+  publishedAt?: unknown;
+  updatedAt?: unknown;
+}
+
+export interface ImportEntry {
+  server: unknown;
+  official?: OfficialMetaInput;
+  /** Where the entry came from, for the report ("servers.ndjson:12"). */
+  source: string;
+}
+
+export interface RejectedEntry {
+  source: string;
+  name?: string;
+  version?: string;
+  reasons: string[];
+}
+
+export interface ImportReport {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: RejectedEntry[];
+}
+
+export interface ImportOptions {
+  /** Entries written per D1 batch. */
+  chunkSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const STATUSES: readonly string[] = ["active", "deprecated", "deleted"];
+
+function describe(server: unknown): { name?: string; version?: string } {
+  if (typeof server !== "object" || server === null) return {};
+  const { name, version } = server as Record<string, unknown>;
+  return {
+    ...(typeof name === "string" ? { name } : {}),
+    ...(typeof version === "string" ? { version } : {}),
+  };
+}
+
+function readTimestamp(value: unknown, field: string, reasons: string[]): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const micros = typeof value === "string" ? parseRfc3339(value) : undefined;
+  if (micros === undefined) reasons.push(`${field}: not an RFC 3339 timestamp: ${JSON.stringify(value)}`);
+  return micros;
+}
+
+/** Turns one entry into the record to store, or the reasons it is refused. */
+function toRecord(entry: ImportEntry, now: number): VersionRecord | RejectedEntry {
+  const checked = validateServerJson(entry.server);
+  if (!checked.ok) {
+    const reasons =
+      "errors" in checked
+        ? checked.errors.map((e) => `${e.location}: ${e.message}`)
+        : checked.issues.filter((i) => i.severity === "error").map((i) => `${i.path}: ${i.message}`);
+    return { source: entry.source, ...describe(entry.server), reasons };
+  }
+  const server = checked.value;
+  const meta = entry.official ?? {};
+  const reasons: string[] = [];
+  const status = meta.status ?? "active";
+  if (typeof status !== "string" || !STATUSES.includes(status)) {
+    reasons.push(`status: expected one of active, deprecated, deleted: ${JSON.stringify(status)}`);
+  }
+  const statusMessage = meta.statusMessage ?? null;
+  if (statusMessage !== null && typeof statusMessage !== "string") reasons.push("statusMessage: expected a string");
+  const publishedAt = readTimestamp(meta.publishedAt, "publishedAt", reasons) ?? now;
+  const updatedAt = readTimestamp(meta.updatedAt, "updatedAt", reasons) ?? publishedAt;
+  const statusChangedAt =
+    readTimestamp(meta.statusChangedAt, "statusChangedAt", reasons) ?? (status === "active" ? publishedAt : updatedAt);
+  if (reasons.length > 0) return { source: entry.source, name: server.name, version: server.version, reasons };
+  return {
+    name: server.name,
+    version: server.version,
+    status: status as ServerStatus,
+    statusMessage: statusMessage as string | null,
+    statusChangedAt,
+    publishedAt,
+    updatedAt,
+    isLatest: false,
+    serverJson: JSON.stringify(server),
+  };
+}
+
+function sameStoredState(a: VersionRecord, b: VersionRecord): boolean {
+  return (
+    a.status === b.status &&
+    a.statusMessage === b.statusMessage &&
+    a.statusChangedAt === b.statusChangedAt &&
+    a.publishedAt === b.publishedAt &&
+    a.updatedAt === b.updatedAt &&
+    a.serverJson === b.serverJson
+  );
+}
+
+function namespaceOf(name: string): string {
+  return name.slice(0, name.indexOf("/"));
+}
+
+/**
+ * Imports entries in chunks. A version that already exists is replaced only when the entry
+ * carries official metadata (a mirror applying upstream changes); otherwise it is kept as is.
+ * isLatest is recomputed for every touched name with the registry's rule.
+ */
+export async function importEntries(
+  env: CacheEnv,
+  entries: readonly ImportEntry[],
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const report: ImportReport = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+  const chunkSize = options.chunkSize ?? 200;
+  const now = nowMicros();
+  for (let start = 0; start < entries.length; start += chunkSize) {
+    const chunk = entries.slice(start, start + chunkSize);
+    const incoming: { record: VersionRecord; authoritative: boolean }[] = [];
+    for (const entry of chunk) {
+      const result = toRecord(entry, now);
+      if ("reasons" in result) report.rejected.push(result);
+      else incoming.push({ record: result, authoritative: entry.official !== undefined });
+    }
+    const names = [...new Set(incoming.map((i) => i.record.name))];
+    const stored = await getVersionsOfNames(env.DB, names);
+
+    const statements: D1PreparedStatement[] = [];
+    const touched = new Map<string, VersionRecord[]>();
+    const rewritten = new Set<string>();
+    for (const { record, authoritative } of incoming) {
+      const versions = touched.get(record.name) ?? [...(stored.get(record.name) ?? [])];
+      touched.set(record.name, versions);
+      const index = versions.findIndex((v) => v.version === record.version);
+      const existing = index === -1 ? undefined : versions[index];
+      if (existing && (!authoritative || sameStoredState(existing, record))) {
+        report.unchanged++;
+        continue;
+      }
+      const next = { ...record, isLatest: existing?.isLatest ?? false };
+      if (existing) {
+        versions[index] = next;
+        report.updated++;
+      } else {
+        versions.push(next);
+        report.inserted++;
+      }
+      statements.push(upsertVersionStatement(env.DB, next));
+      rewritten.add(record.name);
+    }
+
+    const changedNames = new Map<string, VersionRecord[]>();
+    for (const [name, versions] of touched) {
+      const latest = pickLatest(versions.map((v) => ({ ...v, deleted: v.status === "deleted" })));
+      const latestVersion = versions[latest]?.version;
+      const flagMoves = versions.some((v, i) => v.isLatest !== (i === latest));
+      if (!flagMoves && !rewritten.has(name)) continue;
+      versions.forEach((v, i) => (v.isLatest = i === latest));
+      if (latestVersion !== undefined) statements.push(...moveLatestStatements(env.DB, name, latestVersion));
+      statements.push(refreshServerStatement(env.DB, name, namespaceOf(name)));
+      changedNames.set(name, versions);
+    }
+    if (statements.length > 0) {
+      await env.DB.batch(statements);
+      await publishWrite(env, changedNames);
+    }
+    options.onProgress?.(Math.min(start + chunkSize, entries.length), entries.length);
+  }
+  return report;
+}

@@ -1,0 +1,35 @@
+// `npm start [-- --port N]`: a local registry on http://127.0.0.1:8787 with no Cloudflare
+// account and no network beyond loopback. Migrates the local D1, loads the demo catalogue from
+// kv-seeds/ (idempotent), then runs `wrangler dev` and fires the cron on its schedule.
+import { parseArgs } from "node:util";
+import { printReport, runImport } from "./import.ts";
+import { applyLocalMigrations, spawnWrangler } from "./wrangler.ts";
+
+const CRON = "*/5 * * * *";
+const CRON_EVERY_MS = 5 * 60_000;
+
+const { values } = parseArgs({
+  options: { port: { type: "string", default: "8787" }, ip: { type: "string", default: "127.0.0.1" } },
+  strict: false,
+});
+const port = String(values.port);
+const ip = String(values.ip);
+
+process.stderr.write("applying d1-schema migrations to the local D1\n");
+await applyLocalMigrations();
+printReport(await runImport("kv-seeds/servers.ndjson", {}));
+
+const dev = spawnWrangler(["dev", "--ip", ip, "--port", port, "--test-scheduled", "--log-level", "warn"]);
+// wrangler dev runs cron triggers only on request: fire ours on its schedule.
+const cron = setInterval(() => {
+  fetch(`http://${ip}:${port}/__scheduled?cron=${encodeURIComponent(CRON)}`).catch(() => undefined);
+}, CRON_EVERY_MS);
+process.stderr.write(`registry starting on http://${ip}:${port} (Ctrl-C to stop)\n`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => dev.kill(signal));
+}
+dev.on("exit", (code) => {
+  clearInterval(cron);
+  process.exit(code ?? 0);
+});

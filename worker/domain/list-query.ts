@@ -1,0 +1,128 @@
+// The official list query (GET /servers, spec §3.4 and §11): parsing with the official
+// errors, and a canonical form that doubles as the cache key.
+import { ApiError, type ProblemDetail } from "../http/problem.ts";
+import { parseRfc3339 } from "./timestamps.ts";
+
+export interface ListCursor {
+  name: string;
+  /** Absent for a legacy cursor without ':' (continue after the name). */
+  version?: string;
+}
+
+export interface ListQuery {
+  cursor?: ListCursor;
+  limit: number;
+  /** Lower-cased substring of the name, matched literally; absent when empty. */
+  search?: string;
+  /** Microseconds; rows with updated_at strictly greater are kept. */
+  updatedSince?: number;
+  /** Keep only is_latest rows (version=latest). */
+  latestOnly: boolean;
+  /** Keep only rows with exactly this version. */
+  exactVersion?: string;
+  /** Deleted rows are shown (forced on by updatedSince). */
+  includeDeleted: boolean;
+}
+
+export const DEFAULT_LIMIT = 30;
+export const MAX_LIMIT = 100;
+
+/** Go's strconv.ParseBool, which the official framework uses for boolean parameters. */
+export function parseGoBool(raw: string): boolean | undefined {
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(raw)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(raw)) return false;
+  return undefined;
+}
+
+/** Go's strconv.ParseInt(s, 10, 64) on a limit-sized value. */
+function parseGoInt(raw: string): number | undefined {
+  if (!/^[+-]?[0-9]+$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Reads a boolean query parameter; an empty value means "not given", as in the framework. */
+export function readBoolParam(
+  params: URLSearchParams,
+  key: string,
+  errors: ProblemDetail[],
+): boolean | undefined {
+  const raw = params.get(key);
+  if (raw === null || raw === "") return undefined;
+  const value = parseGoBool(raw);
+  if (value === undefined) errors.push({ message: "invalid boolean", location: `query.${key}`, value: raw });
+  return value;
+}
+
+function readLimit(params: URLSearchParams, errors: ProblemDetail[]): number {
+  const raw = params.get("limit");
+  if (raw === null || raw === "") return DEFAULT_LIMIT;
+  const value = parseGoInt(raw);
+  if (value === undefined) {
+    errors.push({ message: "invalid integer", location: "query.limit", value: raw });
+  } else if (value < 1) {
+    errors.push({ message: "expected number >= 1", location: "query.limit", value });
+  } else if (value > MAX_LIMIT) {
+    errors.push({ message: `expected number <= ${MAX_LIMIT}`, location: "query.limit", value });
+  }
+  return value ?? DEFAULT_LIMIT;
+}
+
+export function parseCursor(raw: string): ListCursor | undefined {
+  if (raw === "") return undefined;
+  const colon = raw.indexOf(":");
+  if (colon === -1) return { name: raw };
+  return { name: raw.slice(0, colon), version: raw.slice(colon + 1) };
+}
+
+/** Parses GET /servers parameters; throws the official ApiError for bad input. */
+export function parseListQuery(params: URLSearchParams): ListQuery {
+  const errors: ProblemDetail[] = [];
+  const limit = readLimit(params, errors);
+  const includeDeletedParam = readBoolParam(params, "include_deleted", errors);
+  if (errors.length > 0) throw ApiError.validation(errors);
+
+  const query: ListQuery = { limit, latestOnly: false, includeDeleted: includeDeletedParam ?? false };
+  const cursor = parseCursor(params.get("cursor") ?? "");
+  if (cursor) query.cursor = cursor;
+  const search = params.get("search") ?? "";
+  if (search !== "") query.search = search.toLowerCase();
+
+  const version = params.get("version") ?? "";
+  if (version === "latest") query.latestOnly = true;
+  else if (version !== "") query.exactVersion = version;
+
+  const since = params.get("updated_since") ?? "";
+  if (since !== "") {
+    const micros = parseRfc3339(since);
+    if (micros === undefined) {
+      throw new ApiError(
+        400,
+        "Invalid updated_since format: expected RFC3339 timestamp (e.g., 2025-08-07T13:15:04.280Z)",
+      );
+    }
+    if (includeDeletedParam === false) {
+      throw new ApiError(
+        400,
+        "Cannot set include_deleted=false when using updated_since (incremental sync requires deleted servers)",
+      );
+    }
+    query.updatedSince = micros;
+    query.includeDeleted = true;
+  }
+  return query;
+}
+
+/** A canonical, collision-free rendering of a parsed query, used as its cache key. */
+export function listQueryKey(query: ListQuery): string {
+  return JSON.stringify([
+    query.cursor?.name ?? null,
+    query.cursor?.version ?? null,
+    query.limit,
+    query.search ?? null,
+    query.updatedSince ?? null,
+    query.latestOnly,
+    query.exactVersion ?? null,
+    query.includeDeleted,
+  ]);
+}

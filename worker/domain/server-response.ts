@@ -1,0 +1,54 @@
+// ServerResponse rendering (spec §7.5): the stored server.json unchanged under `server`, the
+// registry's metadata in a sibling `_meta`. Bodies are assembled from the stored JSON text, so
+// answering never parses or re-serialises a server.json.
+import { formatRfc3339 } from "./timestamps.ts";
+
+export const OFFICIAL_META_KEY = "io.modelcontextprotocol.registry/official";
+
+export type ServerStatus = "active" | "deprecated" | "deleted";
+
+/** One stored version, as D1 holds it. */
+export interface VersionRecord {
+  name: string;
+  version: string;
+  status: ServerStatus;
+  statusMessage: string | null;
+  statusChangedAt: number;
+  publishedAt: number;
+  updatedAt: number;
+  isLatest: boolean;
+  /** Compact server.json text. */
+  serverJson: string;
+}
+
+export function officialMeta(record: VersionRecord): Record<string, unknown> {
+  const meta: Record<string, unknown> = {
+    status: record.status,
+    statusChangedAt: formatRfc3339(record.statusChangedAt),
+  };
+  if (record.statusMessage !== null) meta.statusMessage = record.statusMessage;
+  meta.publishedAt = formatRfc3339(record.publishedAt);
+  meta.updatedAt = formatRfc3339(record.updatedAt);
+  meta.isLatest = record.isLatest;
+  return meta;
+}
+
+/** The JSON text of one ServerResponse. */
+export function renderServerResponse(record: VersionRecord): string {
+  const meta = JSON.stringify({ [OFFICIAL_META_KEY]: officialMeta(record) });
+  return `{"server":${record.serverJson},"_meta":${meta}}`;
+}
+
+/** The JSON text of a list envelope from already rendered items. */
+export function renderServerList(items: readonly string[], nextCursor?: string): string {
+  const metadata =
+    nextCursor === undefined
+      ? `{"count":${items.length}}`
+      : `{"count":${items.length},"nextCursor":${JSON.stringify(nextCursor)}}`;
+  return `{"servers":[${items.join(",")}],"metadata":${metadata}}`;
+}
+
+/** Order of GET /servers/{name}/versions: newest publish first. */
+export function byPublishedDesc(a: VersionRecord, b: VersionRecord): number {
+  return b.publishedAt - a.publishedAt || (a.version < b.version ? 1 : a.version > b.version ? -1 : 0);
+}

@@ -1,0 +1,42 @@
+// The route table. Routes only speak HTTP: they parse, call domain or storage code, and answer.
+import type { IRequest } from "itty-router";
+import { Router } from "itty-router/Router";
+import { preflightResponse, withCors } from "./cors.ts";
+import { problemResponse } from "./problem.ts";
+import { endpointNotFound, guardRequest } from "./request-guards.ts";
+import { getServerVersion, listServers, listServerVersions } from "./routes/discovery.ts";
+import { health, ping, version } from "./routes/service.ts";
+
+/** Both official prefixes serve identical handlers (spec §1). */
+export const API_PREFIXES = ["/v0", "/v0.1"] as const;
+
+type Args = [Env, ExecutionContext, URL];
+
+const router = Router<IRequest, Args>();
+for (const prefix of API_PREFIXES) {
+  router
+    .get(`${prefix}/health`, health)
+    .get(`${prefix}/ping`, ping)
+    .get(`${prefix}/version`, version)
+    .get(`${prefix}/servers`, listServers)
+    .get(`${prefix}/servers/:name/versions`, listServerVersions)
+    .get(`${prefix}/servers/:name/versions/:version`, getServerVersion);
+}
+
+export async function handleRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  let response: Response;
+  // HEAD is answered like GET without a body, as Go's mux does for GET routes.
+  const head = request.method === "HEAD";
+  try {
+    const url = new URL(request.url);
+    response =
+      preflightResponse(request) ??
+      guardRequest(url) ??
+      (await router.fetch(head ? new Request(request, { method: "GET" }) : request, env, ctx, url)) ??
+      problemResponse(endpointNotFound(url));
+  } catch (err) {
+    response = problemResponse(err);
+  }
+  if (head) response = new Response(null, response);
+  return withCors(request, response);
+}

@@ -1,0 +1,13 @@
+// Worker entry: wires the HTTP router, the cron jobs and the Durable Object class.
+import "./env.ts";
+import { repairCaches } from "./cron/repair-caches.ts";
+import { handleRequest } from "./http/router.ts";
+
+export { NamespaceWriter } from "./durable/namespace-writer.ts";
+
+export default {
+  fetch: handleRequest,
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(repairCaches(env));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,182 @@
+// Every SQL statement of the catalogue (tables in d1-schema/0001_catalog.sql, documented in
+// docs/storage.md). Nothing else in the worker talks to D1 about servers.
+import type { ListQuery } from "../domain/list-query.ts";
+import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
+
+interface VersionRow {
+  name: string;
+  version: string;
+  status: ServerStatus;
+  status_message: string | null;
+  status_changed_at: number;
+  published_at: number;
+  updated_at: number;
+  is_latest: number;
+  server_json: string;
+}
+
+const VERSION_COLUMNS =
+  "name, version, status, status_message, status_changed_at, published_at, updated_at, is_latest, server_json";
+
+function toRecord(row: VersionRow): VersionRecord {
+  return {
+    name: row.name,
+    version: row.version,
+    status: row.status,
+    statusMessage: row.status_message,
+    statusChangedAt: row.status_changed_at,
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
+    isLatest: row.is_latest === 1,
+    serverJson: row.server_json,
+  };
+}
+
+/** Escapes LIKE wildcards so the search term matches literally (ESCAPE '\'). */
+function likeLiteral(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of GET /servers in (name, version) byte order. Returns up to `limit` rows; the
+ * caller decides about nextCursor (only on a full page, as upstream does).
+ */
+export async function listVersions(db: D1Database, query: ListQuery): Promise<VersionRecord[]> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (query.cursor) {
+    if (query.cursor.version === undefined) {
+      where.push("name > ?");
+      args.push(query.cursor.name);
+    } else {
+      where.push("(name > ? OR (name = ? AND version > ?))");
+      args.push(query.cursor.name, query.cursor.name, query.cursor.version);
+    }
+  }
+  if (query.search !== undefined) {
+    // Names are ASCII by pattern, so lower() folds them completely.
+    where.push("lower(name) LIKE ? ESCAPE '\\'");
+    args.push(likeLiteral(query.search));
+  }
+  if (query.updatedSince !== undefined) {
+    where.push("updated_at > ?");
+    args.push(query.updatedSince);
+  }
+  if (query.latestOnly) where.push("is_latest = 1");
+  if (query.exactVersion !== undefined) {
+    where.push("version = ?");
+    args.push(query.exactVersion);
+  }
+  if (!query.includeDeleted) where.push("status <> 'deleted'");
+  args.push(query.limit);
+  const sql =
+    `SELECT ${VERSION_COLUMNS} FROM server_versions` +
+    (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+    " ORDER BY name, version LIMIT ?";
+  const { results } = await db.prepare(sql).bind(...args).all<VersionRow>();
+  return results.map(toRecord);
+}
+
+/** Every version of one name, deleted ones included (callers filter). */
+export async function getServerVersions(db: D1Database, name: string): Promise<VersionRecord[]> {
+  const { results } = await db
+    .prepare(`SELECT ${VERSION_COLUMNS} FROM server_versions WHERE name = ? ORDER BY published_at DESC, version DESC`)
+    .bind(name)
+    .all<VersionRow>();
+  return results.map(toRecord);
+}
+
+/** Versions of many names at once (import planning), grouped by name. */
+export async function getVersionsOfNames(
+  db: D1Database,
+  names: readonly string[],
+): Promise<Map<string, VersionRecord[]>> {
+  const grouped = new Map<string, VersionRecord[]>();
+  // D1 limits bound parameters per statement to 100.
+  for (let i = 0; i < names.length; i += 90) {
+    const chunk = names.slice(i, i + 90);
+    const { results } = await db
+      .prepare(`SELECT ${VERSION_COLUMNS} FROM server_versions WHERE name IN (${chunk.map(() => "?").join(",")})`)
+      .bind(...chunk)
+      .all<VersionRow>();
+    for (const row of results) {
+      const list = grouped.get(row.name) ?? [];
+      list.push(toRecord(row));
+      grouped.set(row.name, list);
+    }
+  }
+  return grouped;
+}
+
+/** A fingerprint of the catalogue's content, used by the cache-repair cron. */
+export async function catalogFingerprint(db: D1Database): Promise<{ key: string; maxUpdatedAt: number }> {
+  const row = await db
+    .prepare(
+      `SELECT count(*) AS n, coalesce(max(updated_at), 0) AS u, coalesce(sum(is_latest), 0) AS l,
+              (SELECT count(*) FROM servers) AS s
+         FROM server_versions`,
+    )
+    .first<{ n: number; u: number; l: number; s: number }>();
+  const { n = 0, u = 0, l = 0, s = 0 } = row ?? {};
+  return { key: `${n}:${u}:${l}:${s}`, maxUpdatedAt: u };
+}
+
+/** Names with a version updated strictly after `micros`. */
+export async function namesUpdatedAfter(db: D1Database, micros: number): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT DISTINCT name FROM server_versions WHERE updated_at > ?")
+    .bind(micros)
+    .all<{ name: string }>();
+  return results.map((row) => row.name);
+}
+
+/** Inserts or replaces one version row. */
+export function upsertVersionStatement(db: D1Database, record: VersionRecord): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO server_versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name, version) DO UPDATE SET
+         status = excluded.status, status_message = excluded.status_message,
+         status_changed_at = excluded.status_changed_at, published_at = excluded.published_at,
+         updated_at = excluded.updated_at, is_latest = excluded.is_latest,
+         server_json = excluded.server_json`,
+    )
+    .bind(
+      record.name,
+      record.version,
+      record.status,
+      record.statusMessage,
+      record.statusChangedAt,
+      record.publishedAt,
+      record.updatedAt,
+      record.isLatest ? 1 : 0,
+      record.serverJson,
+    );
+}
+
+/**
+ * Moves a name's isLatest flag to `version` without touching updated_at (spec §5.3). Two
+ * statements, because the unique latest index is checked row by row.
+ */
+export function moveLatestStatements(db: D1Database, name: string, version: string): D1PreparedStatement[] {
+  return [
+    db.prepare("UPDATE server_versions SET is_latest = 0 WHERE name = ? AND is_latest = 1 AND version <> ?").bind(name, version),
+    db.prepare("UPDATE server_versions SET is_latest = 1 WHERE name = ? AND version = ? AND is_latest = 0").bind(name, version),
+  ];
+}
+
+/** Recomputes the per-name aggregate row from its versions. */
+export function refreshServerStatement(db: D1Database, name: string, namespace: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at)
+       SELECT ?1, ?2,
+              (SELECT version FROM server_versions WHERE name = ?1 AND is_latest = 1),
+              count(*), min(published_at), max(updated_at)
+         FROM server_versions WHERE name = ?1
+       ON CONFLICT (name) DO UPDATE SET
+         latest_version = excluded.latest_version, version_count = excluded.version_count,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    )
+    .bind(name, namespace);
+}

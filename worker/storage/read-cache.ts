@@ -1,0 +1,187 @@
+// The read path's caches: per-isolate memory over KV over D1 (docs/storage.md, "Read path").
+//
+// - List pages are cached under the catalogue generation: a write replaces the generation
+//   token, so every page rendered before it stops being addressed. Isolates re-read the token
+//   from KV at most once per MEMORY_CACHE_TTL_MS.
+// - Per-name documents (all versions of one server) back the versions and detail endpoints.
+//   Writers overwrite the KV document in the same step as the D1 write; isolates re-read it at
+//   most once per MEMORY_CACHE_TTL_MS, and the writing isolate updates its memory at once.
+import type { ListQuery } from "../domain/list-query.ts";
+import { listQueryKey } from "../domain/list-query.ts";
+import {
+  byPublishedDesc,
+  renderServerList,
+  renderServerResponse,
+  type VersionRecord,
+} from "../domain/server-response.ts";
+import { getServerVersions, listVersions } from "./d1-catalog.ts";
+import { GENERATION_KEY, LIST_PAGE_TTL_SECONDS, listPageKey, serverKey } from "./kv-keys.ts";
+import { LruCache } from "./lru.ts";
+
+export interface CacheEnv {
+  DB: D1Database;
+  CACHE: KVNamespace;
+  MEMORY_CACHE_TTL_MS?: string;
+}
+
+interface Waiter {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Everything the versions and detail endpoints answer for one name, pre-rendered. */
+export interface ServerEntry {
+  /** GET …/versions body without deleted versions; null when none is visible (404). */
+  versionsBody: string | null;
+  /** GET …/versions?include_deleted=true body; null when the name has no versions. */
+  versionsBodyWithDeleted: string | null;
+  /** Detail bodies by version. */
+  details: Map<string, { body: string; deleted: boolean }>;
+  /** The version flagged isLatest, if any. */
+  latestVersion: string | undefined;
+}
+
+/** The KV document of one name. */
+interface ServerDocument {
+  versions: VersionRecord[];
+}
+
+const DEFAULT_TTL_MS = 1000;
+const listPages = new LruCache<string>(4096, 48 * 1024 * 1024);
+const servers = new LruCache<{ entry: ServerEntry; loadedAt: number }>(8192, 8192);
+const inFlight = new Map<string, Promise<unknown>>();
+let generation: { token: string; checkedAt: number } | undefined;
+
+function ttlMs(env: CacheEnv): number {
+  const parsed = Number(env.MEMORY_CACHE_TTL_MS);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : DEFAULT_TTL_MS;
+}
+
+/** Runs `load` once per key at a time: concurrent misses share one storage round trip. */
+function coalesce<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const pending = inFlight.get(key);
+  if (pending) return pending as Promise<T>;
+  const promise = load().finally(() => inFlight.delete(key));
+  inFlight.set(key, promise);
+  return promise;
+}
+
+export function buildServerEntry(versions: readonly VersionRecord[]): ServerEntry {
+  const ordered = [...versions].sort(byPublishedDesc);
+  const details = new Map<string, { body: string; deleted: boolean }>();
+  const all: string[] = [];
+  const visible: string[] = [];
+  let latestVersion: string | undefined;
+  for (const record of ordered) {
+    const body = renderServerResponse(record);
+    const deleted = record.status === "deleted";
+    details.set(record.version, { body, deleted });
+    all.push(body);
+    if (!deleted) visible.push(body);
+    if (record.isLatest) latestVersion = record.version;
+  }
+  return {
+    versionsBody: visible.length > 0 ? renderServerList(visible) : null,
+    versionsBodyWithDeleted: all.length > 0 ? renderServerList(all) : null,
+    details,
+    latestVersion,
+  };
+}
+
+async function currentGeneration(env: CacheEnv): Promise<string> {
+  const now = Date.now();
+  if (generation && now - generation.checkedAt < ttlMs(env)) return generation.token;
+  const token = await coalesce(GENERATION_KEY, async () => (await env.CACHE.get(GENERATION_KEY)) ?? "0");
+  if (generation?.token !== token) {
+    // Another isolate wrote: everything rendered from older state goes.
+    listPages.clear();
+    servers.clear();
+  }
+  generation = { token, checkedAt: now };
+  return token;
+}
+
+/** The body of GET /servers for a parsed query. */
+export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQuery): Promise<string> {
+  const gen = await currentGeneration(env);
+  const key = listPageKey(gen, listQueryKey(query));
+  const hit = listPages.get(key);
+  if (hit !== undefined) return hit;
+  return coalesce(key, async () => {
+    let body = await env.CACHE.get(key);
+    if (body === null) {
+      const rows = await listVersions(env.DB, query);
+      const last = rows.at(-1);
+      const nextCursor = rows.length === query.limit && last ? `${last.name}:${last.version}` : undefined;
+      body = renderServerList(rows.map(renderServerResponse), nextCursor);
+      waiter.waitUntil(env.CACHE.put(key, body, { expirationTtl: LIST_PAGE_TTL_SECONDS }));
+    }
+    listPages.set(key, body, body.length);
+    return body;
+  });
+}
+
+/** Everything about one name for the versions and detail endpoints. */
+export async function readServer(env: CacheEnv, waiter: Waiter, name: string): Promise<ServerEntry> {
+  await currentGeneration(env);
+  const cached = servers.get(name);
+  if (cached && Date.now() - cached.loadedAt < ttlMs(env)) return cached.entry;
+  return coalesce(`server:${name}`, async () => {
+    const stored = await env.CACHE.get<ServerDocument>(serverKey(name), "json");
+    let versions: VersionRecord[];
+    if (stored) {
+      versions = stored.versions;
+    } else {
+      versions = await getServerVersions(env.DB, name);
+      // Unknown names are not written to KV, so random lookups cannot fill it.
+      if (versions.length > 0) {
+        waiter.waitUntil(env.CACHE.put(serverKey(name), JSON.stringify({ versions } satisfies ServerDocument)));
+      }
+    }
+    const entry = buildServerEntry(versions);
+    servers.set(name, { entry, loadedAt: Date.now() }, 1);
+    return entry;
+  });
+}
+
+/**
+ * Publishes the effect of a committed D1 write to the caches: rewrites the KV documents of the
+ * touched names, then replaces the generation token. Call after the D1 batch succeeded.
+ */
+export async function publishWrite(
+  env: CacheEnv,
+  touched: ReadonlyMap<string, readonly VersionRecord[]>,
+): Promise<void> {
+  await Promise.all(
+    [...touched].map(([name, versions]) =>
+      versions.length > 0
+        ? env.CACHE.put(serverKey(name), JSON.stringify({ versions: [...versions] } satisfies ServerDocument))
+        : env.CACHE.delete(serverKey(name)),
+    ),
+  );
+  await bumpGeneration(env);
+  for (const [name, versions] of touched) {
+    servers.set(name, { entry: buildServerEntry(versions), loadedAt: Date.now() }, 1);
+  }
+}
+
+/** Replaces the generation token: every isolate drops its rendered pages within the TTL. */
+export async function bumpGeneration(env: CacheEnv): Promise<string> {
+  const token = crypto.randomUUID();
+  await env.CACHE.put(GENERATION_KEY, token);
+  listPages.clear();
+  generation = { token, checkedAt: Date.now() };
+  return token;
+}
+
+/** Deletes the KV documents of names changed outside publishWrite (cache repair). */
+export async function forgetServers(env: CacheEnv, names: readonly string[]): Promise<void> {
+  await Promise.all(names.map((name) => env.CACHE.delete(serverKey(name))));
+  for (const name of names) servers.delete(name);
+}
+
+/** Drops this isolate's memory (tests, and after bulk operations that bypass publishWrite). */
+export function clearIsolateCache(): void {
+  listPages.clear();
+  servers.clear();
+  generation = undefined;
+}
