@@ -7,9 +7,9 @@ import { nowMicros, parseRfc3339 } from "../domain/timestamps.ts";
 import { pickLatest } from "../domain/version-order.ts";
 import {
   getVersionsOfNames,
-  moveLatestStatements,
-  refreshServerStatement,
-  upsertVersionStatement,
+  refreshServersStatements,
+  setLatestStatements,
+  upsertVersionsStatements,
 } from "../storage/d1-catalog.ts";
 import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
 
@@ -115,10 +115,6 @@ function sameStoredState(a: VersionRecord, b: VersionRecord): boolean {
   );
 }
 
-function namespaceOf(name: string): string {
-  return name.slice(0, name.indexOf("/"));
-}
-
 /**
  * Imports entries in chunks. A version that already exists is replaced only when the entry
  * carries official metadata (a mirror applying upstream changes); otherwise it is kept as is.
@@ -143,7 +139,7 @@ export async function importEntries(
     const names = [...new Set(incoming.map((i) => i.record.name))];
     const stored = await getVersionsOfNames(env.DB, names);
 
-    const statements: D1PreparedStatement[] = [];
+    const upserts: VersionRecord[] = [];
     const touched = new Map<string, VersionRecord[]>();
     const rewritten = new Set<string>();
     for (const { record, authoritative } of incoming) {
@@ -163,23 +159,27 @@ export async function importEntries(
         versions.push(next);
         report.inserted++;
       }
-      statements.push(upsertVersionStatement(env.DB, next));
+      upserts.push({ ...next }); // a snapshot: the flag is moved below, after the upsert
       rewritten.add(record.name);
     }
 
     const changedNames = new Map<string, VersionRecord[]>();
+    const latest: { name: string; version: string }[] = [];
     for (const [name, versions] of touched) {
-      const latest = pickLatest(versions.map((v) => ({ ...v, deleted: v.status === "deleted" })));
-      const latestVersion = versions[latest]?.version;
-      const flagMoves = versions.some((v, i) => v.isLatest !== (i === latest));
+      const index = pickLatest(versions.map((v) => ({ ...v, deleted: v.status === "deleted" })));
+      const flagMoves = versions.some((v, i) => v.isLatest !== (i === index));
       if (!flagMoves && !rewritten.has(name)) continue;
-      versions.forEach((v, i) => (v.isLatest = i === latest));
-      if (latestVersion !== undefined) statements.push(...moveLatestStatements(env.DB, name, latestVersion));
-      statements.push(refreshServerStatement(env.DB, name, namespaceOf(name)));
+      versions.forEach((v, i) => (v.isLatest = i === index));
+      if (flagMoves) latest.push({ name, version: versions[index]!.version });
       changedNames.set(name, versions);
     }
-    if (statements.length > 0) {
-      await env.DB.batch(statements);
+    if (changedNames.size > 0) {
+      // Upserts keep the stored flag; the flag moves run after them, in the same batch.
+      await env.DB.batch([
+        ...upsertVersionsStatements(env.DB, upserts),
+        ...setLatestStatements(env.DB, latest),
+        ...refreshServersStatements(env.DB, [...changedNames.keys()]),
+      ]);
       await publishWrite(env, changedNames);
     }
     options.onProgress?.(Math.min(start + chunkSize, entries.length), entries.length);

@@ -12,6 +12,8 @@ export const QUIET_ENV = {
 Object.assign(process.env, QUIET_ENV);
 
 export async function withLocalEnv<T>(work: (env: CacheEnv) => Promise<T>): Promise<T> {
+  // The proxy warns that Durable Objects need the running worker; operator commands use none.
+  process.env.WRANGLER_LOG ??= "error";
   const proxy = await getPlatformProxy<CacheEnv>({ configPath: "wrangler.toml", persist: true, remoteBindings: false });
   try {
     return await work(proxy.env);

@@ -130,53 +130,84 @@ export async function namesUpdatedAfter(db: D1Database, micros: number): Promise
   return results.map((row) => row.name);
 }
 
-/** Inserts or replaces one version row. */
-export function upsertVersionStatement(db: D1Database, record: VersionRecord): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO server_versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (name, version) DO UPDATE SET
-         status = excluded.status, status_message = excluded.status_message,
-         status_changed_at = excluded.status_changed_at, published_at = excluded.published_at,
-         updated_at = excluded.updated_at, is_latest = excluded.is_latest,
-         server_json = excluded.server_json`,
-    )
-    .bind(
-      record.name,
-      record.version,
-      record.status,
-      record.statusMessage,
-      record.statusChangedAt,
-      record.publishedAt,
-      record.updatedAt,
-      record.isLatest ? 1 : 0,
-      record.serverJson,
-    );
+/** D1 binds at most 100 parameters per statement. */
+const MAX_PARAMS = 100;
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Inserts or replaces version rows, several per statement. */
+export function upsertVersionsStatements(db: D1Database, records: readonly VersionRecord[]): D1PreparedStatement[] {
+  const perRow = 9;
+  return chunked(records, Math.floor(MAX_PARAMS / perRow)).map((rows) =>
+    db
+      .prepare(
+        `INSERT INTO server_versions (${VERSION_COLUMNS})
+         VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+         ON CONFLICT (name, version) DO UPDATE SET
+           status = excluded.status, status_message = excluded.status_message,
+           status_changed_at = excluded.status_changed_at, published_at = excluded.published_at,
+           updated_at = excluded.updated_at, is_latest = excluded.is_latest,
+           server_json = excluded.server_json`,
+      )
+      .bind(
+        ...rows.flatMap((r) => [
+          r.name,
+          r.version,
+          r.status,
+          r.statusMessage,
+          r.statusChangedAt,
+          r.publishedAt,
+          r.updatedAt,
+          r.isLatest ? 1 : 0,
+          r.serverJson,
+        ]),
+      ),
+  );
 }
 
 /**
- * Moves a name's isLatest flag to `version` without touching updated_at (spec §5.3). Two
- * statements, because the unique latest index is checked row by row.
+ * Moves each name's isLatest flag to the given version without touching updated_at (spec
+ * §5.3). Clearing comes first because the unique latest index is checked row by row.
  */
-export function moveLatestStatements(db: D1Database, name: string, version: string): D1PreparedStatement[] {
-  return [
-    db.prepare("UPDATE server_versions SET is_latest = 0 WHERE name = ? AND is_latest = 1 AND version <> ?").bind(name, version),
-    db.prepare("UPDATE server_versions SET is_latest = 1 WHERE name = ? AND version = ? AND is_latest = 0").bind(name, version),
-  ];
+export function setLatestStatements(
+  db: D1Database,
+  latest: readonly { name: string; version: string }[],
+): D1PreparedStatement[] {
+  const clear = chunked(latest, MAX_PARAMS).map((group) =>
+    db
+      .prepare(`UPDATE server_versions SET is_latest = 0 WHERE is_latest = 1 AND name IN (${group.map(() => "?").join(", ")})`)
+      .bind(...group.map((l) => l.name)),
+  );
+  const set = chunked(latest, MAX_PARAMS / 2).map((group) =>
+    db
+      .prepare(
+        `UPDATE server_versions SET is_latest = 1
+          WHERE (name, version) IN (VALUES ${group.map(() => "(?, ?)").join(", ")})`,
+      )
+      .bind(...group.flatMap((l) => [l.name, l.version])),
+  );
+  return [...clear, ...set];
 }
 
-/** Recomputes the per-name aggregate row from its versions. */
-export function refreshServerStatement(db: D1Database, name: string, namespace: string): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at)
-       SELECT ?1, ?2,
-              (SELECT version FROM server_versions WHERE name = ?1 AND is_latest = 1),
-              count(*), min(published_at), max(updated_at)
-         FROM server_versions WHERE name = ?1
-       ON CONFLICT (name) DO UPDATE SET
-         latest_version = excluded.latest_version, version_count = excluded.version_count,
-         created_at = excluded.created_at, updated_at = excluded.updated_at`,
-    )
-    .bind(name, namespace);
+/** Recomputes the per-name summary rows from their versions. */
+export function refreshServersStatements(db: D1Database, names: readonly string[]): D1PreparedStatement[] {
+  return chunked(names, MAX_PARAMS).map((group) =>
+    db
+      .prepare(
+        `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at)
+         SELECT name, substr(name, 1, instr(name, '/') - 1),
+                coalesce(max(CASE WHEN is_latest = 1 THEN version END), ''),
+                count(*), min(published_at), max(updated_at)
+           FROM server_versions WHERE name IN (${group.map(() => "?").join(", ")})
+          GROUP BY name
+         ON CONFLICT (name) DO UPDATE SET
+           latest_version = excluded.latest_version, version_count = excluded.version_count,
+           created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      )
+      .bind(...group),
+  );
 }
