@@ -1,18 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sampleServer } from "./helpers/server-json-fixture.ts";
 import { CURRENT_SCHEMA_URL, codePointLength, parseServerJson, type FieldError } from "../worker/domain/server-json/index.ts";
 
 // Layer 1: the official API's body model (huma), spec §2.3 and §8.1.
 
-function server(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    $schema: CURRENT_SCHEMA_URL,
-    name: "io.github.alice/weather",
-    description: "Weather forecasts for your agent.",
-    version: "1.0.2",
-    ...overrides,
-  };
-}
+const server = sampleServer;
 
 function npmPackage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { registryType: "npm", identifier: "@alice/weather", version: "1.0.2", transport: { type: "stdio" }, ...overrides };

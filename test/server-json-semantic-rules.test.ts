@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sampleServer } from "./helpers/server-json-fixture.ts";
 import {
   CURRENT_SCHEMA_URL,
   parseServerJson,
@@ -11,15 +12,7 @@ import {
 
 // Layer 2: the official semantic validator (spec §8), run by publish, import and /validate.
 
-function server(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    $schema: CURRENT_SCHEMA_URL,
-    name: "io.github.alice/weather",
-    description: "Weather forecasts for your agent.",
-    version: "1.0.2",
-    ...overrides,
-  };
-}
+const server = sampleServer;
 
 function parsed(overrides: Record<string, unknown>): ServerJson {
   const result = parseServerJson(server(overrides));

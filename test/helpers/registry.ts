@@ -2,9 +2,9 @@
 // import path operators use.
 import { env, exports } from "cloudflare:workers";
 import { importEntries, type ImportEntry, type ImportReport } from "../../worker/catalog/import-entries.ts";
+import { CURRENT_SCHEMA_URL } from "../../worker/domain/server-json/index.ts";
 
 export const ORIGIN = "http://registry.test";
-export const SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 
 /** A request through the Worker's real fetch handler. */
 export function api(path: string, init?: RequestInit): Promise<Response> {
@@ -19,7 +19,7 @@ export async function apiJson<T = any>(path: string, init?: RequestInit): Promis
 
 /** A minimal valid server.json. */
 export function serverJson(name: string, version: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { $schema: SCHEMA_URL, name, description: `Test server ${name}`, version, ...extra };
+  return { $schema: CURRENT_SCHEMA_URL, name, description: `Test server ${name}`, version, ...extra };
 }
 
 export interface FixtureVersion {
