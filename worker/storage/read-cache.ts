@@ -38,6 +38,8 @@ export interface ServerEntry {
   details: Map<string, { body: string; deleted: boolean }>;
   /** The version flagged isLatest, if any. */
   latestVersion: string | undefined;
+  /** Characters held, for the memory budget. */
+  size: number;
 }
 
 /** The KV document of one name. */
@@ -46,8 +48,9 @@ interface ServerDocument {
 }
 
 const DEFAULT_TTL_MS = 1000;
-const listPages = new LruCache<string>(4096, 48 * 1024 * 1024);
-const servers = new LruCache<{ entry: ServerEntry; loadedAt: number }>(8192, 8192);
+// Budgets in characters (≈ bytes for this mostly-ASCII JSON); an isolate has 128 MB in all.
+const listPages = new LruCache<string>(4096, 24 * 1024 * 1024);
+const servers = new LruCache<{ entry: ServerEntry; loadedAt: number }>(16_384, 24 * 1024 * 1024);
 const inFlight = new Map<string, Promise<unknown>>();
 let generation: { token: string; checkedAt: number } | undefined;
 
@@ -79,12 +82,11 @@ export function buildServerEntry(versions: readonly VersionRecord[]): ServerEntr
     if (!deleted) visible.push(body);
     if (record.isLatest) latestVersion = record.version;
   }
-  return {
-    versionsBody: visible.length > 0 ? renderServerList(visible) : null,
-    versionsBodyWithDeleted: all.length > 0 ? renderServerList(all) : null,
-    details,
-    latestVersion,
-  };
+  const versionsBody = visible.length > 0 ? renderServerList(visible) : null;
+  const versionsBodyWithDeleted = all.length > 0 ? renderServerList(all) : null;
+  const size =
+    (versionsBody?.length ?? 0) + (versionsBodyWithDeleted?.length ?? 0) + all.reduce((n, b) => n + b.length, 0);
+  return { versionsBody, versionsBodyWithDeleted, details, latestVersion, size };
 }
 
 async function currentGeneration(env: CacheEnv): Promise<string> {
@@ -138,7 +140,7 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
       }
     }
     const entry = buildServerEntry(versions);
-    servers.set(name, { entry, loadedAt: Date.now() }, 1);
+    servers.set(name, { entry, loadedAt: Date.now() }, entry.size);
     return entry;
   });
 }
@@ -160,7 +162,8 @@ export async function publishWrite(
   );
   await bumpGeneration(env);
   for (const [name, versions] of touched) {
-    servers.set(name, { entry: buildServerEntry(versions), loadedAt: Date.now() }, 1);
+    const entry = buildServerEntry(versions);
+    servers.set(name, { entry, loadedAt: Date.now() }, entry.size);
   }
 }
 
