@@ -7,5 +7,7 @@ declare namespace Cloudflare {
     TEST_REAL_META: string;
     TEST_SEED_SERVERS: string;
     TEST_SEED_META: string;
+    /** ../shared/data/official-doc-examples.ndjson, or "" when absent. */
+    TEST_DOC_EXAMPLES: string;
   }
 }

@@ -15,6 +15,32 @@ declare global {
       MEMORY_CACHE_TTL_MS?: string;
       /** Reported by /health for the CLI's GitHub device flow, when set. */
       GITHUB_CLIENT_ID?: string;
+      /** Secret: hex of the 32-byte Ed25519 seed that signs registry tokens. */
+      JWT_PRIVATE_KEY?: string;
+      /** "true" enables POST /auth/none (local development and tests only). */
+      ENABLE_ANONYMOUS_AUTH: string;
+      /** "true" runs package ownership checks on publish (spec §9). */
+      ENABLE_REGISTRY_VALIDATION: string;
+      GITHUB_API_BASE_URL: string;
+      GITHUB_OIDC_ISSUER: string;
+      GITHUB_OIDC_JWKS_URL: string;
+      GITHUB_OIDC_AUDIENCE: string;
+      /** DNS-over-HTTPS endpoint answering application/dns-json. */
+      DNS_RESOLVER_URL: string;
+      OIDC_ENABLED: string;
+      OIDC_ISSUER: string;
+      OIDC_CLIENT_ID: string;
+      OIDC_JWKS_URL: string;
+      /** JSON object of claim rules the OIDC token must satisfy, e.g. {"hd":"example.com"}. */
+      OIDC_EXTRA_CLAIMS: string;
+      /** Comma lists of permission patterns granted by POST /auth/oidc. */
+      OIDC_PUBLISH_PERMISSIONS: string;
+      OIDC_EDIT_PERMISSIONS: string;
+      NPM_REGISTRY_URL: string;
+      PYPI_URL: string;
+      NUGET_URL: string;
+      /** Comma list of extra OCI registry hosts allowed for packages. */
+      ADDITIONAL_OCI_REGISTRIES: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index.ts");

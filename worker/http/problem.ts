@@ -44,6 +44,11 @@ export class ApiError extends Error {
     this.headers = headers;
   }
 
+  /** The same error with another status (malformed JSON is 400 "validation failed"). */
+  withStatus(status: number): ApiError {
+    return new ApiError(status, this.detail, this.errors, this.headers);
+  }
+
   /** 422 "validation failed", as the framework layer answers bad params and bodies. */
   static validation(errors: ProblemDetail[]): ApiError {
     return new ApiError(422, "validation failed", errors);

@@ -1,0 +1,63 @@
+// Reading JSON request bodies the way the official framework (huma) does: 1 MiB cap (413),
+// "request body is required" (400), unparsable JSON (400 "validation failed", location body).
+import { ApiError, type ProblemDetail } from "./problem.ts";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function tooLarge(): ApiError {
+  return new ApiError(413, `request body is too large limit=${MAX_BODY_BYTES} bytes`);
+}
+
+async function readCapped(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Reads and parses a JSON body. `paramErrors` are framework errors found so far in headers or
+ * query; they are reported together with a missing body, as the framework does.
+ * Returns undefined for an empty body when `required` is false.
+ */
+export async function readJsonBody(
+  request: Request,
+  { required = true, paramErrors = [] }: { required?: boolean; paramErrors?: ProblemDetail[] } = {},
+): Promise<unknown> {
+  const contentType = request.headers.get("content-type");
+  if (contentType !== null && contentType !== "" && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new ApiError(415, `unsupported content type: ${contentType}`);
+  }
+  const raw = await readCapped(request);
+  if (raw.trim() === "") {
+    if (!required) return undefined;
+    throw new ApiError(400, "request body is required", paramErrors);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw ApiError.validation([
+      ...paramErrors,
+      { location: "body", message: (err as Error).message, value: raw },
+    ]).withStatus(400);
+  }
+}
