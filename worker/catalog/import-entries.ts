@@ -5,11 +5,16 @@ import { validateServerJson } from "../domain/server-json/index.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
 import { nowMicros, parseRfc3339 } from "../domain/timestamps.ts";
 import { pickLatest } from "../domain/version-order.ts";
+import { remoteUrls } from "../domain/write-rules.ts";
 import {
   getVersionsOfNames,
+  insertRemotesStatements,
   refreshServersStatements,
+  remoteHolders,
+  replaceRemotesStatements,
   setLatestStatements,
   upsertVersionsStatements,
+  type RemoteRow,
 } from "../storage/d1-catalog.ts";
 import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
 
@@ -104,6 +109,20 @@ function toRecord(entry: ImportEntry, now: number): VersionRecord | RejectedEntr
   };
 }
 
+/** The first URL another name holds; claims the others for `name` (later entries see them). */
+function remoteConflict(
+  holders: Map<string, Set<string>>,
+  urls: readonly string[],
+  name: string,
+): { url: string; holder: string } | undefined {
+  for (const url of urls) {
+    const other = [...(holders.get(url) ?? [])].find((holder) => holder !== name);
+    if (other) return { url, holder: other };
+  }
+  for (const url of urls) holders.set(url, new Set([...(holders.get(url) ?? []), name]));
+  return undefined;
+}
+
 function sameStoredState(a: VersionRecord, b: VersionRecord): boolean {
   return (
     a.status === b.status &&
@@ -130,25 +149,42 @@ export async function importEntries(
   const now = nowMicros();
   for (let start = 0; start < entries.length; start += chunkSize) {
     const chunk = entries.slice(start, start + chunkSize);
-    const incoming: { record: VersionRecord; authoritative: boolean }[] = [];
+    const incoming: { record: VersionRecord; authoritative: boolean; urls: string[]; source: string }[] = [];
     for (const entry of chunk) {
       const result = toRecord(entry, now);
       if ("reasons" in result) report.rejected.push(result);
-      else incoming.push({ record: result, authoritative: entry.official !== undefined });
+      else {
+        const urls = remoteUrls(JSON.parse(result.serverJson) as { remotes?: { url?: string }[] });
+        incoming.push({ record: result, authoritative: entry.official !== undefined, urls, source: entry.source });
+      }
     }
+    // Remote URLs stay unique across names among non-deleted versions, as on publish.
+    const holders = await remoteHolders(env.DB, incoming.flatMap((i) => i.urls));
     const names = [...new Set(incoming.map((i) => i.record.name))];
     const stored = await getVersionsOfNames(env.DB, names);
 
     const upserts: VersionRecord[] = [];
+    const remoteRows: D1PreparedStatement[] = [];
+    const newRemotes: RemoteRow[] = [];
     const touched = new Map<string, VersionRecord[]>();
     const rewritten = new Set<string>();
-    for (const { record, authoritative } of incoming) {
+    for (const { record, authoritative, urls, source } of incoming) {
       const versions = touched.get(record.name) ?? [...(stored.get(record.name) ?? [])];
       touched.set(record.name, versions);
       const index = versions.findIndex((v) => v.version === record.version);
       const existing = index === -1 ? undefined : versions[index];
       if (existing && (!authoritative || sameStoredState(existing, record))) {
         report.unchanged++;
+        continue;
+      }
+      const conflict = record.status === "deleted" ? undefined : remoteConflict(holders, urls, record.name);
+      if (conflict) {
+        report.rejected.push({
+          source,
+          name: record.name,
+          version: record.version,
+          reasons: [`remote URL ${conflict.url} is already used by server ${conflict.holder}`],
+        });
         continue;
       }
       const next = { ...record, isLatest: existing?.isLatest ?? false };
@@ -160,6 +196,8 @@ export async function importEntries(
         report.inserted++;
       }
       upserts.push({ ...next }); // a snapshot: the flag is moved below, after the upsert
+      if (existing) remoteRows.push(...replaceRemotesStatements(env.DB, record.name, record.version, urls));
+      else newRemotes.push(...urls.map((url) => ({ url, name: record.name, version: record.version })));
       rewritten.add(record.name);
     }
 
@@ -177,6 +215,8 @@ export async function importEntries(
       // Upserts keep the stored flag; the flag moves run after them, in the same batch.
       await env.DB.batch([
         ...upsertVersionsStatements(env.DB, upserts),
+        ...remoteRows,
+        ...insertRemotesStatements(env.DB, newRemotes),
         ...setLatestStatements(env.DB, latest),
         ...refreshServersStatements(env.DB, [...changedNames.keys()]),
       ]);

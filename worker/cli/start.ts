@@ -1,7 +1,9 @@
 // `npm start [-- --port N]`: a local registry on http://127.0.0.1:8787 with no Cloudflare
 // account and no network beyond loopback. Migrates the local D1, loads the demo catalogue from
-// kv-seeds/ (idempotent), then runs `wrangler dev` and fires the cron on its schedule.
+// kv-seeds/ (idempotent), writes local secrets to .dev.vars when missing, then runs
+// `wrangler dev` and fires the cron on its schedule.
 import { parseArgs } from "node:util";
+import { ensureDevVars } from "./dev-vars.ts";
 import { printReport, runImport } from "./import.ts";
 import { applyLocalMigrations, spawnWrangler } from "./wrangler.ts";
 
@@ -15,6 +17,7 @@ const { values } = parseArgs({
 const port = String(values.port);
 const ip = String(values.ip);
 
+ensureDevVars();
 process.stderr.write("applying d1-schema migrations to the local D1\n");
 await applyLocalMigrations();
 printReport(await runImport("kv-seeds/servers.ndjson", {}));

@@ -5,7 +5,11 @@ import { preflightResponse, withCors } from "./cors.ts";
 import { problemResponse } from "./problem.ts";
 import { endpointNotFound, guardRequest } from "./request-guards.ts";
 import { getServerVersion, listServers, listServerVersions } from "./routes/discovery.ts";
+import { AUTH_ROUTES } from "./routes/auth.ts";
+import { editServerVersion } from "./routes/edit.ts";
+import { publishServer, validateServer } from "./routes/publish.ts";
 import { health, ping, version } from "./routes/service.ts";
+import { setServerStatus, setVersionStatus } from "./routes/status.ts";
 
 /** Both official prefixes serve identical handlers (spec §1). */
 export const API_PREFIXES = ["/v0", "/v0.1"] as const;
@@ -20,7 +24,13 @@ for (const prefix of API_PREFIXES) {
     .get(`${prefix}/version`, version)
     .get(`${prefix}/servers`, listServers)
     .get(`${prefix}/servers/:name/versions`, listServerVersions)
-    .get(`${prefix}/servers/:name/versions/:version`, getServerVersion);
+    .get(`${prefix}/servers/:name/versions/:version`, getServerVersion)
+    .post(`${prefix}/publish`, publishServer)
+    .post(`${prefix}/validate`, validateServer)
+    .put(`${prefix}/servers/:name/versions/:version`, editServerVersion)
+    .patch(`${prefix}/servers/:name/versions/:version/status`, setVersionStatus)
+    .patch(`${prefix}/servers/:name/status`, setServerStatus);
+  for (const [path, handler] of AUTH_ROUTES) router.post(`${prefix}${path}`, handler);
 }
 
 export async function handleRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

@@ -211,3 +211,154 @@ export function refreshServersStatements(db: D1Database, names: readonly string[
       .bind(...group),
   );
 }
+
+/** For each URL, the names whose non-deleted versions hold it. */
+export async function remoteHolders(db: D1Database, urls: readonly string[]): Promise<Map<string, Set<string>>> {
+  const holders = new Map<string, Set<string>>();
+  for (const group of chunked([...new Set(urls)], MAX_PARAMS)) {
+    const { results } = await db
+      .prepare(
+        `SELECT DISTINCT r.url AS url, r.name AS name FROM server_remotes r
+           JOIN server_versions v ON v.name = r.name AND v.version = r.version
+          WHERE r.url IN (${group.map(() => "?").join(", ")}) AND v.status <> 'deleted'`,
+      )
+      .bind(...group)
+      .all<{ url: string; name: string }>();
+    for (const row of results) {
+      const names = holders.get(row.url) ?? new Set<string>();
+      names.add(row.name);
+      holders.set(row.url, names);
+    }
+  }
+  return holders;
+}
+
+/** Another name's non-deleted version that holds one of `urls`, if any. */
+export async function findRemoteConflict(
+  db: D1Database,
+  urls: readonly string[],
+  name: string,
+): Promise<{ url: string; holder: string } | undefined> {
+  for (const group of chunked(urls, MAX_PARAMS - 1)) {
+    const row = await db
+      .prepare(
+        `SELECT r.url AS url, r.name AS holder FROM server_remotes r
+           JOIN server_versions v ON v.name = r.name AND v.version = r.version
+          WHERE r.url IN (${group.map(() => "?").join(", ")}) AND r.name <> ? AND v.status <> 'deleted'
+          ORDER BY r.url, r.name LIMIT 1`,
+      )
+      .bind(...group, name)
+      .first<{ url: string; holder: string }>();
+    if (row) return row;
+  }
+  return undefined;
+}
+
+export interface RemoteRow {
+  url: string;
+  name: string;
+  version: string;
+}
+
+/** Inserts remote-URL rows, several per statement (the holder trigger checks each). */
+export function insertRemotesStatements(db: D1Database, rows: readonly RemoteRow[]): D1PreparedStatement[] {
+  return chunked(rows, Math.floor(MAX_PARAMS / 3)).map((group) =>
+    db
+      .prepare(`INSERT INTO server_remotes (url, name, version) VALUES ${group.map(() => "(?, ?, ?)").join(", ")}`)
+      .bind(...group.flatMap((r) => [r.url, r.name, r.version])),
+  );
+}
+
+/** Replaces the remote-URL rows of one version. */
+export function replaceRemotesStatements(
+  db: D1Database,
+  name: string,
+  version: string,
+  urls: readonly string[],
+): D1PreparedStatement[] {
+  return [
+    db.prepare("DELETE FROM server_remotes WHERE name = ? AND version = ?").bind(name, version),
+    ...insertRemotesStatements(db, urls.map((url) => ({ url, name, version }))),
+  ];
+}
+
+/** Writes the status fields of one version. */
+export function updateStatusStatement(db: D1Database, record: VersionRecord): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE server_versions SET status = ?, status_message = ?, status_changed_at = ?, updated_at = ?
+        WHERE name = ? AND version = ?`,
+    )
+    .bind(record.status, record.statusMessage, record.statusChangedAt, record.updatedAt, record.name, record.version);
+}
+
+/** Replaces the stored server.json of one version (admin edit). */
+export function updateServerJsonStatement(db: D1Database, record: VersionRecord): D1PreparedStatement {
+  return db
+    .prepare("UPDATE server_versions SET server_json = ?, updated_at = ? WHERE name = ? AND version = ?")
+    .bind(record.serverJson, record.updatedAt, record.name, record.version);
+}
+
+/** One entry of the per-namespace change log. */
+export interface ChangeEntry {
+  namespace: string;
+  seq: number;
+  changedAt: number;
+  action: "publish" | "status" | "status-all" | "edit";
+  name: string;
+  version: string | null;
+  actorMethod: string;
+  actorSubject: string;
+  detail: Record<string, unknown> | null;
+}
+
+export function changeLogStatement(db: D1Database, change: ChangeEntry): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO namespace_changes
+         (namespace, seq, changed_at, action, name, version, actor_method, actor_subject, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      change.namespace,
+      change.seq,
+      change.changedAt,
+      change.action,
+      change.name,
+      change.version,
+      change.actorMethod,
+      change.actorSubject,
+      change.detail === null ? null : JSON.stringify(change.detail),
+    );
+}
+
+/** The highest sequence number used in a namespace (0 when none). */
+export async function lastChangeSeq(db: D1Database, namespace: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT coalesce(max(seq), 0) AS seq FROM namespace_changes WHERE namespace = ?")
+    .bind(namespace)
+    .first<{ seq: number }>();
+  return row?.seq ?? 0;
+}
+
+/** The change log of one namespace in sequence order (tests, audit). */
+export async function listChanges(db: D1Database, namespace: string): Promise<ChangeEntry[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT namespace, seq, changed_at, action, name, version, actor_method, actor_subject, detail
+         FROM namespace_changes WHERE namespace = ? ORDER BY seq`,
+    )
+    .bind(namespace)
+    .all<Record<string, unknown>>();
+  return results.map((r) => ({
+    namespace: String(r.namespace),
+    seq: Number(r.seq),
+    changedAt: Number(r.changed_at),
+    action: r.action as ChangeEntry["action"],
+    name: String(r.name),
+    version: r.version === null ? null : String(r.version),
+    actorMethod: String(r.actor_method),
+    actorSubject: String(r.actor_subject),
+    detail: r.detail === null ? null : (JSON.parse(String(r.detail)) as Record<string, unknown>),
+  }));
+}

@@ -161,10 +161,23 @@ export async function publishWrite(
     ),
   );
   await bumpGeneration(env);
-  for (const [name, versions] of touched) {
-    const entry = buildServerEntry(versions);
-    servers.set(name, { entry, loadedAt: Date.now() }, entry.size);
-  }
+  for (const [name, versions] of touched) rememberServer(name, versions);
+}
+
+/**
+ * Makes this isolate answer a name from the given versions at once. The isolate that routed a
+ * write calls it with what the namespace writer returned (the writer may run elsewhere), so the
+ * writer's next read of detail and versions is exact. List pages are dropped too: the writer
+ * replaced the generation token, which this isolate would otherwise notice only after the TTL.
+ */
+export function rememberServer(name: string, versions: readonly VersionRecord[]): void {
+  const entry = buildServerEntry(versions);
+  servers.set(name, { entry, loadedAt: Date.now() }, entry.size);
+}
+
+/** Forces the next read to re-check the generation token (after a write routed here). */
+export function expireGeneration(): void {
+  if (generation) generation = { token: generation.token, checkedAt: 0 };
 }
 
 /** Replaces the generation token: every isolate drops its rendered pages within the TTL. */

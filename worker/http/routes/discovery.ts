@@ -4,16 +4,8 @@ import { parseListQuery, readBoolParam } from "../../domain/list-query.ts";
 import { readListPage, readServer } from "../../storage/read-cache.ts";
 import { ApiError, type ProblemDetail } from "../problem.ts";
 import { jsonText } from "../responses.ts";
+import { pathParam } from "./path-params.ts";
 
-/** Path parameters arrive percent-encoded (a name holds an encoded '/'). */
-function pathParam(request: IRequest, key: string): string {
-  const raw = request.params[key] ?? "";
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw; // not valid percent-encoding: look it up as written, which finds nothing
-  }
-}
 
 function includeDeleted(url: URL): boolean {
   const errors: ProblemDetail[] = [];

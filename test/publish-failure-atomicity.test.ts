@@ -1,0 +1,45 @@
+// A write whose D1 batch fails leaves nothing behind (no row, no log entry, no cache change, no
+// consumed sequence number), and the same publish succeeds when retried.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { listChanges } from "../worker/storage/d1-catalog.ts";
+import { api, apiJson, serverJson } from "./helpers/registry.ts";
+import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
+
+const NS = "com.fault";
+
+async function snapshot() {
+  const rows = await env.DB.prepare("SELECT name, version, is_latest FROM server_versions WHERE name LIKE 'com.fault/%' ORDER BY 1, 2").all();
+  const servers = await env.DB.prepare("SELECT * FROM servers WHERE name LIKE 'com.fault/%' ORDER BY 1").all();
+  const kv = await env.CACHE.get(`server:${NS}/tool`);
+  const list = await (await api(`/v0.1/servers?search=${NS}/`)).text();
+  return { rows: rows.results, servers: servers.results, kv, list, changes: await listChanges(env.DB, NS) };
+}
+
+describe("a publish whose D1 batch fails", () => {
+  it("changes nothing, answers 500, and can be retried", async () => {
+    const token = await tokenFor(publishAll(`${NS}/*`));
+    expect((await publish(token, serverJson(`${NS}/tool`, "1.0.0"))).status).toBe(200);
+    const before = await snapshot();
+
+    // Fault injection: the change-log insert, the last statement of the batch, fails.
+    await env.DB.prepare(
+      `CREATE TRIGGER fail_fault_log BEFORE INSERT ON namespace_changes WHEN NEW.namespace = '${NS}'
+       BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+    ).run();
+    const failed = await publish(token, serverJson(`${NS}/tool`, "2.0.0"));
+    expect(failed.status).toBe(500);
+    expect(failed.response.headers.get("content-type")).toBe("application/problem+json");
+    expect(JSON.stringify(failed.body)).not.toContain("injected");
+    expect(await snapshot()).toEqual(before);
+    expect((await api(`/v0.1/servers/${encodeURIComponent(`${NS}/tool`)}/versions/2.0.0`)).status).toBe(404);
+
+    await env.DB.prepare("DROP TRIGGER fail_fault_log").run();
+    const retried = await publish(token, serverJson(`${NS}/tool`, "2.0.0"));
+    expect(retried.status).toBe(200);
+    const changes = await listChanges(env.DB, NS);
+    expect(changes.map((c) => c.seq)).toEqual([1, 2]);
+    const latest = await apiJson(`/v0.1/servers/${encodeURIComponent(`${NS}/tool`)}/versions/latest`);
+    expect(latest.body.server.version).toBe("2.0.0");
+  });
+});

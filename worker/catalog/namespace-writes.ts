@@ -1,0 +1,260 @@
+// The writes of one namespace (publish, status changes, admin edits), each one D1 batch with
+// its change-log entry, followed by the cache update. Called only by the namespace's Durable
+// Object, which runs them one at a time; see docs/storage.md "Write protocol".
+import type { ProblemDetail } from "../http/problem.ts";
+import type { ServerJson } from "../domain/server-json/index.ts";
+import type { VersionRecord } from "../domain/server-response.ts";
+import {
+  applyStatusChange,
+  isUnchangedStatus,
+  namespaceOf,
+  publishRefusal,
+  recomputeLatest,
+  remoteUrls,
+  type StatusChange,
+} from "../domain/write-rules.ts";
+import {
+  changeLogStatement,
+  findRemoteConflict,
+  getServerVersions,
+  refreshServersStatements,
+  replaceRemotesStatements,
+  setLatestStatements,
+  updateServerJsonStatement,
+  updateStatusStatement,
+  upsertVersionsStatements,
+  type ChangeEntry,
+} from "../storage/d1-catalog.ts";
+import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
+
+/** Who asked for a write: the registry token's method and subject. */
+export interface Actor {
+  method: string;
+  subject: string;
+}
+
+/** A write's answer; failures carry the official status, detail and errors. */
+export type WriteOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; status: number; detail: string; errors: ProblemDetail[] };
+
+export interface WriteContext {
+  env: CacheEnv;
+  /** The sequence number this write's change-log entry takes. */
+  seq: number;
+  /** This write's timestamp in µs, strictly after the namespace's previous one. */
+  now: number;
+  actor: Actor;
+}
+
+export interface PublishResult {
+  record: VersionRecord;
+  versions: VersionRecord[];
+}
+
+export interface StatusResult {
+  changed: VersionRecord[];
+  versions: VersionRecord[];
+}
+
+const REMOTE_CONFLICT_TRIGGER = "remote URL is already used by another server";
+
+function refuse(status: number, detail: string, message?: string): WriteOutcome<never> {
+  return { ok: false, status, detail, errors: message === undefined ? [] : [{ message }] };
+}
+
+function remoteConflictMessage(conflict: { url: string; holder: string }): string {
+  return `remote URL ${conflict.url} is already used by server ${conflict.holder}`;
+}
+
+function storedRemoteUrls(record: VersionRecord): string[] {
+  return remoteUrls(JSON.parse(record.serverJson) as ServerJson);
+}
+
+function change(
+  ctx: WriteContext,
+  action: ChangeEntry["action"],
+  name: string,
+  version: string | null,
+  detail: Record<string, unknown> | null,
+): ChangeEntry {
+  return {
+    namespace: namespaceOf(name),
+    seq: ctx.seq,
+    changedAt: ctx.now,
+    action,
+    name,
+    version,
+    actorMethod: ctx.actor.method,
+    actorSubject: ctx.actor.subject,
+    detail,
+  };
+}
+
+/**
+ * Commits one write: the D1 batch (all or nothing), then the caches. The batch is the point of
+ * no return; a cache failure after it is logged and repaired by the cron, never reported as a
+ * failed write (the write happened).
+ */
+async function commit(
+  ctx: WriteContext,
+  statements: D1PreparedStatement[],
+  name: string,
+  versions: VersionRecord[],
+): Promise<void> {
+  await ctx.env.DB.batch(statements);
+  try {
+    await publishWrite(ctx.env, new Map([[name, versions]]));
+  } catch (err) {
+    console.error(`cache update after a committed write to ${name} failed; the cron will repair it`, err);
+  }
+}
+
+/** Remote conflicts found only by the D1 trigger (a race across namespaces) get the same answer. */
+async function asRemoteConflict<T>(
+  ctx: WriteContext,
+  err: unknown,
+  urls: readonly string[],
+  name: string,
+  detail: string,
+): Promise<WriteOutcome<T>> {
+  if (!String((err as Error)?.message ?? err).includes(REMOTE_CONFLICT_TRIGGER)) throw err;
+  const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
+  return refuse(400, detail, conflict ? remoteConflictMessage(conflict) : REMOTE_CONFLICT_TRIGGER);
+}
+
+export async function publishVersion(ctx: WriteContext, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
+  const { name, version } = server;
+  const detail = "Failed to publish server";
+  const urls = remoteUrls(server);
+  const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
+  if (conflict) return refuse(400, detail, remoteConflictMessage(conflict));
+  const versions = await getServerVersions(ctx.env.DB, name);
+  const refusal = publishRefusal(versions, name, version);
+  if (refusal) return refuse(400, detail, refusal);
+
+  const record: VersionRecord = {
+    name,
+    version,
+    status: "active",
+    statusMessage: null,
+    statusChangedAt: ctx.now,
+    publishedAt: ctx.now,
+    updatedAt: ctx.now,
+    isLatest: false,
+    serverJson: JSON.stringify(server),
+  };
+  const next = [...versions, { ...record }];
+  const { latest, flipped } = recomputeLatest(next);
+  const statements = [
+    ...upsertVersionsStatements(ctx.env.DB, [record]),
+    ...replaceRemotesStatements(ctx.env.DB, name, version, urls),
+    ...(flipped && latest ? setLatestStatements(ctx.env.DB, [latest]) : []),
+    ...refreshServersStatements(ctx.env.DB, [name]),
+    changeLogStatement(ctx.env.DB, change(ctx, "publish", name, version, null)),
+  ];
+  try {
+    await commit(ctx, statements, name, next);
+  } catch (err) {
+    return asRemoteConflict(ctx, err, urls, name, detail);
+  }
+  return { ok: true, value: { record: next.at(-1)!, versions: next } };
+}
+
+/** Status changes of some versions of one name (one version, or all of them). */
+async function changeStatuses(
+  ctx: WriteContext,
+  name: string,
+  versions: VersionRecord[],
+  targets: readonly VersionRecord[],
+  statusChange: StatusChange,
+  action: "status" | "status-all",
+): Promise<WriteOutcome<StatusResult>> {
+  const changedVersions = new Set(targets.map((t) => t.version));
+  const next = versions.map((v) => (changedVersions.has(v.version) ? applyStatusChange(v, statusChange, ctx.now) : { ...v }));
+  // A restore must not take a remote URL that another server now holds.
+  const restoredUrls = targets
+    .filter((t) => t.status === "deleted" && statusChange.status !== "deleted")
+    .flatMap(storedRemoteUrls);
+  const detail = "Failed to update server status";
+  const conflict = await findRemoteConflict(ctx.env.DB, restoredUrls, name);
+  if (conflict) return refuse(400, detail, remoteConflictMessage(conflict));
+
+  const { latest, flipped } = recomputeLatest(next);
+  const changed = next.filter((v) => changedVersions.has(v.version));
+  const statements = [
+    ...changed.map((v) => updateStatusStatement(ctx.env.DB, v)),
+    ...(flipped && latest ? setLatestStatements(ctx.env.DB, [latest]) : []),
+    ...refreshServersStatements(ctx.env.DB, [name]),
+    changeLogStatement(
+      ctx.env.DB,
+      change(ctx, action, name, action === "status" ? targets[0]!.version : null, {
+        status: statusChange.status,
+        statusMessage: statusChange.statusMessage ?? null,
+        versions: changed.map((v) => v.version),
+      }),
+    ),
+  ];
+  try {
+    await commit(ctx, statements, name, next);
+  } catch (err) {
+    return asRemoteConflict(ctx, err, restoredUrls, name, detail);
+  }
+  return { ok: true, value: { changed, versions: next } };
+}
+
+export async function setVersionStatus(
+  ctx: WriteContext,
+  name: string,
+  version: string,
+  statusChange: StatusChange,
+): Promise<WriteOutcome<StatusResult>> {
+  const versions = await getServerVersions(ctx.env.DB, name);
+  const target = versions.find((v) => v.version === version);
+  if (!target) return refuse(404, "Server version not found");
+  if (isUnchangedStatus(target, statusChange)) {
+    return refuse(400, "No changes to apply: status and message are already set to the provided values");
+  }
+  return changeStatuses(ctx, name, versions, [target], statusChange, "status");
+}
+
+export async function setServerStatus(
+  ctx: WriteContext,
+  name: string,
+  statusChange: StatusChange,
+): Promise<WriteOutcome<StatusResult>> {
+  const versions = await getServerVersions(ctx.env.DB, name);
+  if (versions.length === 0) return refuse(404, "Server not found");
+  const targets = versions.filter((v) => !isUnchangedStatus(v, statusChange));
+  if (targets.length === 0) {
+    return refuse(400, "No changes to apply: all versions already have the requested status and message");
+  }
+  return changeStatuses(ctx, name, versions, targets, statusChange, "status-all");
+}
+
+/** Admin edit: replaces the server.json of a stored, non-deleted version. */
+export async function editVersion(ctx: WriteContext, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
+  const { name, version } = server;
+  const detail = "Failed to edit server";
+  const versions = await getServerVersions(ctx.env.DB, name);
+  const index = versions.findIndex((v) => v.version === version && v.status !== "deleted");
+  if (index === -1) return refuse(404, "Server not found");
+  const urls = remoteUrls(server);
+  const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
+  if (conflict) return refuse(400, detail, remoteConflictMessage(conflict));
+
+  const record = { ...versions[index]!, serverJson: JSON.stringify(server), updatedAt: ctx.now };
+  const next = versions.map((v, i) => (i === index ? record : v));
+  const statements = [
+    updateServerJsonStatement(ctx.env.DB, record),
+    ...replaceRemotesStatements(ctx.env.DB, name, version, urls),
+    ...refreshServersStatements(ctx.env.DB, [name]),
+    changeLogStatement(ctx.env.DB, change(ctx, "edit", name, version, null)),
+  ];
+  try {
+    await commit(ctx, statements, name, next);
+  } catch (err) {
+    return asRemoteConflict(ctx, err, urls, name, detail);
+  }
+  return { ok: true, value: { record, versions: next } };
+}

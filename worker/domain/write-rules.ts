@@ -1,0 +1,86 @@
+// Pure rules of the write path (spec §3.7–3.9, §4–6): what a publish or a status change may do
+// to the versions of one server, and what it produces. Storage and ordering live elsewhere.
+import type { ServerStatus, VersionRecord } from "./server-response.ts";
+import { pickLatest } from "./version-order.ts";
+
+export const MAX_VERSIONS_PER_SERVER = 10_000;
+export const PUBLISHER_META_KEY = "io.modelcontextprotocol.registry/publisher-provided";
+export const MAX_PUBLISHER_META_BYTES = 4096;
+
+/** Why a new version may not be added (version cap, duplicate), or undefined. */
+export function publishRefusal(existing: readonly VersionRecord[], name: string, version: string): string | undefined {
+  if (existing.length >= MAX_VERSIONS_PER_SERVER) {
+    return `maximum number of versions for this server reached (${MAX_VERSIONS_PER_SERVER}): please reach out at https://github.com/modelcontextprotocol/registry to explain your use case`;
+  }
+  // Deleted versions stay reserved: they can never be published again.
+  if (existing.some((v) => v.version === version)) {
+    return `invalid version: cannot publish duplicate version: ${name}@${version} already exists`;
+  }
+  return undefined;
+}
+
+/** The publisher-provided `_meta` size rule, measured on its compact JSON in UTF-8 bytes. */
+export function publisherMetaRefusal(meta: Record<string, unknown> | undefined): string | undefined {
+  const provided = meta?.[PUBLISHER_META_KEY];
+  if (provided === undefined) return undefined;
+  const bytes = new TextEncoder().encode(JSON.stringify(provided)).byteLength;
+  return bytes > MAX_PUBLISHER_META_BYTES
+    ? `_meta.${PUBLISHER_META_KEY} extension exceeds 4KB limit (${bytes} bytes)`
+    : undefined;
+}
+
+/** Remote URLs of a server.json, deduplicated. */
+export function remoteUrls(server: { remotes?: readonly { url?: string }[] }): string[] {
+  return [...new Set((server.remotes ?? []).map((r) => r.url).filter((u): u is string => typeof u === "string"))];
+}
+
+/**
+ * Sets isLatest on exactly one version (spec §5.3) and returns the versions whose flag changed.
+ * Flag flips never touch updated_at.
+ */
+export function recomputeLatest(versions: VersionRecord[]): { latest: VersionRecord | undefined; flipped: boolean } {
+  const index = pickLatest(versions.map((v) => ({ ...v, deleted: v.status === "deleted" })));
+  let flipped = false;
+  versions.forEach((v, i) => {
+    const isLatest = i === index;
+    if (v.isLatest !== isLatest) flipped = true;
+    v.isLatest = isLatest;
+  });
+  return { latest: versions[index], flipped };
+}
+
+export interface StatusChange {
+  status: ServerStatus;
+  statusMessage?: string;
+}
+
+/** 400 reasons that apply before looking at any stored version. */
+export function statusChangeShapeRefusal(change: StatusChange): string | undefined {
+  if (change.status === "active" && change.statusMessage !== undefined) {
+    return "status_message cannot be provided when setting status to active";
+  }
+  return undefined;
+}
+
+/** True when the version already has this status and message (both absent counts as equal). */
+export function isUnchangedStatus(record: VersionRecord, change: StatusChange): boolean {
+  return record.status === change.status && record.statusMessage === (change.statusMessage ?? null);
+}
+
+/** The version after a status change at `now`. */
+export function applyStatusChange(record: VersionRecord, change: StatusChange, now: number): VersionRecord {
+  return {
+    ...record,
+    status: change.status,
+    // Setting active always clears the message; otherwise the given one replaces it.
+    statusMessage: change.status === "active" ? null : (change.statusMessage ?? null),
+    statusChangedAt: record.status === change.status ? record.statusChangedAt : now,
+    updatedAt: now,
+  };
+}
+
+/** The namespace of a server name: the part before '/'. */
+export function namespaceOf(name: string): string {
+  const slash = name.indexOf("/");
+  return slash === -1 ? name : name.slice(0, slash);
+}

@@ -1,0 +1,57 @@
+// PATCH /servers/{name}/versions/{version}/status and PATCH /servers/{name}/status
+// (spec §3.8, §3.9).
+import * as v from "valibot";
+import type { IRequest } from "itty-router";
+import { authenticate, authorizationHeaderError } from "../../auth/registry-token.ts";
+import { hasPermission } from "../../auth/permissions.ts";
+import { renderServerResponse } from "../../domain/server-response.ts";
+import { statusChangeShapeRefusal, type StatusChange } from "../../domain/write-rules.ts";
+import { toFieldErrors } from "../../domain/server-json/field-errors.ts";
+import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
+import { ApiError, type ProblemDetail } from "../problem.ts";
+import { readJsonBody } from "../request-body.ts";
+import { json, jsonText } from "../responses.ts";
+import { pathParam } from "./path-params.ts";
+import { actorOf, adoptWrite, unwrap, writerFor } from "./write-support.ts";
+
+const StatusUpdateSchema = goStruct({
+  status: oneOf(["active", "deprecated", "deleted"]),
+  statusMessage: v.optional(v.pipe(text, maxLength(500))),
+});
+
+/** Framework layer, then authentication, permission and the transition's shape. */
+async function readStatusChange(request: IRequest, env: Env, name: string) {
+  const headerError = authorizationHeaderError(request);
+  const paramErrors: ProblemDetail[] = headerError ? [headerError] : [];
+  const parsed = v.safeParse(StatusUpdateSchema, await readJsonBody(request, { paramErrors }));
+  const errors = [...paramErrors, ...(parsed.success ? [] : toFieldErrors(parsed.issues, "body"))];
+  if (errors.length > 0 || !parsed.success) throw ApiError.validation(errors);
+  const claims = await authenticate(request, env);
+  if (!hasPermission(claims, "publish", name) && !hasPermission(claims, "edit", name)) {
+    throw new ApiError(403, "You do not have publish or edit permissions for this server");
+  }
+  const change: StatusChange = { status: parsed.output.status };
+  if (parsed.output.statusMessage !== undefined) change.statusMessage = parsed.output.statusMessage;
+  const refusal = statusChangeShapeRefusal(change);
+  if (refusal) throw new ApiError(400, refusal);
+  return { claims, change };
+}
+
+export async function setVersionStatus(request: IRequest, env: Env) {
+  const name = pathParam(request, "name");
+  const version = pathParam(request, "version");
+  const { claims, change } = await readStatusChange(request, env, name);
+  const result = unwrap(await writerFor(env, name).setVersionStatus(actorOf(claims), name, version, change));
+  adoptWrite(name, result.versions);
+  return jsonText(renderServerResponse(result.changed[0]!));
+}
+
+export async function setServerStatus(request: IRequest, env: Env) {
+  const name = pathParam(request, "name");
+  const { claims, change } = await readStatusChange(request, env, name);
+  const result = unwrap(await writerFor(env, name).setServerStatus(actorOf(claims), name, change));
+  adoptWrite(name, result.versions);
+  return jsonText(
+    `{"updatedCount":${result.changed.length},"servers":[${result.changed.map(renderServerResponse).join(",")}]}`,
+  );
+}
