@@ -2,7 +2,6 @@
 // fetches by URL, and real key material made with WebCrypto.
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { vi } from "vitest";
 import { base64Encode, base64UrlEncode, hexEncode, utf8 } from "../../worker/auth/encoding.ts";
 import { ApiError, problemResponse } from "../../worker/http/problem.ts";
 
@@ -30,31 +29,7 @@ export function postJson(body: unknown): RequestInit {
   return { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }
 
-export interface FetchCall {
-  url: string;
-  method: string;
-  headers: Headers;
-  redirect: string;
-}
-
-type Route = (request: Request) => Response | Promise<Response>;
-
-/**
- * Replaces global fetch: routes are keyed by full URL, or by URL without its query. Unknown
- * URLs fail like a network error. Restore with vi.restoreAllMocks().
- */
-export function stubFetch(routes: Record<string, Route>): FetchCall[] {
-  const calls: FetchCall[] = [];
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input as RequestInfo, init);
-    calls.push({ url: request.url, method: request.method, headers: request.headers, redirect: init?.redirect ?? "follow" });
-    const url = new URL(request.url);
-    const route = routes[request.url] ?? routes[`${url.origin}${url.pathname}`];
-    if (route === undefined) throw new TypeError(`unexpected fetch to ${request.url}`);
-    return route(request);
-  });
-  return calls;
-}
+export { stubFetch } from "./fetch-stub.ts";
 
 export const jsonResponse = (value: unknown, init: ResponseInit = {}) =>
   new Response(JSON.stringify(value), { status: 200, headers: { "content-type": "application/json" }, ...init });

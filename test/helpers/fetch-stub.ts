@@ -1,5 +1,6 @@
-// Outbound HTTP in tests: globalThis.fetch replaced by canned answers keyed by "METHOD url".
-// The Worker runs in the test's isolate, so its outbound calls hit the stub too.
+// Outbound HTTP in tests: globalThis.fetch replaced by canned answers. The Worker runs in the
+// test's isolate, so its outbound calls hit the stub too. A route is keyed by "METHOD url", by
+// the full url (any method), or by the url without its query (origin + path).
 import { vi } from "vitest";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
@@ -10,7 +11,9 @@ export function stubFetch(routes: Record<string, Handler>): Request[] {
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
     seen.push(request);
-    const handler = routes[`${request.method} ${request.url}`];
+    const url = new URL(request.url);
+    const handler =
+      routes[`${request.method} ${request.url}`] ?? routes[request.url] ?? routes[`${url.origin}${url.pathname}`];
     if (!handler) throw new TypeError(`no stub for ${request.method} ${request.url}`);
     return handler(request);
   });

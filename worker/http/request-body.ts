@@ -1,5 +1,6 @@
 // Reading JSON request bodies the way the official framework (huma) does: 1 MiB cap (413),
 // "request body is required" (400), unparsable JSON (400 "validation failed", location body).
+import { readTextCapped } from "../net/read-capped.ts";
 import { ApiError, type ProblemDetail } from "./problem.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -11,27 +12,9 @@ function tooLarge(): ApiError {
 async function readCapped(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  const text = await readTextCapped(request.body, MAX_BODY_BYTES);
+  if (text === undefined) throw tooLarge();
+  return text;
 }
 
 /**

@@ -2,6 +2,7 @@
 // through here: bounded time, bounded body, no redirects followed, and — for targets that a
 // publisher controls — no private, loopback, link-local or otherwise non-public destinations.
 import { isNonPublicIP, parseIP } from "../domain/server-json/ip-literal.ts";
+import { readTextCapped } from "./read-capped.ts";
 
 export class OutboundError extends Error {
   constructor(message: string) {
@@ -51,30 +52,6 @@ export function assertPublicTarget(url: URL): void {
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new OutboundError(`response body exceeds ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
 /** A request to an operator-configured service (GitHub API, DNS-over-HTTPS, package registries). */
 export async function fetchConfigured(url: string | URL, request: OutboundRequest = {}): Promise<OutboundResponse> {
   const init: RequestInit = {
@@ -90,7 +67,9 @@ export async function fetchConfigured(url: string | URL, request: OutboundReques
   } catch (err) {
     throw new OutboundError(`request to ${new URL(url).host} failed: ${(err as Error).message}`);
   }
-  const body = init.method === "HEAD" ? "" : await readCapped(response, request.maxBytes ?? 1024 * 1024);
+  const maxBytes = request.maxBytes ?? 1024 * 1024;
+  const body = init.method === "HEAD" ? "" : await readTextCapped(response.body, maxBytes);
+  if (body === undefined) throw new OutboundError(`response body exceeds ${maxBytes} bytes`);
   return { status: response.status, headers: response.headers, body };
 }
 
