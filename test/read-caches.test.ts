@@ -28,7 +28,12 @@ describe("read caches", () => {
 
   it("keeps a per-name document in KV and a generation token", async () => {
     await api("/v0.1/servers/com.cache%2Fone/versions");
-    const doc = await env.CACHE.get<{ versions: { version: string }[] }>(serverKey("com.cache/one"), "json");
+    // The miss fills KV in waitUntil, after the answer.
+    let doc: { versions: { version: string }[] } | null = null;
+    for (let i = 0; i < 50 && doc === null; i++) {
+      doc = await env.CACHE.get(serverKey("com.cache/one"), "json");
+      if (doc === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(doc?.versions.map((v) => v.version)).toEqual(["1.0.0"]);
     expect(await env.CACHE.get(GENERATION_KEY)).toBeTruthy();
   });

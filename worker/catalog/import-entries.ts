@@ -13,7 +13,7 @@ import {
   remoteHolders,
   replaceRemotesStatements,
   setLatestStatements,
-  upsertVersionsStatements,
+  insertVersionsStatements,
   type RemoteRow,
 } from "../storage/d1-catalog.ts";
 import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
@@ -214,13 +214,13 @@ export async function importEntries(
     if (changedNames.size > 0) {
       // Upserts keep the stored flag; the flag moves run after them, in the same batch.
       await env.DB.batch([
-        ...upsertVersionsStatements(env.DB, upserts),
+        ...insertVersionsStatements(env.DB, upserts, { replace: true }),
         ...remoteRows,
         ...insertRemotesStatements(env.DB, newRemotes),
         ...setLatestStatements(env.DB, latest),
         ...refreshServersStatements(env.DB, [...changedNames.keys()]),
       ]);
-      await publishWrite(env, changedNames);
+      await publishWrite(env, changedNames.keys());
     }
     options.onProgress?.(Math.min(start + chunkSize, entries.length), entries.length);
   }

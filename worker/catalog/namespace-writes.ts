@@ -9,6 +9,7 @@ import {
   isUnchangedStatus,
   namespaceOf,
   publishRefusal,
+  publishTakesLatest,
   recomputeLatest,
   remoteUrls,
   type StatusChange,
@@ -16,13 +17,15 @@ import {
 import {
   changeLogStatement,
   findRemoteConflict,
+  getPublishState,
   getServerVersions,
+  insertRemotesStatements,
+  insertVersionsStatements,
   refreshServersStatements,
   replaceRemotesStatements,
   setLatestStatements,
   updateServerJsonStatement,
   updateStatusStatement,
-  upsertVersionsStatements,
   type ChangeEntry,
 } from "../storage/d1-catalog.ts";
 import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
@@ -49,12 +52,10 @@ export interface WriteContext {
 
 export interface PublishResult {
   record: VersionRecord;
-  versions: VersionRecord[];
 }
 
 export interface StatusResult {
   changed: VersionRecord[];
-  versions: VersionRecord[];
 }
 
 const REMOTE_CONFLICT_TRIGGER = "remote URL is already used by another server";
@@ -96,15 +97,10 @@ function change(
  * no return; a cache failure after it is logged and repaired by the cron, never reported as a
  * failed write (the write happened).
  */
-async function commit(
-  ctx: WriteContext,
-  statements: D1PreparedStatement[],
-  name: string,
-  versions: VersionRecord[],
-): Promise<void> {
+async function commit(ctx: WriteContext, statements: D1PreparedStatement[], name: string): Promise<void> {
   await ctx.env.DB.batch(statements);
   try {
-    await publishWrite(ctx.env, new Map([[name, versions]]));
+    await publishWrite(ctx.env, [name]);
   } catch (err) {
     console.error(`cache update after a committed write to ${name} failed; the cron will repair it`, err);
   }
@@ -129,8 +125,8 @@ export async function publishVersion(ctx: WriteContext, server: ServerJson): Pro
   const urls = remoteUrls(server);
   const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
   if (conflict) return refuse(400, detail, remoteConflictMessage(conflict));
-  const versions = await getServerVersions(ctx.env.DB, name);
-  const refusal = publishRefusal(versions, name, version);
+  const state = await getPublishState(ctx.env.DB, name, version);
+  const refusal = publishRefusal(state, name, version);
   if (refusal) return refuse(400, detail, refusal);
 
   const record: VersionRecord = {
@@ -144,21 +140,20 @@ export async function publishVersion(ctx: WriteContext, server: ServerJson): Pro
     isLatest: false,
     serverJson: JSON.stringify(server),
   };
-  const next = [...versions, { ...record }];
-  const { latest, flipped } = recomputeLatest(next);
+  const takesLatest = publishTakesLatest(record, state.latest);
   const statements = [
-    ...upsertVersionsStatements(ctx.env.DB, [record]),
-    ...replaceRemotesStatements(ctx.env.DB, name, version, urls),
-    ...(flipped && latest ? setLatestStatements(ctx.env.DB, [latest]) : []),
+    ...insertVersionsStatements(ctx.env.DB, [record]),
+    ...insertRemotesStatements(ctx.env.DB, urls.map((url) => ({ url, name, version }))),
+    ...(takesLatest ? setLatestStatements(ctx.env.DB, [record]) : []),
     ...refreshServersStatements(ctx.env.DB, [name]),
     changeLogStatement(ctx.env.DB, change(ctx, "publish", name, version, null)),
   ];
   try {
-    await commit(ctx, statements, name, next);
+    await commit(ctx, statements, name);
   } catch (err) {
     return asRemoteConflict(ctx, err, urls, name, detail);
   }
-  return { ok: true, value: { record: next.at(-1)!, versions: next } };
+  return { ok: true, value: { record: { ...record, isLatest: takesLatest } } };
 }
 
 /** Status changes of some versions of one name (one version, or all of them). */
@@ -196,11 +191,11 @@ async function changeStatuses(
     ),
   ];
   try {
-    await commit(ctx, statements, name, next);
+    await commit(ctx, statements, name);
   } catch (err) {
     return asRemoteConflict(ctx, err, restoredUrls, name, detail);
   }
-  return { ok: true, value: { changed, versions: next } };
+  return { ok: true, value: { changed } };
 }
 
 export async function setVersionStatus(
@@ -244,7 +239,6 @@ export async function editVersion(ctx: WriteContext, server: ServerJson): Promis
   if (conflict) return refuse(400, detail, remoteConflictMessage(conflict));
 
   const record = { ...versions[index]!, serverJson: JSON.stringify(server), updatedAt: ctx.now };
-  const next = versions.map((v, i) => (i === index ? record : v));
   const statements = [
     updateServerJsonStatement(ctx.env.DB, record),
     ...replaceRemotesStatements(ctx.env.DB, name, version, urls),
@@ -252,9 +246,9 @@ export async function editVersion(ctx: WriteContext, server: ServerJson): Promis
     changeLogStatement(ctx.env.DB, change(ctx, "edit", name, version, null)),
   ];
   try {
-    await commit(ctx, statements, name, next);
+    await commit(ctx, statements, name);
   } catch (err) {
     return asRemoteConflict(ctx, err, urls, name, detail);
   }
-  return { ok: true, value: { record, versions: next } };
+  return { ok: true, value: { record } };
 }

@@ -1,19 +1,23 @@
 // Pure rules of the write path (spec §3.7–3.9, §4–6): what a publish or a status change may do
 // to the versions of one server, and what it produces. Storage and ordering live elsewhere.
 import type { ServerStatus, VersionRecord } from "./server-response.ts";
-import { pickLatest } from "./version-order.ts";
+import { compareVersions, pickLatest } from "./version-order.ts";
 
 export const MAX_VERSIONS_PER_SERVER = 10_000;
 export const PUBLISHER_META_KEY = "io.modelcontextprotocol.registry/publisher-provided";
 export const MAX_PUBLISHER_META_BYTES = 4096;
 
 /** Why a new version may not be added (version cap, duplicate), or undefined. */
-export function publishRefusal(existing: readonly VersionRecord[], name: string, version: string): string | undefined {
-  if (existing.length >= MAX_VERSIONS_PER_SERVER) {
+export function publishRefusal(
+  existing: { versionCount: number; versionExists: boolean },
+  name: string,
+  version: string,
+): string | undefined {
+  if (existing.versionCount >= MAX_VERSIONS_PER_SERVER) {
     return `maximum number of versions for this server reached (${MAX_VERSIONS_PER_SERVER}): please reach out at https://github.com/modelcontextprotocol/registry to explain your use case`;
   }
   // Deleted versions stay reserved: they can never be published again.
-  if (existing.some((v) => v.version === version)) {
+  if (existing.versionExists) {
     return `invalid version: cannot publish duplicate version: ${name}@${version} already exists`;
   }
   return undefined;
@@ -27,6 +31,19 @@ export function publisherMetaRefusal(meta: Record<string, unknown> | undefined):
   return bytes > MAX_PUBLISHER_META_BYTES
     ? `_meta.${PUBLISHER_META_KEY} extension exceeds 4KB limit (${bytes} bytes)`
     : undefined;
+}
+
+/**
+ * Whether a newly published version takes isLatest from the current holder. The holder is the
+ * highest non-deleted version (or, when every version is deleted, a deleted one), so comparing
+ * with it alone gives the same answer as recomputing over all versions; an equal version does
+ * not take the flag (spec §5.2).
+ */
+export function publishTakesLatest(
+  candidate: { version: string; publishedAt: number },
+  holder: { version: string; publishedAt: number; deleted: boolean } | undefined,
+): boolean {
+  return holder === undefined || holder.deleted || compareVersions(candidate, holder) > 0;
 }
 
 /** Remote URLs of a server.json, deduplicated. */

@@ -86,6 +86,33 @@ export async function getServerVersions(db: D1Database, name: string): Promise<V
   return results.map(toRecord);
 }
 
+/** What a publish needs to know about a name, in one query. */
+export interface PublishState {
+  versionCount: number;
+  versionExists: boolean;
+  latest: { version: string; publishedAt: number; deleted: boolean } | undefined;
+}
+
+export async function getPublishState(db: D1Database, name: string, version: string): Promise<PublishState> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT count(*) FROM server_versions WHERE name = ?1) AS n,
+              EXISTS (SELECT 1 FROM server_versions WHERE name = ?1 AND version = ?2) AS dup,
+              l.version AS latest_version, l.published_at AS latest_published_at, l.status AS latest_status
+         FROM (SELECT 1) LEFT JOIN server_versions l ON l.name = ?1 AND l.is_latest = 1`,
+    )
+    .bind(name, version)
+    .first<{ n: number; dup: number; latest_version: string | null; latest_published_at: number | null; latest_status: string | null }>();
+  return {
+    versionCount: row?.n ?? 0,
+    versionExists: row?.dup === 1,
+    latest:
+      row?.latest_version == null
+        ? undefined
+        : { version: row.latest_version, publishedAt: row.latest_published_at ?? 0, deleted: row.latest_status === "deleted" },
+  };
+}
+
 /** Versions of many names at once (import planning), grouped by name. */
 export async function getVersionsOfNames(
   db: D1Database,
@@ -139,19 +166,27 @@ function chunked<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Inserts or replaces version rows, several per statement. */
-export function upsertVersionsStatements(db: D1Database, records: readonly VersionRecord[]): D1PreparedStatement[] {
+const REPLACE_ON_CONFLICT = `ON CONFLICT (name, version) DO UPDATE SET
+  status = excluded.status, status_message = excluded.status_message,
+  status_changed_at = excluded.status_changed_at, published_at = excluded.published_at,
+  updated_at = excluded.updated_at, is_latest = excluded.is_latest, server_json = excluded.server_json`;
+
+/**
+ * Inserts version rows, several per statement. `replace` (import) overwrites an existing row;
+ * otherwise (publish) an existing row fails the whole batch: versions are immutable.
+ */
+export function insertVersionsStatements(
+  db: D1Database,
+  records: readonly VersionRecord[],
+  { replace = false }: { replace?: boolean } = {},
+): D1PreparedStatement[] {
   const perRow = 9;
   return chunked(records, Math.floor(MAX_PARAMS / perRow)).map((rows) =>
     db
       .prepare(
         `INSERT INTO server_versions (${VERSION_COLUMNS})
          VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
-         ON CONFLICT (name, version) DO UPDATE SET
-           status = excluded.status, status_message = excluded.status_message,
-           status_changed_at = excluded.status_changed_at, published_at = excluded.published_at,
-           updated_at = excluded.updated_at, is_latest = excluded.is_latest,
-           server_json = excluded.server_json`,
+         ${replace ? REPLACE_ON_CONFLICT : ""}`,
       )
       .bind(
         ...rows.flatMap((r) => [

@@ -13,6 +13,9 @@ export function serverKey(name: string): string {
   return `server:${name}`;
 }
 
+/** Per-name documents filled by reads expire, bounding a fill that raced a write. */
+export const SERVER_DOC_TTL_SECONDS = 60;
+
 /** List pages outlive their generation only briefly: a new generation never reads them. */
 export const LIST_PAGE_TTL_SECONDS = 3600;
 

@@ -15,7 +15,7 @@ import {
   type VersionRecord,
 } from "../domain/server-response.ts";
 import { getServerVersions, listVersions } from "./d1-catalog.ts";
-import { GENERATION_KEY, LIST_PAGE_TTL_SECONDS, listPageKey, serverKey } from "./kv-keys.ts";
+import { GENERATION_KEY, LIST_PAGE_TTL_SECONDS, listPageKey, SERVER_DOC_TTL_SECONDS, serverKey } from "./kv-keys.ts";
 import { LruCache } from "./lru.ts";
 
 export interface CacheEnv {
@@ -134,9 +134,12 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
       versions = stored.versions;
     } else {
       versions = await getServerVersions(env.DB, name);
-      // Unknown names are not written to KV, so random lookups cannot fill it.
+      // Unknown names are not written to KV, so random lookups cannot fill it. A fill can race
+      // a write (read D1 before the commit, put after the writer's delete); the expiry bounds
+      // how long such a stale document can live.
       if (versions.length > 0) {
-        waiter.waitUntil(env.CACHE.put(serverKey(name), JSON.stringify({ versions } satisfies ServerDocument)));
+        const document = JSON.stringify({ versions } satisfies ServerDocument);
+        waiter.waitUntil(env.CACHE.put(serverKey(name), document, { expirationTtl: SERVER_DOC_TTL_SECONDS }));
       }
     }
     const entry = buildServerEntry(versions);
@@ -146,37 +149,24 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
 }
 
 /**
- * Publishes the effect of a committed D1 write to the caches: rewrites the KV documents of the
- * touched names, then replaces the generation token. Call after the D1 batch succeeded.
+ * Publishes the effect of a committed D1 write to the caches: deletes the KV documents of the
+ * touched names and replaces the generation token (in parallel), and forgets this isolate's
+ * copies. The next read of a touched name fills its document again from D1. Call only after
+ * the D1 batch committed.
  */
-export async function publishWrite(
-  env: CacheEnv,
-  touched: ReadonlyMap<string, readonly VersionRecord[]>,
-): Promise<void> {
-  await Promise.all(
-    [...touched].map(([name, versions]) =>
-      versions.length > 0
-        ? env.CACHE.put(serverKey(name), JSON.stringify({ versions: [...versions] } satisfies ServerDocument))
-        : env.CACHE.delete(serverKey(name)),
-    ),
-  );
-  await bumpGeneration(env);
-  for (const [name, versions] of touched) rememberServer(name, versions);
+export async function publishWrite(env: CacheEnv, names: Iterable<string>): Promise<void> {
+  const touched = [...names];
+  await Promise.all([...touched.map((name) => env.CACHE.delete(serverKey(name))), bumpGeneration(env)]);
+  for (const name of touched) servers.delete(name);
 }
 
 /**
- * Makes this isolate answer a name from the given versions at once. The isolate that routed a
- * write calls it with what the namespace writer returned (the writer may run elsewhere), so the
- * writer's next read of detail and versions is exact. List pages are dropped too: the writer
- * replaced the generation token, which this isolate would otherwise notice only after the TTL.
+ * Read-your-writes in the isolate that routed a write (the namespace writer may run in another
+ * one): its next read of the name goes to KV and D1, and its next list read re-checks the
+ * generation token the writer replaced.
  */
-export function rememberServer(name: string, versions: readonly VersionRecord[]): void {
-  const entry = buildServerEntry(versions);
-  servers.set(name, { entry, loadedAt: Date.now() }, entry.size);
-}
-
-/** Forces the next read to re-check the generation token (after a write routed here). */
-export function expireGeneration(): void {
+export function forgetWrite(name: string): void {
+  servers.delete(name);
   if (generation) generation = { token: generation.token, checkedAt: 0 };
 }
 
@@ -187,17 +177,4 @@ export async function bumpGeneration(env: CacheEnv): Promise<string> {
   listPages.clear();
   generation = { token, checkedAt: Date.now() };
   return token;
-}
-
-/** Deletes the KV documents of names changed outside publishWrite (cache repair). */
-export async function forgetServers(env: CacheEnv, names: readonly string[]): Promise<void> {
-  await Promise.all(names.map((name) => env.CACHE.delete(serverKey(name))));
-  for (const name of names) servers.delete(name);
-}
-
-/** Drops this isolate's memory (tests, and after bulk operations that bypass publishWrite). */
-export function clearIsolateCache(): void {
-  listPages.clear();
-  servers.clear();
-  generation = undefined;
 }

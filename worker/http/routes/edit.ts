@@ -26,7 +26,7 @@ export async function editServerVersion(request: IRequest, env: Env, ctx: Execut
   }
   const metaRefusal = publisherMetaRefusal(server._meta);
   if (metaRefusal) throw new ApiError(400, "Failed to edit server", [{ message: metaRefusal }]);
-  const { record, versions } = unwrap(await writerFor(env, name).edit(actorOf(claims), server));
-  adoptWrite(name, versions);
+  const { record } = unwrap(await writerFor(env, name).edit(actorOf(claims), server));
+  adoptWrite(name);
   return jsonText(renderServerResponse(record));
 }

@@ -37,8 +37,8 @@ export async function publishServer(request: IRequest, env: Env) {
     const ownership = await verifyPackageOwnership(server, env);
     if (ownership) throw failure(ownership);
   }
-  const { record, versions } = unwrap(await writerFor(env, server.name).publish(actorOf(claims), server));
-  adoptWrite(server.name, versions);
+  const { record } = unwrap(await writerFor(env, server.name).publish(actorOf(claims), server));
+  adoptWrite(server.name);
   return jsonText(renderServerResponse(record));
 }
 

@@ -42,7 +42,7 @@ export async function setVersionStatus(request: IRequest, env: Env) {
   const version = pathParam(request, "version");
   const { claims, change } = await readStatusChange(request, env, name);
   const result = unwrap(await writerFor(env, name).setVersionStatus(actorOf(claims), name, version, change));
-  adoptWrite(name, result.versions);
+  adoptWrite(name);
   return jsonText(renderServerResponse(result.changed[0]!));
 }
 
@@ -50,7 +50,7 @@ export async function setServerStatus(request: IRequest, env: Env) {
   const name = pathParam(request, "name");
   const { claims, change } = await readStatusChange(request, env, name);
   const result = unwrap(await writerFor(env, name).setServerStatus(actorOf(claims), name, change));
-  adoptWrite(name, result.versions);
+  adoptWrite(name);
   return jsonText(
     `{"updatedCount":${result.changed.length},"servers":[${result.changed.map(renderServerResponse).join(",")}]}`,
   );

@@ -3,9 +3,8 @@
 import type { RegistryClaims } from "../../auth/registry-token.ts";
 import type { Actor, WriteOutcome } from "../../catalog/namespace-writes.ts";
 import { parseServerJson, type FieldError, type ServerJson } from "../../domain/server-json/index.ts";
-import type { VersionRecord } from "../../domain/server-response.ts";
 import { namespaceOf } from "../../domain/write-rules.ts";
-import { expireGeneration, rememberServer } from "../../storage/read-cache.ts";
+import { forgetWrite } from "../../storage/read-cache.ts";
 import { authorizationHeaderError } from "../../auth/registry-token.ts";
 import { ApiError } from "../problem.ts";
 import { readJsonBody } from "../request-body.ts";
@@ -25,10 +24,7 @@ export function unwrap<T>(outcome: WriteOutcome<T>): T {
 }
 
 /** Read-your-writes in this isolate, wherever the writer ran. */
-export function adoptWrite(name: string, versions: readonly VersionRecord[]): void {
-  rememberServer(name, versions);
-  expireGeneration();
-}
+export const adoptWrite = forgetWrite;
 
 /**
  * The framework layer of a write with a server.json body: the Authorization header must be
