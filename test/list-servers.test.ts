@@ -121,6 +121,15 @@ describe("search", () => {
     expect(percent.servers).toEqual([]);
   });
 
+  it("accepts long terms (no pattern-length limit) and backslashes literally", async () => {
+    const { status, body } = await apiJson(`/v0.1/servers?search=${"weather".repeat(60)}`);
+    expect([status, body.servers]).toEqual([200, []]);
+    const backslash = await apiJson("/v0.1/servers?search=%5C");
+    expect([backslash.status, backslash.body.servers]).toEqual([200, []]);
+    const full = await apiJson("/v0.1/servers?search=com.beta/weatherxx");
+    expect(full.body.servers.map(key)).toEqual(["com.beta/weatherxx@1.0.0"]);
+  });
+
   it("does not look at descriptions", async () => {
     const { body } = await apiJson("/v0.1/servers?search=Test%20server");
     expect(body.servers).toEqual([]);

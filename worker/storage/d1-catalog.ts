@@ -32,11 +32,6 @@ function toRecord(row: VersionRow): VersionRecord {
   };
 }
 
-/** Escapes LIKE wildcards so the search term matches literally (ESCAPE '\'). */
-function likeLiteral(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * One page of GET /servers in (name, version) byte order. Returns up to `limit` rows; the
  * caller decides about nextCursor (only on a full page, as upstream does).
@@ -54,9 +49,10 @@ export async function listVersions(db: D1Database, query: ListQuery): Promise<Ve
     }
   }
   if (query.search !== undefined) {
-    // Names are ASCII by pattern, so lower() folds them completely.
-    where.push("lower(name) LIKE ? ESCAPE '\\'");
-    args.push(likeLiteral(query.search));
+    // A literal substring: no wildcards to escape, and no LIKE pattern-length limit (D1 refuses
+    // long LIKE patterns). Names are ASCII by pattern, so lower() folds them completely.
+    where.push("instr(lower(name), ?) > 0");
+    args.push(query.search);
   }
   if (query.updatedSince !== undefined) {
     where.push("updated_at > ?");
