@@ -1,5 +1,6 @@
 // Worker entry: wires the HTTP router, the cron jobs and the Durable Object class.
 import "./env.ts";
+import { buildSearchIndex } from "./cron/build-search-index.ts";
 import { repairCaches } from "./cron/repair-caches.ts";
 import { handleRequest } from "./http/router.ts";
 
@@ -9,5 +10,6 @@ export default {
   fetch: handleRequest,
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(repairCaches(env));
+    ctx.waitUntil(buildSearchIndex(env));
   },
 } satisfies ExportedHandler<Env>;

@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ensureDevVars } from "./dev-vars.ts";
 import { printReport, runImport } from "./import.ts";
+import { runReindex } from "./reindex.ts";
 import { applyLocalMigrations, spawnWrangler } from "./wrangler.ts";
 
 const CRON = "*/5 * * * *";
@@ -21,6 +22,7 @@ ensureDevVars();
 process.stderr.write("applying d1-schema migrations to the local D1\n");
 await applyLocalMigrations();
 printReport(await runImport("kv-seeds/servers.ndjson", {}));
+await runReindex();
 
 const dev = spawnWrangler(["dev", "--ip", ip, "--port", port, "--test-scheduled", "--log-level", "warn"]);
 // wrangler dev runs cron triggers only on request: fire ours on its schedule.

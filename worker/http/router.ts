@@ -8,6 +8,7 @@ import { getServerVersion, listServers, listServerVersions } from "./routes/disc
 import { AUTH_ROUTES } from "./routes/auth.ts";
 import { editServerVersion } from "./routes/edit.ts";
 import { publishServer, validateServer } from "./routes/publish.ts";
+import { searchServers } from "./routes/search.ts";
 import { health, ping, version } from "./routes/service.ts";
 import { setServerStatus, setVersionStatus } from "./routes/status.ts";
 
@@ -32,6 +33,8 @@ for (const prefix of API_PREFIXES) {
     .patch(`${prefix}/servers/:name/status`, setServerStatus);
   for (const [path, handler] of AUTH_ROUTES) router.post(`${prefix}${path}`, handler);
 }
+// Our extensions live under /x/ (never under the official prefixes).
+router.get("/x/search", searchServers);
 
 export async function handleRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   let response: Response;

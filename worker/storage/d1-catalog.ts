@@ -393,3 +393,58 @@ export async function listChanges(db: D1Database, namespace: string): Promise<Ch
     detail: r.detail === null ? null : (JSON.parse(String(r.detail)) as Record<string, unknown>),
   }));
 }
+
+/** The version a name is found by in search: its latest version, when that is not deleted. */
+export interface SearchSource {
+  name: string;
+  version: string;
+  status: "active" | "deprecated";
+  serverJson: string;
+}
+
+/** One page (by name) of search sources, for the chunked index build. */
+export async function listSearchSources(db: D1Database, afterName: string, limit: number): Promise<SearchSource[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT name, version, status, server_json FROM server_versions
+        WHERE is_latest = 1 AND status <> 'deleted' AND name > ?
+        ORDER BY name LIMIT ?`,
+    )
+    .bind(afterName, limit)
+    .all<{ name: string; version: string; status: "active" | "deprecated"; server_json: string }>();
+  return results.map((r) => ({ name: r.name, version: r.version, status: r.status, serverJson: r.server_json }));
+}
+
+/**
+ * Names written after `micros` with their current search source (undefined when the name is no
+ * longer searchable: every version deleted). Any write that changes a name's latest version
+ * also bumps updated_at of one of its rows, so this is exactly what an index built at
+ * `micros` is missing.
+ */
+export async function searchChangesSince(
+  db: D1Database,
+  micros: number,
+): Promise<{ name: string; source: SearchSource | undefined }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT c.name AS name, l.version AS version, l.status AS status, l.server_json AS server_json
+         FROM (SELECT DISTINCT name FROM server_versions WHERE updated_at > ?) c
+         LEFT JOIN server_versions l ON l.name = c.name AND l.is_latest = 1 AND l.status <> 'deleted'
+        ORDER BY c.name`,
+    )
+    .bind(micros)
+    .all<{ name: string; version: string | null; status: "active" | "deprecated" | null; server_json: string | null }>();
+  return results.map((r) => ({
+    name: r.name,
+    source:
+      r.version === null || r.status === null || r.server_json === null
+        ? undefined
+        : { name: r.name, version: r.version, status: r.status, serverJson: r.server_json },
+  }));
+}
+
+/** The highest updated_at in the catalogue (the watermark of an index build). */
+export async function maxUpdatedAt(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT coalesce(max(updated_at), 0) AS u FROM server_versions").first<{ u: number }>();
+  return row?.u ?? 0;
+}

@@ -30,15 +30,15 @@ interface Waiter {
 
 /** Everything the versions and detail endpoints answer for one name, pre-rendered. */
 export interface ServerEntry {
-  /** GET …/versions body without deleted versions; null when none is visible (404). */
-  versionsBody: string | null;
+  /** GET …/versions body (UTF-8) without deleted versions; null when none is visible (404). */
+  versionsBody: Uint8Array | null;
   /** GET …/versions?include_deleted=true body; null when the name has no versions. */
-  versionsBodyWithDeleted: string | null;
-  /** Detail bodies by version. */
-  details: Map<string, { body: string; deleted: boolean }>;
+  versionsBodyWithDeleted: Uint8Array | null;
+  /** Detail bodies (UTF-8) by version. */
+  details: Map<string, { body: Uint8Array; deleted: boolean }>;
   /** The version flagged isLatest, if any. */
   latestVersion: string | undefined;
-  /** Characters held, for the memory budget. */
+  /** Bytes held, for the memory budget. */
   size: number;
 }
 
@@ -48,10 +48,17 @@ interface ServerDocument {
 }
 
 const DEFAULT_TTL_MS = 1000;
-// Budgets in characters (≈ bytes for this mostly-ASCII JSON); an isolate has 128 MB in all.
-const listPages = new LruCache<string>(4096, 24 * 1024 * 1024);
+/**
+ * A per-name entry lives while the generation token stays the same (any write replaces it, and
+ * a new token clears this isolate's memory), but no longer than this: the bound for a KV
+ * document that was re-read before the writer's deletion reached this location.
+ */
+const SERVER_MEMORY_MAX_AGE_MS = 30_000;
+const utf8 = new TextEncoder();
+// Budgets in bytes; an isolate has 128 MB in all. Bodies are kept UTF-8 encoded, so answering
+// from memory does not even encode.
+const listPages = new LruCache<Uint8Array>(4096, 24 * 1024 * 1024);
 const servers = new LruCache<{ entry: ServerEntry; loadedAt: number }>(16_384, 24 * 1024 * 1024);
-const inFlight = new Map<string, Promise<unknown>>();
 let generation: { token: string; checkedAt: number } | undefined;
 
 function ttlMs(env: CacheEnv): number {
@@ -59,40 +66,36 @@ function ttlMs(env: CacheEnv): number {
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : DEFAULT_TTL_MS;
 }
 
-/** Runs `load` once per key at a time: concurrent misses share one storage round trip. */
-function coalesce<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const pending = inFlight.get(key);
-  if (pending) return pending as Promise<T>;
-  const promise = load().finally(() => inFlight.delete(key));
-  inFlight.set(key, promise);
-  return promise;
-}
-
 export function buildServerEntry(versions: readonly VersionRecord[]): ServerEntry {
   const ordered = [...versions].sort(byPublishedDesc);
-  const details = new Map<string, { body: string; deleted: boolean }>();
+  const details = new Map<string, { body: Uint8Array; deleted: boolean }>();
   const all: string[] = [];
   const visible: string[] = [];
   let latestVersion: string | undefined;
+  let size = 0;
   for (const record of ordered) {
-    const body = renderServerResponse(record);
+    const text = renderServerResponse(record);
     const deleted = record.status === "deleted";
+    const body = utf8.encode(text);
+    size += body.byteLength;
     details.set(record.version, { body, deleted });
-    all.push(body);
-    if (!deleted) visible.push(body);
+    all.push(text);
+    if (!deleted) visible.push(text);
     if (record.isLatest) latestVersion = record.version;
   }
-  const versionsBody = visible.length > 0 ? renderServerList(visible) : null;
-  const versionsBodyWithDeleted = all.length > 0 ? renderServerList(all) : null;
-  const size =
-    (versionsBody?.length ?? 0) + (versionsBodyWithDeleted?.length ?? 0) + all.reduce((n, b) => n + b.length, 0);
+  const versionsBody = visible.length > 0 ? utf8.encode(renderServerList(visible)) : null;
+  const versionsBodyWithDeleted = all.length > 0 ? utf8.encode(renderServerList(all)) : null;
+  size += (versionsBody?.byteLength ?? 0) + (versionsBodyWithDeleted?.byteLength ?? 0);
   return { versionsBody, versionsBodyWithDeleted, details, latestVersion, size };
 }
 
-async function currentGeneration(env: CacheEnv): Promise<string> {
+/** The catalogue generation token, re-read from KV at most once per MEMORY_CACHE_TTL_MS. */
+export async function currentGeneration(env: CacheEnv): Promise<string> {
   const now = Date.now();
   if (generation && now - generation.checkedAt < ttlMs(env)) return generation.token;
-  const token = await coalesce(GENERATION_KEY, async () => (await env.CACHE.get(GENERATION_KEY)) ?? "0");
+  // Misses are not shared between concurrent requests: workerd forbids awaiting another
+  // request's I/O, so each request that finds the memory stale reads for itself.
+  const token = (await env.CACHE.get(GENERATION_KEY)) ?? "0";
   if (generation?.token !== token) {
     // Another isolate wrote: everything rendered from older state goes.
     listPages.clear();
@@ -103,49 +106,46 @@ async function currentGeneration(env: CacheEnv): Promise<string> {
 }
 
 /** The body of GET /servers for a parsed query. */
-export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQuery): Promise<string> {
+export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQuery): Promise<Uint8Array> {
   const gen = await currentGeneration(env);
   const key = listPageKey(gen, listQueryKey(query));
   const hit = listPages.get(key);
   if (hit !== undefined) return hit;
-  return coalesce(key, async () => {
-    let body = await env.CACHE.get(key);
-    if (body === null) {
-      const rows = await listVersions(env.DB, query);
-      const last = rows.at(-1);
-      const nextCursor = rows.length === query.limit && last ? `${last.name}:${last.version}` : undefined;
-      body = renderServerList(rows.map(renderServerResponse), nextCursor);
-      waiter.waitUntil(env.CACHE.put(key, body, { expirationTtl: LIST_PAGE_TTL_SECONDS }));
-    }
-    listPages.set(key, body, body.length);
-    return body;
-  });
+  let body = await env.CACHE.get(key);
+  if (body === null) {
+    const rows = await listVersions(env.DB, query);
+    const last = rows.at(-1);
+    const nextCursor = rows.length === query.limit && last ? `${last.name}:${last.version}` : undefined;
+    body = renderServerList(rows.map(renderServerResponse), nextCursor);
+    waiter.waitUntil(env.CACHE.put(key, body, { expirationTtl: LIST_PAGE_TTL_SECONDS }));
+  }
+  const bytes = utf8.encode(body);
+  listPages.set(key, bytes, bytes.byteLength);
+  return bytes;
 }
 
 /** Everything about one name for the versions and detail endpoints. */
 export async function readServer(env: CacheEnv, waiter: Waiter, name: string): Promise<ServerEntry> {
   await currentGeneration(env);
   const cached = servers.get(name);
-  if (cached && Date.now() - cached.loadedAt < ttlMs(env)) return cached.entry;
-  return coalesce(`server:${name}`, async () => {
-    const stored = await env.CACHE.get<ServerDocument>(serverKey(name), "json");
-    let versions: VersionRecord[];
-    if (stored) {
-      versions = stored.versions;
-    } else {
-      versions = await getServerVersions(env.DB, name);
-      // Unknown names are not written to KV, so random lookups cannot fill it. A fill can race
-      // a write (read D1 before the commit, put after the writer's delete); the expiry bounds
-      // how long such a stale document can live.
-      if (versions.length > 0) {
-        const document = JSON.stringify({ versions } satisfies ServerDocument);
-        waiter.waitUntil(env.CACHE.put(serverKey(name), document, { expirationTtl: SERVER_DOC_TTL_SECONDS }));
-      }
+  if (cached && Date.now() - cached.loadedAt < SERVER_MEMORY_MAX_AGE_MS) return cached.entry;
+  const stored = await env.CACHE.get<ServerDocument>(serverKey(name), "json");
+  let versions: VersionRecord[];
+  if (stored) {
+    versions = stored.versions;
+  } else {
+    versions = await getServerVersions(env.DB, name);
+    // Unknown names are not written to KV, so random lookups cannot fill it. A fill can race
+    // a write (read D1 before the commit, put after the writer's delete); the expiry bounds
+    // how long such a stale document can live.
+    if (versions.length > 0) {
+      const document = JSON.stringify({ versions } satisfies ServerDocument);
+      waiter.waitUntil(env.CACHE.put(serverKey(name), document, { expirationTtl: SERVER_DOC_TTL_SECONDS }));
     }
-    const entry = buildServerEntry(versions);
-    servers.set(name, { entry, loadedAt: Date.now() }, entry.size);
-    return entry;
-  });
+  }
+  const entry = buildServerEntry(versions);
+  servers.set(name, { entry, loadedAt: Date.now() }, entry.size);
+  return entry;
 }
 
 /**

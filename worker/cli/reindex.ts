@@ -1,0 +1,37 @@
+// `npm run reindex [-- --force]`: builds the search index of the local registry now (what the
+// cron does every few minutes), chunk by chunk with a progress display.
+import { parseArgs } from "node:util";
+import { buildSearchIndexStep } from "../cron/build-search-index.ts";
+import { withLocalEnv } from "./local-env.ts";
+import { applyLocalMigrations } from "./wrangler.ts";
+
+export async function runReindex({ force = false, chunkNames = 2000 } = {}): Promise<void> {
+  const started = Date.now();
+  const tty = process.stderr.isTTY;
+  await withLocalEnv(async (env) => {
+    for (let first = true; ; first = false) {
+      // Only the first step may start a build over an unchanged catalogue.
+      const step = await buildSearchIndexStep(env, { chunkNames, force: force && first });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (step.state === "collecting") {
+        process.stderr.write(`${tty ? "\r" : ""}search index: collected ${step.collected} servers ${seconds}s${tty ? "" : "\n"}`);
+        continue;
+      }
+      if (tty) process.stderr.write("\n");
+      process.stdout.write(
+        step.state === "published"
+          ? `search index: ${step.documents} servers in ${step.shards} shard(s), built in ${seconds}s\n`
+          : "search index: up to date\n",
+      );
+      return;
+    }
+  });
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: { force: { type: "boolean", default: false }, chunk: { type: "string", default: "2000" } },
+  });
+  await applyLocalMigrations();
+  await runReindex({ force: values.force ?? false, chunkNames: Number(values.chunk) });
+}

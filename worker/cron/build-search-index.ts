@@ -1,0 +1,86 @@
+// Cron: builds the search index from D1 into KV shards, in chunks so that no invocation does
+// more than `chunkNames` names' worth of work (100,000 versions fit in a few invocations; the
+// scheduled handler runs chunks until its time budget is spent and the next run continues).
+// Idempotent: an unchanged catalogue is not rebuilt, and an interrupted build resumes.
+import { buildIndex, searchDocument, type SearchDocument } from "../search/index.ts";
+import { nowMicros } from "../domain/timestamps.ts";
+import { catalogFingerprint, listSearchSources } from "../storage/d1-catalog.ts";
+import {
+  publishSearchIndex,
+  readBuildParts,
+  readBuildState,
+  readSearchPointer,
+  writeBuildPart,
+  writeBuildState,
+} from "../storage/search-store.ts";
+
+export interface SearchBuildEnv {
+  DB: D1Database;
+  CACHE: KVNamespace;
+}
+
+export type BuildStep =
+  | { state: "up-to-date" }
+  | { state: "collecting"; collected: number }
+  | { state: "published"; documents: number; shards: number };
+
+/** Writes land on per-namespace clocks; an overlap this wide absorbs their skew. */
+const WATERMARK_MARGIN_MICROS = 60_000_000;
+
+export async function buildSearchIndexStep(
+  env: SearchBuildEnv,
+  { chunkNames = 5000, force = false }: { chunkNames?: number; force?: boolean } = {},
+): Promise<BuildStep> {
+  let state = await readBuildState(env.CACHE);
+  if (state === null) {
+    const fingerprint = await catalogFingerprint(env.DB);
+    const pointer = await readSearchPointer(env.CACHE);
+    if (!force && pointer?.fingerprint === fingerprint.key) return { state: "up-to-date" };
+    state = {
+      buildId: crypto.randomUUID(),
+      afterName: "",
+      parts: 0,
+      // Imported rows may carry timestamps from another clock, even future ones: never trust a
+      // watermark past our own clock.
+      watermark: Math.min(fingerprint.maxUpdatedAt, nowMicros()) - WATERMARK_MARGIN_MICROS,
+      fingerprint: fingerprint.key,
+      startedAt: new Date().toISOString(),
+    };
+  }
+
+  const sources = await listSearchSources(env.DB, state.afterName, chunkNames);
+  if (sources.length > 0) {
+    const documents = sources.map((s) => searchDocument(JSON.parse(s.serverJson) as Record<string, unknown>, s.status));
+    await writeBuildPart(env.CACHE, state.buildId, state.parts, documents);
+    state = { ...state, afterName: sources.at(-1)!.name, parts: state.parts + 1 };
+    if (sources.length === chunkNames) {
+      await writeBuildState(env.CACHE, state);
+      return { state: "collecting", collected: state.parts * chunkNames };
+    }
+  }
+
+  const documents = await readBuildParts<SearchDocument>(env.CACHE, state.buildId, state.parts);
+  if (documents === null) {
+    // A part expired (a build left unfinished for a day): start over next time.
+    await writeBuildState(env.CACHE, null);
+    return { state: "collecting", collected: 0 };
+  }
+  const pointer = await publishSearchIndex(env.CACHE, JSON.stringify(buildIndex(documents)), {
+    buildId: state.buildId,
+    watermark: state.watermark,
+    builtAt: new Date().toISOString(),
+    documents: documents.length,
+    fingerprint: state.fingerprint,
+  });
+  await writeBuildState(env.CACHE, null);
+  return { state: "published", documents: documents.length, shards: pointer.shards };
+}
+
+/** Runs build steps until the index is published or `budgetMs` of wall time is spent. */
+export async function buildSearchIndex(env: SearchBuildEnv, budgetMs = 20_000): Promise<BuildStep> {
+  const started = Date.now();
+  for (;;) {
+    const step = await buildSearchIndexStep(env);
+    if (step.state !== "collecting" || Date.now() - started > budgetMs) return step;
+  }
+}

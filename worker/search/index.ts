@@ -1,0 +1,20 @@
+// Ranked search over the latest version of every server name (see docs/storage.md for how
+// the cron builds the index and how overlays keep it fresh).
+export type {
+  Hosting,
+  Overlay,
+  SearchDocument,
+  SearchFacets,
+  SearchFilters,
+  SearchHit,
+  SearchRequest,
+  SearchResult,
+  SearchStatus,
+} from "./types.ts";
+export { searchDocument } from "./search-document.ts";
+export { SEARCH_INDEX_FORMAT, type SerializedIndex } from "./serialized-index.ts";
+export { buildIndex } from "./build-index.ts";
+export { loadIndex } from "./load-index.ts";
+export type { LoadedIndex } from "./loaded-index.ts";
+export { DEPRECATED_FACTOR, EMPTY_OVERLAY, search } from "./search.ts";
+export { MAX_QUERY_LENGTH, normalizeQuery } from "./normalize-query.ts";

@@ -1,0 +1,74 @@
+// The in-memory index: typed arrays decoded once per isolate, plus the lazily built and
+// reused parts (typo table, typo memo, prepared overlays, per-query scratch).
+import type { KeyChains } from "./name-keys.ts";
+import type { TypoTable } from "./typo-table.ts";
+import type { Expansion } from "./expansion.ts";
+import type { PreparedOverlay } from "./prepared-overlay.ts";
+import type { Overlay } from "./types.ts";
+
+/** Per-document value lists (registry types, transports): ids[start[d] .. start[d + 1]). */
+export interface ValueColumn {
+  values: readonly string[];
+  start: Uint32Array;
+  ids: Uint16Array;
+}
+
+export interface LoadedIndex {
+  readonly docCount: number;
+  readonly names: readonly string[];
+  readonly namespaces: readonly string[];
+  readonly docNamespace: Uint32Array;
+  /** DEPRECATED_FLAG | REMOTE_FLAG | PACKAGE_FLAG per document. */
+  readonly docFlags: Uint8Array;
+  readonly registryTypes: ValueColumn;
+  readonly transports: ValueColumn;
+  readonly fieldAverages: readonly number[];
+  /** Sorted terms; postings of term t are [termStart[t], termStart[t + 1]). */
+  readonly terms: readonly string[];
+  readonly termStart: Uint32Array;
+  readonly postingDocs: Uint32Array;
+  /** Precomputed idf × saturated tf: a query only adds these up. */
+  readonly postingImpact: Float32Array;
+  readonly fullNames: KeyChains;
+  readonly serverParts: KeyChains;
+  readonly serverCores: KeyChains;
+  readonly packageKeys: readonly string[];
+  readonly packageKeyStart: Uint32Array;
+  readonly packageKeyDocs: Uint32Array;
+  /** Built on the first query that needs typo correction. */
+  typoTable: TypoTable | undefined;
+  /** Typo expansions by query word (bounded, cleared when full). */
+  readonly typoMemo: Map<string, Expansion[]>;
+  readonly overlays: WeakMap<Overlay, PreparedOverlay>;
+  readonly scratch: Scratch;
+}
+
+/** Reused per-query arrays, sized for index plus overlay documents (grown on demand). */
+export interface Scratch {
+  capacity: number;
+  score: Float64Array;
+  wordBest: Float64Array;
+  boost: Float64Array;
+  matched: Uint8Array;
+  touched: Uint32Array;
+  wordTouched: Uint32Array;
+}
+
+export function newScratch(capacity: number): Scratch {
+  return {
+    capacity,
+    score: new Float64Array(capacity),
+    wordBest: new Float64Array(capacity),
+    boost: new Float64Array(capacity),
+    matched: new Uint8Array(capacity),
+    touched: new Uint32Array(capacity),
+    wordTouched: new Uint32Array(capacity),
+  };
+}
+
+/** Scratch big enough for `capacity` candidates (all zero between queries). */
+export function scratchFor(index: LoadedIndex, capacity: number): Scratch {
+  const scratch = index.scratch;
+  if (scratch.capacity < capacity) Object.assign(scratch, newScratch(Math.max(capacity, scratch.capacity * 2)));
+  return scratch;
+}

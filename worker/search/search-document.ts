@@ -1,0 +1,79 @@
+// Reduces a validated server.json to the fields search reads.
+import type { Hosting, SearchDocument, SearchStatus } from "./types.ts";
+
+type Json = Record<string, unknown>;
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function objects(value: unknown): Json[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((item): item is Json => typeof item === "object" && item !== null && !Array.isArray(item));
+}
+
+function addOnce(list: string[], value: string | undefined): void {
+  if (value !== undefined && value !== "" && !list.includes(value)) list.push(value);
+}
+
+/**
+ * Host of a URL without parsing it as one: remote URLs may be templates
+ * ("https://{tenant}.example.com/mcp") that a URL parser rejects or percent-encodes.
+ */
+export function urlHost(url: string): string | undefined {
+  const scheme = url.indexOf("://");
+  let rest = scheme === -1 ? url : url.slice(scheme + 3);
+  const end = rest.search(/[/?#]/);
+  if (end !== -1) rest = rest.slice(0, end);
+  const at = rest.lastIndexOf("@");
+  if (at !== -1) rest = rest.slice(at + 1);
+  if (!rest.startsWith("[")) {
+    const colon = rest.indexOf(":");
+    if (colon !== -1) rest = rest.slice(0, colon);
+  }
+  rest = rest.toLowerCase();
+  return rest === "" ? undefined : rest;
+}
+
+/** Derives the document from a server.json object (already validated, plain JSON) and its status. */
+export function searchDocument(server: Record<string, unknown>, status: SearchStatus): SearchDocument {
+  const name = str(server["name"]) ?? "";
+  const slash = name.indexOf("/");
+  const packages = objects(server["packages"]);
+  const remotes = objects(server["remotes"]);
+  const packageIdentifiers: string[] = [];
+  const registryTypes: string[] = [];
+  const transports: string[] = [];
+  const remoteHosts: string[] = [];
+  for (const pkg of packages) {
+    addOnce(packageIdentifiers, str(pkg["identifier"]));
+    addOnce(registryTypes, str(pkg["registryType"]));
+    const transport = pkg["transport"];
+    if (typeof transport === "object" && transport !== null) {
+      addOnce(transports, str((transport as Json)["type"]));
+    }
+  }
+  for (const remote of remotes) {
+    addOnce(transports, str(remote["type"]));
+    const url = str(remote["url"]);
+    if (url !== undefined) addOnce(remoteHosts, urlHost(url));
+  }
+  const hosting: Hosting[] = [];
+  if (remotes.length > 0) hosting.push("remote");
+  if (packages.length > 0) hosting.push("package");
+  const doc: SearchDocument = {
+    name,
+    namespace: slash === -1 ? name : name.slice(0, slash),
+    version: str(server["version"]) ?? "",
+    status,
+    description: str(server["description"]) ?? "",
+    packageIdentifiers,
+    remoteHosts,
+    registryTypes,
+    transports,
+    hosting,
+  };
+  const title = str(server["title"]);
+  if (title !== undefined && title !== "") doc.title = title;
+  return doc;
+}

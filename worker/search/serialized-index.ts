@@ -1,0 +1,42 @@
+// The stored form of the index: plain JSON, numbers packed as base64 VLQ strings (see vlq.ts).
+// Documents are sorted by name, so a document id is also its rank in name order.
+
+export const SEARCH_INDEX_FORMAT = 1;
+
+export interface SerializedIndex {
+  /** SEARCH_INDEX_FORMAT of the code that built it; loadIndex refuses any other. */
+  format: number;
+  docCount: number;
+  /** Names, ascending (code-unit order). */
+  names: string[];
+  /** Distinct namespaces, ascending. */
+  namespaces: string[];
+  /** VLQ per document: index into namespaces. */
+  docNamespaces: string;
+  /** VLQ per document: bit 0 deprecated, bit 1 has remotes, bit 2 has packages. */
+  docFlags: string;
+  /** Registry type values, most frequent first. */
+  registryTypes: string[];
+  /** VLQ per document: count, then indexes into registryTypes. */
+  docRegistryTypes: string;
+  /** Transport values, most frequent first. */
+  transports: string[];
+  /** VLQ per document: count, then indexes into transports. */
+  docTransports: string;
+  /** Average token count of each field (BM25 length normalisation, also for overlays). */
+  fieldAverages: number[];
+  termCount: number;
+  postingCount: number;
+  /** Sorted distinct terms joined by "\n" (terms are letters and digits only). */
+  terms: string;
+  /** VLQ per term, in term order: document count n, then n × (doc id delta, quantised tf). */
+  postings: string;
+  /** Sorted compact package identifiers joined by "\n" (exact package-name matches). */
+  packageKeys: string;
+  /** VLQ per package key: document count n, then n doc ids. */
+  packageKeyDocs: string;
+}
+
+export const DEPRECATED_FLAG = 1;
+export const REMOTE_FLAG = 2;
+export const PACKAGE_FLAG = 4;

@@ -1,0 +1,72 @@
+// The search read path (docs/storage.md, "Search index"): the built index, loaded once per
+// isolate from its KV shards; the overlay of names written since the build, re-read from D1
+// when the catalogue generation changes (within MEMORY_CACHE_TTL_MS of a write); and rendered
+// answers per query, dropped with the generation.
+import { buildIndex, loadIndex, searchDocument, type LoadedIndex, type Overlay, type SearchDocument } from "../search/index.ts";
+import { searchChangesSince } from "./d1-catalog.ts";
+import { LruCache } from "./lru.ts";
+import { currentGeneration, type CacheEnv } from "./read-cache.ts";
+import { readSearchPointer, readSearchShards, type SearchIndexPointer } from "./search-store.ts";
+
+/** How often an isolate looks for a newer index build. */
+const POINTER_TTL_MS = 10_000;
+
+export interface SearchSnapshot {
+  index: LoadedIndex;
+  overlay: Overlay;
+  /** Changes whenever the answers may change: the generation and the index build. */
+  key: string;
+}
+
+let loaded: { pointer: SearchIndexPointer | null; index: LoadedIndex } | undefined;
+let pointerCheckedAt = 0;
+let overlay: { key: string; overlay: Overlay } | undefined;
+const answers = new LruCache<Uint8Array>(2048, 16 * 1024 * 1024);
+
+async function refreshIndex(env: CacheEnv): Promise<void> {
+  const now = Date.now();
+  if (loaded && now - pointerCheckedAt < POINTER_TTL_MS) return;
+  const pointer = await readSearchPointer(env.CACHE);
+  if (!loaded || pointer?.buildId !== loaded.pointer?.buildId) {
+    const text = pointer ? await readSearchShards(env.CACHE, pointer) : null;
+    // No build yet (or a shard went missing): an empty index, with everything in the overlay.
+    loaded =
+      text === null || pointer === null
+        ? { pointer: null, index: loadIndex(buildIndex([])) }
+        : { pointer, index: loadIndex(JSON.parse(text)) };
+  }
+  pointerCheckedAt = now;
+}
+
+async function refreshOverlay(env: CacheEnv, key: string): Promise<Overlay> {
+  if (overlay?.key === key) return overlay.overlay;
+  const changes = await searchChangesSince(env.DB, loaded?.pointer?.watermark ?? Number.MIN_SAFE_INTEGER);
+  const upserts: SearchDocument[] = [];
+  const removed = new Set<string>();
+  for (const { name, source } of changes) {
+    if (source) upserts.push(searchDocument(JSON.parse(source.serverJson) as Record<string, unknown>, source.status));
+    else removed.add(name);
+  }
+  overlay = { key, overlay: { upserts, removed } };
+  return overlay.overlay;
+}
+
+/**
+ * The index and overlay to answer a search with. Refreshes are not shared between concurrent
+ * requests (workerd forbids awaiting another request's I/O); a rare duplicate refresh is cheap.
+ */
+export async function searchSnapshot(env: CacheEnv): Promise<SearchSnapshot> {
+  const generation = await currentGeneration(env);
+  await refreshIndex(env);
+  const key = `${generation}:${loaded?.pointer?.buildId ?? "none"}`;
+  const current = await refreshOverlay(env, key);
+  return { index: loaded!.index, overlay: current, key };
+}
+
+export function cachedAnswer(key: string): Uint8Array | undefined {
+  return answers.get(key);
+}
+
+export function rememberAnswer(key: string, body: Uint8Array): void {
+  answers.set(key, body, body.byteLength);
+}
