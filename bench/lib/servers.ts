@@ -101,6 +101,8 @@ export interface RunningServer {
   mf: MiniflareClass;
   /** CPU of the workerd process(es) this instance started. */
   cpu: CpuMeter;
+  /** workerd's own V8 inspector (`--inspector-addr`), when started with `inspectorPort`. */
+  inspectorPort?: number;
 }
 
 async function startInstance(name: string, options: V4MiniflareOptions): Promise<RunningServer> {
@@ -113,7 +115,8 @@ async function startInstance(name: string, options: V4MiniflareOptions): Promise
     await mf.dispose();
     throw new Error(`${name}: could not find the workerd process Miniflare started (no /proc?)`);
   }
-  return { name, url: url.href.replace(/\/$/, ""), mf, cpu: new CpuMeter(pids) };
+  const inspectorPort = options.inspectorPort;
+  return { name, url: url.href.replace(/\/$/, ""), mf, cpu: new CpuMeter(pids), ...(inspectorPort !== undefined ? { inspectorPort } : {}) };
 }
 
 const SHARED = { cf: false, logRequests: false, verbose: false, telemetry: { enabled: false }, unsafeLocalExplorer: false } as const;
@@ -129,6 +132,8 @@ export async function startRegistry(opts: {
   host: string;
   port: number;
   stateDir: string;
+  /** Opens workerd's V8 inspector on this loopback port (every isolate: user worker, D1/KV/DO shims). */
+  inspectorPort?: number;
 }): Promise<RegistryServer> {
   const { config } = opts;
   rmSync(opts.stateDir, { recursive: true, force: true });
@@ -138,6 +143,7 @@ export async function startRegistry(opts: {
     ...SHARED,
     host: opts.host,
     port: opts.port,
+    ...(opts.inspectorPort !== undefined ? { inspectorPort: opts.inspectorPort, inspectorHost: "127.0.0.1" } : {}),
     resourcePersistencePath: opts.stateDir,
     unsafeTriggerHandlers: true, // GET /cdn-cgi/local/scheduled?cron=… runs scheduled()
     workers: [
@@ -162,11 +168,12 @@ export async function startRegistry(opts: {
   return { ...server, jwtPrivateKey, config };
 }
 
-export function startHello(opts: { script: string; host: string; port: number; compatibilityDate: string }): Promise<RunningServer> {
+export function startHello(opts: { script: string; host: string; port: number; compatibilityDate: string; inspectorPort?: number }): Promise<RunningServer> {
   return startInstance("hello", {
     ...SHARED,
     host: opts.host,
     port: opts.port,
+    ...(opts.inspectorPort !== undefined ? { inspectorPort: opts.inspectorPort, inspectorHost: "127.0.0.1" } : {}),
     workers: [{ name: "hello", modules: true, scriptPath: opts.script, compatibilityDate: opts.compatibilityDate }],
   });
 }

@@ -17,16 +17,19 @@ import {
 import {
   changeLogStatement,
   findRemoteConflict,
-  getPublishState,
   getServerVersions,
   insertRemotesStatements,
   insertVersionsStatements,
+  publishStateStatement,
   refreshServersStatements,
+  remoteConflictStatement,
   replaceRemotesStatements,
   setLatestStatements,
   updateServerJsonStatement,
   updateStatusStatement,
+  toPublishState,
   type ChangeEntry,
+  type PublishState,
 } from "../storage/d1-catalog.ts";
 import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
 
@@ -119,41 +122,124 @@ async function asRemoteConflict<T>(
   return refuse(400, detail, conflict ? remoteConflictMessage(conflict) : REMOTE_CONFLICT_TRIGGER);
 }
 
-export async function publishVersion(ctx: WriteContext, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
-  const { name, version } = server;
-  const detail = "Failed to publish server";
-  const urls = remoteUrls(server);
-  const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
-  if (conflict) return refuse(400, detail, remoteConflictMessage(conflict));
-  const state = await getPublishState(ctx.env.DB, name, version);
-  const refusal = publishRefusal(state, name, version);
-  if (refusal) return refuse(400, detail, refusal);
+/** One queued publish: who asks, and the validated server.json. */
+export interface PublishJob {
+  actor: Actor;
+  server: ServerJson;
+}
 
-  const record: VersionRecord = {
-    name,
-    version,
-    status: "active",
-    statusMessage: null,
-    statusChangedAt: ctx.now,
-    publishedAt: ctx.now,
-    updatedAt: ctx.now,
-    isLatest: false,
-    serverJson: JSON.stringify(server),
-  };
-  const takesLatest = publishTakesLatest(record, state.latest);
-  const statements = [
-    ...insertVersionsStatements(ctx.env.DB, [record]),
-    ...insertRemotesStatements(ctx.env.DB, urls.map((url) => ({ url, name, version }))),
-    ...(takesLatest ? setLatestStatements(ctx.env.DB, [record]) : []),
-    ...refreshServersStatements(ctx.env.DB, [name]),
-    changeLogStatement(ctx.env.DB, change(ctx, "publish", name, version, null)),
-  ];
-  try {
-    await commit(ctx, statements, name);
-  } catch (err) {
-    return asRemoteConflict(ctx, err, urls, name, detail);
+/** The most URLs read for conflicts in one statement (D1 binds at most 100 parameters). */
+const MAX_BATCHED_URLS = 99;
+
+/**
+ * Publishes queued versions of one namespace with one D1 read round trip and one D1 batch (group
+ * commit): each job is checked in order against D1 and against the jobs accepted before it in
+ * the group, then every accepted job is written in one all-or-nothing batch, each with its own
+ * sequence number and timestamp (`ctx.seq + i`, `ctx.now + i`). Returns one outcome per job and
+ * how many sequence numbers the accepted jobs used. If the batch fails, nothing was written:
+ * the caller retries the jobs one by one to give each its own answer.
+ */
+export async function publishVersions(
+  ctx: WriteContext,
+  jobs: readonly PublishJob[],
+): Promise<{ outcomes: WriteOutcome<PublishResult>[]; used: number }> {
+  const db = ctx.env.DB;
+  const detail = "Failed to publish server";
+  const urlsOf = jobs.map((job) => remoteUrls(job.server));
+  const reads: D1PreparedStatement[] = [];
+  for (const [i, job] of jobs.entries()) {
+    reads.push(publishStateStatement(db, job.server.name, job.server.version));
+    if (urlsOf[i]!.length > 0 && urlsOf[i]!.length <= MAX_BATCHED_URLS) {
+      reads.push(remoteConflictStatement(db, urlsOf[i]!, job.server.name));
+    }
   }
-  return { ok: true, value: { record: { ...record, isLatest: takesLatest } } };
+  const results = await db.batch(reads);
+
+  // What the accepted jobs of this group changed, per name and per remote URL.
+  const counts = new Map<string, number>();
+  const added = new Set<string>();
+  const holders = new Map<string, PublishState["latest"]>();
+  const claimed = new Map<string, string>();
+  const outcomes: WriteOutcome<PublishResult>[] = [];
+  const statements: D1PreparedStatement[] = [];
+  const touched = new Set<string>();
+  let read = 0;
+  let used = 0;
+  for (const [i, job] of jobs.entries()) {
+    const { name, version } = job.server;
+    const urls = urlsOf[i]!;
+    const state = toPublishState(results[read++]?.results[0] as Parameters<typeof toPublishState>[0]);
+    let conflict: { url: string; holder: string } | undefined;
+    if (urls.length > MAX_BATCHED_URLS) conflict = await findRemoteConflict(db, urls, name);
+    else if (urls.length > 0) conflict = (results[read++]?.results[0] as { url: string; holder: string } | undefined) ?? undefined;
+    const groupHolder = urls.map((url) => ({ url, holder: claimed.get(url) })).find((c) => c.holder && c.holder !== name);
+    if (!conflict && groupHolder) conflict = { url: groupHolder.url, holder: groupHolder.holder! };
+    if (conflict) {
+      outcomes.push(refuse(400, detail, remoteConflictMessage(conflict)));
+      continue;
+    }
+    const refusal = publishRefusal(
+      {
+        versionCount: (counts.get(name) ?? state.versionCount),
+        versionExists: state.versionExists || added.has(`${name}@${version}`),
+      },
+      name,
+      version,
+    );
+    if (refusal) {
+      outcomes.push(refuse(400, detail, refusal));
+      continue;
+    }
+
+    const seq = ctx.seq + used;
+    const now = ctx.now + used;
+    used++;
+    const record: VersionRecord = {
+      name,
+      version,
+      status: "active",
+      statusMessage: null,
+      statusChangedAt: now,
+      publishedAt: now,
+      updatedAt: now,
+      isLatest: false,
+      serverJson: JSON.stringify(job.server),
+    };
+    const holder = holders.has(name) ? holders.get(name) : state.latest;
+    const takesLatest = publishTakesLatest(record, holder);
+    holders.set(name, takesLatest ? { version, publishedAt: now, deleted: false } : holder);
+    counts.set(name, (counts.get(name) ?? state.versionCount) + 1);
+    added.add(`${name}@${version}`);
+    for (const url of urls) claimed.set(url, name);
+    touched.add(name);
+    statements.push(
+      ...insertVersionsStatements(db, [record]),
+      ...insertRemotesStatements(db, urls.map((url) => ({ url, name, version }))),
+      ...(takesLatest ? setLatestStatements(db, [record]) : []),
+      changeLogStatement(db, change({ ...ctx, seq, now, actor: job.actor }, "publish", name, version, null)),
+    );
+    outcomes.push({ ok: true, value: { record: { ...record, isLatest: takesLatest } } });
+  }
+  if (statements.length > 0) {
+    statements.push(...refreshServersStatements(db, [...touched]));
+    await db.batch(statements);
+    try {
+      await publishWrite(ctx.env, touched);
+    } catch (err) {
+      console.error("cache update after a committed publish failed; the cron will repair it", err);
+    }
+  }
+  return { outcomes, used };
+}
+
+/** One publish on its own: a group of one, with the trigger-detected conflict mapped. */
+export async function publishVersion(ctx: WriteContext, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
+  try {
+    const { outcomes } = await publishVersions(ctx, [{ actor: ctx.actor, server }]);
+    return outcomes[0]!;
+  } catch (err) {
+    return asRemoteConflict(ctx, err, remoteUrls(server), server.name, "Failed to publish server");
+  }
 }
 
 /** Status changes of some versions of one name (one version, or all of them). */

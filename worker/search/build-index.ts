@@ -1,13 +1,8 @@
 // Builds the stored index from the latest document of every name (run by the cron).
 import { FIELD_COUNT, fieldTokens, termFrequencies } from "./fields.ts";
 import { MIN_PACKAGE_KEY_LENGTH, packageKey } from "./package-keys.ts";
-import {
-  DEPRECATED_FLAG,
-  PACKAGE_FLAG,
-  REMOTE_FLAG,
-  SEARCH_INDEX_FORMAT,
-  type SerializedIndex,
-} from "./serialized-index.ts";
+import { Dictionary, ProfileTable } from "./profiles.ts";
+import { SEARCH_INDEX_FORMAT, type SerializedIndex } from "./serialized-index.ts";
 import type { SearchDocument } from "./types.ts";
 import { VlqWriter } from "./vlq.ts";
 
@@ -20,17 +15,6 @@ function dictionary(lists: readonly (readonly string[])[]): string[] {
   const counts = new Map<string, number>();
   for (const list of lists) for (const v of list) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || byCodeUnits(a, b));
-}
-
-function encodeValueLists(lists: readonly (readonly string[])[], values: readonly string[]): string {
-  const ids = new Map(values.map((v, i) => [v, i]));
-  const out = new VlqWriter();
-  for (const list of lists) {
-    const unique = [...new Set(list)];
-    out.write(unique.length);
-    for (const v of unique) out.write(ids.get(v) ?? 0);
-  }
-  return out.toString();
 }
 
 export function buildIndex(input: readonly SearchDocument[]): SerializedIndex {
@@ -76,20 +60,13 @@ export function buildIndex(input: readonly SearchDocument[]): SerializedIndex {
   const namespaces = [...new Set(docs.map((d) => d.namespace))].sort(byCodeUnits);
   const namespaceIds = new Map(namespaces.map((ns, i) => [ns, i]));
   const docNamespaces = new VlqWriter();
-  const docFlags = new VlqWriter();
-  for (const doc of docs) {
-    docNamespaces.write(namespaceIds.get(doc.namespace) ?? 0);
-    docFlags.write(
-      (doc.status === "deprecated" ? DEPRECATED_FLAG : 0) |
-        (doc.hosting.includes("remote") ? REMOTE_FLAG : 0) |
-        (doc.hosting.includes("package") ? PACKAGE_FLAG : 0),
-    );
-  }
+  for (const doc of docs) docNamespaces.write(namespaceIds.get(doc.namespace) ?? 0);
 
-  const registryLists = docs.map((d) => d.registryTypes);
-  const transportLists = docs.map((d) => d.transports);
-  const registryTypes = dictionary(registryLists);
-  const transports = dictionary(transportLists);
+  const registryTypes = new Dictionary(dictionary(docs.map((d) => d.registryTypes)));
+  const transports = new Dictionary(dictionary(docs.map((d) => d.transports)));
+  const profiles = new ProfileTable([]);
+  const docProfiles = new VlqWriter();
+  for (const doc of docs) docProfiles.write(profiles.idOf(doc, registryTypes, transports));
 
   const packageDocs = new Map<string, number[]>();
   docs.forEach((doc, d) => {
@@ -115,11 +92,14 @@ export function buildIndex(input: readonly SearchDocument[]): SerializedIndex {
     names: docs.map((d) => d.name),
     namespaces,
     docNamespaces: docNamespaces.toString(),
-    docFlags: docFlags.toString(),
-    registryTypes,
-    docRegistryTypes: encodeValueLists(registryLists, registryTypes),
-    transports,
-    docTransports: encodeValueLists(transportLists, transports),
+    registryTypes: registryTypes.values,
+    transports: transports.values,
+    profiles: profiles.profiles.map((p) => ({
+      flags: p.flags,
+      registryTypes: [...p.registryIds],
+      transports: [...p.transportIds],
+    })),
+    docProfiles: docProfiles.toString(),
     fieldAverages,
     termCount: terms.length,
     postingCount,

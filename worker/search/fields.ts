@@ -19,6 +19,18 @@ export function serverPart(name: string): string {
   return slash === -1 ? name : name.slice(slash + 1);
 }
 
+/**
+ * The meaningful part of a reverse-DNS namespace: without its top-level label ("io", "com",
+ * "ai") and without "github" in "io.github.<user>" (it names the login method, and would
+ * make "github" match most of the catalogue).
+ */
+export function namespaceWords(namespace: string): string {
+  let labels = namespace.split(".");
+  if (labels.length > 1) labels = labels.slice(1);
+  if (labels.length > 1 && labels[0] === "github") labels = labels.slice(1);
+  return labels.join(".");
+}
+
 /** The terms of each field, in field order. */
 export function fieldTokens(doc: SearchDocument): string[][] {
   const part = serverPart(doc.name);
@@ -28,7 +40,7 @@ export function fieldTokens(doc: SearchDocument): string[][] {
   const compact = compactKey(part);
   if (compact.length >= 2 && compact.length <= 40 && !partTokens.includes(compact)) partTokens.push(compact);
   const namespace: string[] = [];
-  tokenize(doc.namespace, namespace);
+  tokenize(namespaceWords(doc.namespace), namespace);
   const title: string[] = [];
   if (doc.title !== undefined) tokenize(doc.title, title);
   const description: string[] = [];

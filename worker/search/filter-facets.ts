@@ -1,15 +1,26 @@
-// Filters and facet counts in one pass per candidate. Facets are disjunctive: a facet counts
+// Filters and facet counts, decided once per profile. Facets are disjunctive: a facet counts
 // the documents matching q and every filter except its own, so a selected registryType still
-// shows the counts of the alternatives. Hence for every facet F and value v:
+// shows the counts of its alternatives. For every facet F and value v:
 // facets.F[v] = total of the same request with the F filter replaced by [v].
-import type { LoadedIndex, ValueColumn } from "./loaded-index.ts";
-import type { Dictionary, OverlayDoc, PreparedOverlay } from "./prepared-overlay.ts";
+// Namespace and status filters apply to every facet.
+import type { PreparedOverlay } from "./prepared-overlay.ts";
+import type { Dictionary } from "./profiles.ts";
 import { DEPRECATED_FLAG, PACKAGE_FLAG, REMOTE_FLAG } from "./serialized-index.ts";
-import { indexOfSorted } from "./sorted-strings.ts";
 import type { SearchFacets, SearchFilters } from "./types.ts";
 
-const ANY_NAMESPACE = -1;
-const UNKNOWN_NAMESPACE = -2;
+/** The namespace filter, resolved once per request. */
+export interface NamespaceFilter {
+  /** Index namespace id; -1 for a namespace the index does not have; undefined without filter. */
+  id: number | undefined;
+  name: string | undefined;
+}
+
+/** Per-profile outcome. */
+export const REJECTED = 0;
+export const PASSES = 1;
+const FAILS_REGISTRY_ONLY = 2;
+const FAILS_TRANSPORT_ONLY = 3;
+const FAILS_HOSTING_ONLY = 4;
 
 function selection(dictionary: Dictionary, wanted: readonly string[] | undefined): Uint8Array | undefined {
   if (wanted === undefined || wanted.length === 0) return undefined;
@@ -21,18 +32,13 @@ function selection(dictionary: Dictionary, wanted: readonly string[] | undefined
   return selected;
 }
 
-function columnHasAny(column: ValueColumn, d: number, selected: Uint8Array): boolean {
-  const end = column.start[d + 1] ?? 0;
-  for (let k = column.start[d] ?? 0; k < end; k++) if (selected[column.ids[k] ?? 0] === 1) return true;
-  return false;
-}
-
-function listHasAny(ids: readonly number[], selected: Uint8Array): boolean {
+function hasAny(ids: readonly number[], selected: Uint8Array | undefined): boolean {
+  if (selected === undefined) return true;
   for (const id of ids) if (selected[id] === 1) return true;
   return false;
 }
 
-function facetRecord(values: readonly string[], counts: Uint32Array): Record<string, number> {
+function facetRecord(values: readonly string[], counts: Float64Array): Record<string, number> {
   const entries: [string, number][] = [];
   counts.forEach((n, i) => {
     if (n > 0) entries.push([values[i] ?? "", n]);
@@ -42,105 +48,96 @@ function facetRecord(values: readonly string[], counts: Uint32Array): Record<str
 }
 
 export class FilterFacets {
-  total = 0;
-  private readonly index: LoadedIndex;
+  /** Per profile: REJECTED, PASSES or the one facet filter it fails. */
+  readonly state: Uint8Array;
+  /** Documents counted per profile (only profiles that are not REJECTED). */
+  readonly counts: Uint32Array;
   private readonly overlay: PreparedOverlay;
-  private readonly statusMask: number;
-  private readonly namespace: string | undefined;
-  private readonly namespaceId: number;
-  private readonly registry: Uint8Array | undefined;
-  private readonly transport: Uint8Array | undefined;
-  private readonly hostingFlag: number;
-  private readonly registryCounts: Uint32Array;
-  private readonly transportCounts: Uint32Array;
-  private remoteCount = 0;
-  private packageCount = 0;
 
-  constructor(index: LoadedIndex, overlay: PreparedOverlay, filters: SearchFilters) {
-    this.index = index;
+  constructor(overlay: PreparedOverlay, filters: SearchFilters) {
     this.overlay = overlay;
     const status = Array.isArray(filters.status) ? filters.status : [];
-    this.statusMask = (status.includes("active") ? 1 : 0) | (status.includes("deprecated") ? 2 : 0);
-    this.namespace = filters.namespace;
-    if (filters.namespace === undefined) this.namespaceId = ANY_NAMESPACE;
-    else {
-      const id = indexOfSorted(index.namespaces, filters.namespace);
-      this.namespaceId = id === -1 ? UNKNOWN_NAMESPACE : id;
-    }
-    this.registry = selection(overlay.registryTypes, filters.registryType);
-    this.transport = selection(overlay.transports, filters.transport);
-    this.hostingFlag = filters.hosting === "remote" ? REMOTE_FLAG : filters.hosting === "package" ? PACKAGE_FLAG : 0;
-    this.registryCounts = new Uint32Array(overlay.registryTypes.values.length);
-    this.transportCounts = new Uint32Array(overlay.transports.values.length);
+    const active = status.includes("active");
+    const deprecated = status.includes("deprecated");
+    const registry = selection(overlay.registryTypes, filters.registryType);
+    const transport = selection(overlay.transports, filters.transport);
+    const hosting = filters.hosting === "remote" ? REMOTE_FLAG : filters.hosting === "package" ? PACKAGE_FLAG : 0;
+    const profiles = overlay.profiles;
+    this.state = new Uint8Array(profiles.length);
+    this.counts = new Uint32Array(profiles.length);
+    profiles.forEach((p, i) => {
+      if (!(p.flags & DEPRECATED_FLAG ? deprecated : active)) return;
+      const registryOk = hasAny(p.registryIds, registry);
+      const transportOk = hasAny(p.transportIds, transport);
+      const hostingOk = hosting === 0 || (p.flags & hosting) !== 0;
+      const failures = (registryOk ? 0 : 1) + (transportOk ? 0 : 1) + (hostingOk ? 0 : 1);
+      this.state[i] =
+        failures === 0
+          ? PASSES
+          : failures > 1
+            ? REJECTED
+            : !registryOk
+              ? FAILS_REGISTRY_ONLY
+              : !transportOk
+                ? FAILS_TRANSPORT_ONLY
+                : FAILS_HOSTING_ONLY;
+    });
   }
 
-  /** Whether the status filter admits nothing (lets callers skip all work). */
+  /** Whether no profile can pass (lets callers skip all work). */
   get admitsNothing(): boolean {
-    return this.statusMask === 0;
+    return !this.state.includes(PASSES);
   }
 
-  /** Counts an index document into the facets; true when it passes every filter. */
-  indexDoc(d: number): boolean {
-    const index = this.index;
-    const flags = index.docFlags[d] ?? 0;
-    if ((this.statusMask & (flags & DEPRECATED_FLAG ? 2 : 1)) === 0) return false;
-    if (this.namespaceId !== ANY_NAMESPACE && index.docNamespace[d] !== this.namespaceId) return false;
-    const registryOk = this.registry === undefined || columnHasAny(index.registryTypes, d, this.registry);
-    const transportOk = this.transport === undefined || columnHasAny(index.transports, d, this.transport);
-    const hostingOk = this.hostingFlag === 0 || (flags & this.hostingFlag) !== 0;
-    if (registryOk && transportOk && hostingOk) {
-      this.total++;
-      this.countColumn(index.registryTypes, d, this.registryCounts);
-      this.countColumn(index.transports, d, this.transportCounts);
-      this.countHosting(flags);
-      return true;
-    }
-    if (!registryOk && transportOk && hostingOk) this.countColumn(index.registryTypes, d, this.registryCounts);
-    else if (registryOk && !transportOk && hostingOk) this.countColumn(index.transports, d, this.transportCounts);
-    else if (registryOk && transportOk && !hostingOk) this.countHosting(flags);
-    return false;
+  /** Counts one document of profile p; true when it passes every filter. */
+  accept(p: number): boolean {
+    const s = this.state[p] ?? REJECTED;
+    if (s === REJECTED) return false;
+    this.counts[p]!++;
+    return s === PASSES;
   }
 
-  /** The same for an overlay document. */
-  overlayDoc(doc: OverlayDoc): boolean {
-    const flags = doc.flags;
-    if ((this.statusMask & (flags & DEPRECATED_FLAG ? 2 : 1)) === 0) return false;
-    if (this.namespace !== undefined && doc.namespace !== this.namespace) return false;
-    const registryOk = this.registry === undefined || listHasAny(doc.registryIds, this.registry);
-    const transportOk = this.transport === undefined || listHasAny(doc.transportIds, this.transport);
-    const hostingOk = this.hostingFlag === 0 || (flags & this.hostingFlag) !== 0;
-    if (registryOk && transportOk && hostingOk) {
-      this.total++;
-      for (const id of doc.registryIds) this.registryCounts[id]!++;
-      for (const id of doc.transportIds) this.transportCounts[id]!++;
-      this.countHosting(flags);
-      return true;
-    }
-    if (!registryOk && transportOk && hostingOk) for (const id of doc.registryIds) this.registryCounts[id]!++;
-    else if (registryOk && !transportOk && hostingOk) for (const id of doc.transportIds) this.transportCounts[id]!++;
-    else if (registryOk && transportOk && !hostingOk) this.countHosting(flags);
-    return false;
+  passes(p: number): boolean {
+    return this.state[p] === PASSES;
   }
 
-  private countColumn(column: ValueColumn, d: number, counts: Uint32Array): void {
-    const end = column.start[d + 1] ?? 0;
-    for (let k = column.start[d] ?? 0; k < end; k++) counts[column.ids[k] ?? 0]!++;
+  /** Counts whole profiles at once (an empty q over every visible document). */
+  acceptAll(perProfile: Uint32Array): void {
+    perProfile.forEach((n, p) => {
+      if (this.state[p] !== REJECTED) this.counts[p]! += n;
+    });
   }
 
-  private countHosting(flags: number): void {
-    if (flags & REMOTE_FLAG) this.remoteCount++;
-    if (flags & PACKAGE_FLAG) this.packageCount++;
-  }
-
-  facets(): SearchFacets {
+  result(): { total: number; facets: SearchFacets } {
+    const { registryTypes, transports, profiles } = this.overlay;
+    const registry = new Float64Array(registryTypes.values.length);
+    const transport = new Float64Array(transports.values.length);
+    let remote = 0;
+    let pkg = 0;
+    let total = 0;
+    this.counts.forEach((n, i) => {
+      const s = this.state[i];
+      const p = profiles[i];
+      if (n === 0 || p === undefined) return;
+      if (s === PASSES) total += n;
+      if (s === PASSES || s === FAILS_REGISTRY_ONLY) for (const id of p.registryIds) registry[id]! += n;
+      if (s === PASSES || s === FAILS_TRANSPORT_ONLY) for (const id of p.transportIds) transport[id]! += n;
+      if (s === PASSES || s === FAILS_HOSTING_ONLY) {
+        if (p.flags & REMOTE_FLAG) remote += n;
+        if (p.flags & PACKAGE_FLAG) pkg += n;
+      }
+    });
     const hosting: [string, number][] = [];
-    if (this.remoteCount > 0) hosting.push(["remote", this.remoteCount]);
-    if (this.packageCount > 0) hosting.push(["package", this.packageCount]);
+    if (remote > 0) hosting.push(["remote", remote]);
+    if (pkg > 0) hosting.push(["package", pkg]);
     hosting.sort((a, b) => b[1] - a[1]);
     return {
-      registryType: facetRecord(this.overlay.registryTypes.values, this.registryCounts),
-      transport: facetRecord(this.overlay.transports.values, this.transportCounts),
-      hosting: Object.fromEntries(hosting),
+      total,
+      facets: {
+        registryType: facetRecord(registryTypes.values, registry),
+        transport: facetRecord(transports.values, transport),
+        hosting: Object.fromEntries(hosting),
+      },
     };
   }
 }

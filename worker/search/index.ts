@@ -16,5 +16,6 @@ export { SEARCH_INDEX_FORMAT, type SerializedIndex } from "./serialized-index.ts
 export { buildIndex } from "./build-index.ts";
 export { loadIndex } from "./load-index.ts";
 export type { LoadedIndex } from "./loaded-index.ts";
-export { DEPRECATED_FACTOR, EMPTY_OVERLAY, search } from "./search.ts";
+export { EMPTY_OVERLAY, search } from "./search.ts";
+export { DEPRECATED_FACTOR } from "./ranked-search.ts";
 export { MAX_QUERY_LENGTH, normalizeQuery } from "./normalize-query.ts";

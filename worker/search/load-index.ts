@@ -1,32 +1,20 @@
 // Turns the stored index into typed arrays and precomputes every posting's impact, once per isolate.
 import { inverseDocumentFrequency, serverPart, termImpact } from "./fields.ts";
-import { type LoadedIndex, type ValueColumn, newScratch } from "./loaded-index.ts";
+import { type LoadedIndex, newScratch } from "./loaded-index.ts";
 import { coreKey, keyChains } from "./name-keys.ts";
+import type { Profile } from "./profiles.ts";
 import { SEARCH_INDEX_FORMAT, type SerializedIndex } from "./serialized-index.ts";
 import { compactKey } from "./tokenize.ts";
 import { VlqReader } from "./vlq.ts";
 
-function splitLines(text: string, count: number): string[] {
-  const lines = count === 0 ? [] : text.split("\n");
-  if (lines.length !== count) throw new Error("search index: list length mismatch");
-  return lines;
+function fail(what: string): never {
+  throw new Error(`search index: ${what}`);
 }
 
-function readValueColumn(values: string[], text: string, docCount: number): ValueColumn {
-  const reader = new VlqReader(text);
-  const start = new Uint32Array(docCount + 1);
-  const ids: number[] = [];
-  for (let d = 0; d < docCount; d++) {
-    start[d] = ids.length;
-    const n = reader.read();
-    for (let i = 0; i < n; i++) {
-      const id = reader.read();
-      if (id >= values.length) throw new Error("search index: value id out of range");
-      ids.push(id);
-    }
-  }
-  start[docCount] = ids.length;
-  return { values, start, ids: Uint16Array.from(ids) };
+function splitLines(text: string, count: number): string[] {
+  const lines = count === 0 ? [] : text.split("\n");
+  if (lines.length !== count) fail("list length mismatch");
+  return lines;
 }
 
 function readPerDoc(text: string, docCount: number, limit: number): Uint32Array {
@@ -34,22 +22,27 @@ function readPerDoc(text: string, docCount: number, limit: number): Uint32Array 
   const out = new Uint32Array(docCount);
   for (let d = 0; d < docCount; d++) {
     const v = reader.read();
-    if (v >= limit) throw new Error("search index: per-document value out of range");
+    if (v >= limit) fail("per-document value out of range");
     out[d] = v;
   }
   return out;
 }
 
-/** Throws on a foreign format or inconsistent data: the caller rebuilds instead of serving garbage. */
-export function loadIndex(serialized: SerializedIndex): LoadedIndex {
-  if (serialized.format !== SEARCH_INDEX_FORMAT) {
-    throw new Error(`search index: format ${String(serialized.format)}, expected ${SEARCH_INDEX_FORMAT}`);
-  }
-  const docCount = serialized.docCount;
-  const names = serialized.names;
-  if (names.length !== docCount) throw new Error("search index: name count mismatch");
+/** Documents grouped by key (counting sort): start offsets and ids, ascending within a group. */
+function groupBy(keys: Uint32Array, groups: number): { start: Uint32Array; ids: Uint32Array } {
+  const start = new Uint32Array(groups + 1);
+  for (const k of keys) start[k + 1]!++;
+  for (let g = 1; g <= groups; g++) start[g]! += start[g - 1] ?? 0;
+  const fill = start.slice(0, groups);
+  const ids = new Uint32Array(keys.length);
+  keys.forEach((k, d) => {
+    ids[fill[k]!++] = d;
+  });
+  return { start, ids };
+}
 
-  const terms = splitLines(serialized.terms, serialized.termCount);
+function readPostings(serialized: SerializedIndex, terms: readonly string[]) {
+  const docCount = serialized.docCount;
   const termStart = new Uint32Array(terms.length + 1);
   const postingDocs = new Uint32Array(serialized.postingCount);
   const postingImpact = new Float32Array(serialized.postingCount);
@@ -58,51 +51,88 @@ export function loadIndex(serialized: SerializedIndex): LoadedIndex {
   for (let t = 0; t < terms.length; t++) {
     termStart[t] = p;
     const df = reader.read();
-    if (p + df > postingDocs.length) throw new Error("search index: posting count mismatch");
+    if (p + df > postingDocs.length) fail("posting count mismatch");
     const idf = inverseDocumentFrequency(df, docCount);
     let d = 0;
     for (let i = 0; i < df; i++) {
       d += reader.read();
-      if (d >= docCount) throw new Error("search index: doc id out of range");
+      if (d >= docCount) fail("doc id out of range");
       postingDocs[p] = d;
       postingImpact[p] = termImpact(reader.read(), idf);
       p++;
     }
   }
   termStart[terms.length] = p;
-  if (p !== postingDocs.length || !reader.done) throw new Error("search index: posting count mismatch");
+  if (p !== postingDocs.length || !reader.done) fail("posting count mismatch");
+  return { termStart, postingDocs, postingImpact };
+}
 
+function readPackageKeys(serialized: SerializedIndex) {
   const packageKeys = serialized.packageKeys === "" ? [] : serialized.packageKeys.split("\n");
   const packageKeyStart = new Uint32Array(packageKeys.length + 1);
-  const packageDocs: number[] = [];
-  const keyReader = new VlqReader(serialized.packageKeyDocs);
+  const docs: number[] = [];
+  const reader = new VlqReader(serialized.packageKeyDocs);
   for (let k = 0; k < packageKeys.length; k++) {
-    packageKeyStart[k] = packageDocs.length;
-    const n = keyReader.read();
-    for (let i = 0; i < n; i++) packageDocs.push(keyReader.read());
+    packageKeyStart[k] = docs.length;
+    const n = reader.read();
+    for (let i = 0; i < n; i++) {
+      const d = reader.read();
+      if (d >= serialized.docCount) fail("doc id out of range");
+      docs.push(d);
+    }
   }
-  packageKeyStart[packageKeys.length] = packageDocs.length;
+  packageKeyStart[packageKeys.length] = docs.length;
+  return { packageKeys, packageKeyStart, packageKeyDocs: Uint32Array.from(docs) };
+}
+
+/** Throws on a foreign format or inconsistent data: the caller rebuilds instead of serving garbage. */
+export function loadIndex(serialized: SerializedIndex): LoadedIndex {
+  if (serialized.format !== SEARCH_INDEX_FORMAT) {
+    fail(`format ${String(serialized.format)}, expected ${SEARCH_INDEX_FORMAT}`);
+  }
+  const docCount = serialized.docCount;
+  const names = serialized.names;
+  if (names.length !== docCount) fail("name count mismatch");
+  const terms = splitLines(serialized.terms, serialized.termCount);
+
+  const profiles = serialized.profiles.map((p): Profile => {
+    const inRange = (ids: number[], size: number) => ids.every((id) => Number.isInteger(id) && id >= 0 && id < size);
+    if (!inRange(p.registryTypes, serialized.registryTypes.length) || !inRange(p.transports, serialized.transports.length)) {
+      fail("profile value out of range");
+    }
+    return { flags: p.flags, registryIds: p.registryTypes, transportIds: p.transports };
+  });
+  const docProfile = readPerDoc(serialized.docProfiles, docCount, profiles.length);
+  const docFlags = new Uint8Array(docCount);
+  const profileDocCount = new Uint32Array(profiles.length);
+  docProfile.forEach((p, d) => {
+    docFlags[d] = profiles[p]?.flags ?? 0;
+    profileDocCount[p]!++;
+  });
+  const docNamespace = readPerDoc(serialized.docNamespaces, docCount, serialized.namespaces.length);
+  const byNamespace = groupBy(docNamespace, serialized.namespaces.length);
 
   const lowerNames = names.map((n) => n.toLowerCase());
   return {
     docCount,
     names,
     namespaces: serialized.namespaces,
-    docNamespace: readPerDoc(serialized.docNamespaces, docCount, serialized.namespaces.length),
-    docFlags: Uint8Array.from(readPerDoc(serialized.docFlags, docCount, 8)),
-    registryTypes: readValueColumn(serialized.registryTypes, serialized.docRegistryTypes, docCount),
-    transports: readValueColumn(serialized.transports, serialized.docTransports, docCount),
+    docNamespace,
+    namespaceStart: byNamespace.start,
+    namespaceDocs: byNamespace.ids,
+    registryTypes: serialized.registryTypes,
+    transports: serialized.transports,
+    profiles,
+    docProfile,
+    docFlags,
+    profileDocCount,
     fieldAverages: serialized.fieldAverages,
     terms,
-    termStart,
-    postingDocs,
-    postingImpact,
+    ...readPostings(serialized, terms),
     fullNames: keyChains(lowerNames.map(compactKey)),
     serverParts: keyChains(lowerNames.map((n) => compactKey(serverPart(n)))),
     serverCores: keyChains(names.map(coreKey)),
-    packageKeys,
-    packageKeyStart,
-    packageKeyDocs: Uint32Array.from(packageDocs),
+    ...readPackageKeys(serialized),
     typoTable: undefined,
     typoMemo: new Map(),
     overlays: new WeakMap(),

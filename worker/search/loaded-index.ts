@@ -4,24 +4,25 @@ import type { KeyChains } from "./name-keys.ts";
 import type { TypoTable } from "./typo-table.ts";
 import type { Expansion } from "./expansion.ts";
 import type { PreparedOverlay } from "./prepared-overlay.ts";
+import type { Profile } from "./profiles.ts";
 import type { Overlay } from "./types.ts";
-
-/** Per-document value lists (registry types, transports): ids[start[d] .. start[d + 1]). */
-export interface ValueColumn {
-  values: readonly string[];
-  start: Uint32Array;
-  ids: Uint16Array;
-}
 
 export interface LoadedIndex {
   readonly docCount: number;
   readonly names: readonly string[];
   readonly namespaces: readonly string[];
   readonly docNamespace: Uint32Array;
-  /** DEPRECATED_FLAG | REMOTE_FLAG | PACKAGE_FLAG per document. */
+  /** Documents of namespace n: namespaceDocs[namespaceStart[n] .. namespaceStart[n + 1]), ascending. */
+  readonly namespaceStart: Uint32Array;
+  readonly namespaceDocs: Uint32Array;
+  readonly registryTypes: readonly string[];
+  readonly transports: readonly string[];
+  readonly profiles: readonly Profile[];
+  readonly docProfile: Uint32Array;
+  /** DEPRECATED_FLAG | REMOTE_FLAG | PACKAGE_FLAG per document (from its profile). */
   readonly docFlags: Uint8Array;
-  readonly registryTypes: ValueColumn;
-  readonly transports: ValueColumn;
+  /** Documents per profile (the answer of an empty q without namespace filter). */
+  readonly profileDocCount: Uint32Array;
   readonly fieldAverages: readonly number[];
   /** Sorted terms; postings of term t are [termStart[t], termStart[t + 1]). */
   readonly terms: readonly string[];

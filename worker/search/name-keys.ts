@@ -50,15 +50,12 @@ export function* chain(chains: KeyChains, key: string): Generator<number> {
   }
 }
 
-/** The boost a name earns for a query (lower = folded lower-case query, compact = compactKey). */
-export function nameBoost(name: string, lower: string, compact: string): number {
-  if (compact === "") return 0;
-  const lowerName = name.toLowerCase();
-  if (lowerName === lower) return FULL_NAME_BOOST;
-  if (compactKey(name) === compact) return FULL_NAME_COMPACT_BOOST;
-  const part = serverPart(lowerName);
-  if (part === lower) return SERVER_PART_BOOST;
-  if (compactKey(part) === compact) return SERVER_PART_COMPACT_BOOST;
-  if (coreKey(name) === compact) return SERVER_CORE_BOOST;
-  return 0;
+/** Boost of a document found under its full-name key (lower = folded lower-case query). */
+export function fullNameBoost(name: string, lower: string): number {
+  return name.toLowerCase() === lower ? FULL_NAME_BOOST : FULL_NAME_COMPACT_BOOST;
+}
+
+/** Boost of a document found under its server-part key. */
+export function serverPartBoost(name: string, lower: string): number {
+  return serverPart(name.toLowerCase()) === lower ? SERVER_PART_BOOST : SERVER_PART_COMPACT_BOOST;
 }

@@ -1,32 +1,25 @@
 // An overlay turned into what queries need, once per (index, overlay object): the index
 // documents it hides, its own documents scored with the index's statistics, a small inverted
-// index over them, and facet dictionaries extended with values the index has not seen.
-import { fieldTokens, inverseDocumentFrequency, termFrequencies, termImpact } from "./fields.ts";
+// index over them, and profiles/dictionaries extended with values the index has not seen.
+import { fieldTokens, inverseDocumentFrequency, serverPart, termFrequencies, termImpact } from "./fields.ts";
 import type { LoadedIndex } from "./loaded-index.ts";
 import { type KeyChains, coreKey, keyChains } from "./name-keys.ts";
 import { MIN_PACKAGE_KEY_LENGTH, packageKey } from "./package-keys.ts";
-import { DEPRECATED_FLAG, PACKAGE_FLAG, REMOTE_FLAG } from "./serialized-index.ts";
+import { Dictionary, type Profile, ProfileTable } from "./profiles.ts";
 import { indexOfSorted } from "./sorted-strings.ts";
 import { compactKey } from "./tokenize.ts";
-import { serverPart } from "./fields.ts";
 import type { Overlay, SearchDocument } from "./types.ts";
 
 export interface OverlayDoc {
   name: string;
   namespace: string;
+  profile: number;
   flags: number;
-  registryIds: number[];
-  transportIds: number[];
 }
 
 export interface OverlayPostings {
   docs: number[];
   impacts: number[];
-}
-
-export interface Dictionary {
-  values: string[];
-  ids: Map<string, number>;
 }
 
 export interface PreparedOverlay {
@@ -39,24 +32,14 @@ export interface PreparedOverlay {
   vocabulary: string[];
   registryTypes: Dictionary;
   transports: Dictionary;
+  /** The index's profiles followed by new ones. */
+  profiles: readonly Profile[];
+  /** Visible documents per profile: the index's, minus hidden, plus overlay documents. */
+  profileDocCount: Uint32Array;
   fullNames: KeyChains;
   serverParts: KeyChains;
   serverCores: KeyChains;
   packageKeys: Map<string, number[]>;
-}
-
-function extend(values: readonly string[], lists: readonly (readonly string[])[]): Dictionary {
-  const all = [...values];
-  const ids = new Map(all.map((v, i) => [v, i]));
-  for (const list of lists) {
-    for (const v of list) {
-      if (!ids.has(v)) {
-        ids.set(v, all.length);
-        all.push(v);
-      }
-    }
-  }
-  return { values: all, ids };
 }
 
 function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
@@ -64,18 +47,25 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   for (const doc of overlay.upserts) if (!overlay.removed.has(doc.name)) byName.set(doc.name, doc);
   const sources = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
+  const registryTypes = new Dictionary(index.registryTypes);
+  const transports = new Dictionary(index.transports);
+  const profiles = new ProfileTable(index.profiles);
+  const docProfiles = sources.map((doc) => profiles.idOf(doc, registryTypes, transports));
+  const profileDocCount = new Uint32Array(profiles.profiles.length);
+  profileDocCount.set(index.profileDocCount);
+  for (const p of docProfiles) profileDocCount[p]!++;
+
   let hidden: Uint8Array | undefined;
   const hide = (name: string): void => {
     const id = indexOfSorted(index.names, name);
-    if (id === -1) return;
+    if (id === -1 || hidden?.[id] === 1) return;
     hidden ??= new Uint8Array(index.docCount);
     hidden[id] = 1;
+    profileDocCount[index.docProfile[id] ?? 0]!--;
   };
   for (const doc of overlay.upserts) hide(doc.name);
   for (const name of overlay.removed) hide(name);
 
-  const registryTypes = extend(index.registryTypes.values, sources.map((d) => d.registryTypes));
-  const transports = extend(index.transports.values, sources.map((d) => d.transports));
   const postings = new Map<string, OverlayPostings>();
   const vocabulary = new Set<string>();
   const packageKeys = new Map<string, number[]>();
@@ -96,16 +86,8 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
       if (list[list.length - 1] !== i) list.push(i);
       packageKeys.set(key, list);
     }
-    return {
-      name: doc.name,
-      namespace: doc.namespace,
-      flags:
-        (doc.status === "deprecated" ? DEPRECATED_FLAG : 0) |
-        (doc.hosting.includes("remote") ? REMOTE_FLAG : 0) |
-        (doc.hosting.includes("package") ? PACKAGE_FLAG : 0),
-      registryIds: [...new Set(doc.registryTypes)].map((v) => registryTypes.ids.get(v) ?? 0),
-      transportIds: [...new Set(doc.transports)].map((v) => transports.ids.get(v) ?? 0),
-    };
+    const profile = docProfiles[i] ?? 0;
+    return { name: doc.name, namespace: doc.namespace, profile, flags: profiles.profiles[profile]?.flags ?? 0 };
   });
   const lowerNames = sources.map((d) => d.name.toLowerCase());
   return {
@@ -115,6 +97,8 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
     vocabulary: [...vocabulary].sort(),
     registryTypes,
     transports,
+    profiles: profiles.profiles,
+    profileDocCount,
     fullNames: keyChains(lowerNames.map(compactKey)),
     serverParts: keyChains(lowerNames.map((n) => compactKey(serverPart(n)))),
     serverCores: keyChains(sources.map((d) => coreKey(d.name))),
@@ -122,7 +106,7 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   };
 }
 
-/** The prepared form of an overlay, cached per overlay object. */
+/** The prepared form of an overlay, cached per overlay object (treat overlays as immutable). */
 export function preparedOverlay(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   let prepared = index.overlays.get(overlay);
   if (prepared === undefined) {

@@ -102,8 +102,8 @@ function typos(index: LoadedIndex, overlay: PreparedOverlay, word: string): Expa
   return out;
 }
 
-/** Exact, plural/singular and (for the last word) completions; empty when the word is unknown. */
-function directExpansions(index: LoadedIndex, overlay: PreparedOverlay, word: string, last: boolean): Expansion[] {
+/** The word itself and its singular/plural, when they are terms. */
+function exactExpansions(index: LoadedIndex, overlay: PreparedOverlay, word: string): Expansion[] {
   const out: Expansion[] = [];
   const exact = exactExpansion(index, overlay, word, EXACT_FACTOR);
   if (exact !== undefined) out.push(exact);
@@ -111,11 +111,17 @@ function directExpansions(index: LoadedIndex, overlay: PreparedOverlay, word: st
     const e = exactExpansion(index, overlay, variant, VARIANT_FACTOR);
     if (e !== undefined) out.push(e);
   }
+  return out;
+}
+
+/** Exact forms, plus completions when it is the last word; typos only when both are empty. */
+function wordExpansions(index: LoadedIndex, overlay: PreparedOverlay, word: string, last: boolean): Expansion[] {
+  const out = exactExpansions(index, overlay, word);
   if (last && word.length >= MIN_PREFIX_LENGTH) {
     const known = new Set(out.map((e) => e.term));
     for (const e of completions(index, overlay, word)) if (!known.has(e.term)) out.push(e);
   }
-  return out;
+  return out.length > 0 ? out : typos(index, overlay, word);
 }
 
 export function planQuery(index: LoadedIndex, overlay: PreparedOverlay, q: string): QueryPlan {
@@ -130,18 +136,12 @@ export function planQuery(index: LoadedIndex, overlay: PreparedOverlay, q: strin
     words.push({ word, expansions });
   };
   for (const run of runs) {
-    const direct = directExpansions(index, overlay, run.word, run.last);
-    if (direct.length > 0) {
-      add(run.word, direct);
-    } else if (run.parts.length > 1) {
+    const exact = exactExpansions(index, overlay, run.word);
+    if (exact.length === 0 && run.parts.length > 1) {
       // "PostgresMCP" is not a term, but "postgres" and "mcp" are.
-      run.parts.forEach((part, i) => {
-        const isLast = run.last && i === run.parts.length - 1;
-        const found = directExpansions(index, overlay, part, isLast);
-        add(part, found.length > 0 ? found : typos(index, overlay, part));
-      });
+      run.parts.forEach((part, i) => add(part, wordExpansions(index, overlay, part, run.last && i === run.parts.length - 1)));
     } else {
-      add(run.word, typos(index, overlay, run.word));
+      add(run.word, wordExpansions(index, overlay, run.word, run.last));
     }
   }
   return { matchAll: runs.length === 0, words, lower, compact };

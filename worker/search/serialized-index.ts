@@ -13,16 +13,17 @@ export interface SerializedIndex {
   namespaces: string[];
   /** VLQ per document: index into namespaces. */
   docNamespaces: string;
-  /** VLQ per document: bit 0 deprecated, bit 1 has remotes, bit 2 has packages. */
-  docFlags: string;
   /** Registry type values, most frequent first. */
   registryTypes: string[];
-  /** VLQ per document: count, then indexes into registryTypes. */
-  docRegistryTypes: string;
   /** Transport values, most frequent first. */
   transports: string[];
-  /** VLQ per document: count, then indexes into transports. */
-  docTransports: string;
+  /**
+   * Distinct combinations of status, hosting, registry types and transports: filters and
+   * facets are decided once per profile instead of once per document.
+   */
+  profiles: SerializedProfile[];
+  /** VLQ per document: index into profiles. */
+  docProfiles: string;
   /** Average token count of each field (BM25 length normalisation, also for overlays). */
   fieldAverages: number[];
   termCount: number;
@@ -35,6 +36,15 @@ export interface SerializedIndex {
   packageKeys: string;
   /** VLQ per package key: document count n, then n doc ids. */
   packageKeyDocs: string;
+}
+
+export interface SerializedProfile {
+  /** DEPRECATED_FLAG | REMOTE_FLAG | PACKAGE_FLAG */
+  flags: number;
+  /** Indexes into registryTypes, ascending. */
+  registryTypes: number[];
+  /** Indexes into transports, ascending. */
+  transports: number[];
 }
 
 export const DEPRECATED_FLAG = 1;

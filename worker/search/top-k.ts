@@ -5,6 +5,8 @@ export class TopK {
   private readonly ids: Int32Array;
   private readonly scores: Float64Array;
   private size = 0;
+  /** Score of the worst kept candidate once full (-Infinity before): anything lower is rejected. */
+  floor = -Infinity;
   private readonly k: number;
   private readonly nameOf: (id: number) => string;
   private readonly indexDocs: number;
@@ -42,6 +44,7 @@ export class TopK {
       }
       ids[i] = id;
       scores[i] = score;
+      if (this.size === this.k) this.floor = scores[0] ?? -Infinity;
       return;
     }
     if (this.k === 0 || !this.before(id, score, ids[0] ?? 0, scores[0] ?? 0)) return;
@@ -62,6 +65,7 @@ export class TopK {
     }
     ids[i] = id;
     scores[i] = score;
+    this.floor = scores[0] ?? -Infinity;
   }
 
   /** Kept candidates, best first. */

@@ -7,6 +7,7 @@ export interface TypoTable {
   /** Term ids ordered by length; the ids of length L are byLength[lengthStart[L] .. lengthStart[L + 1]). */
   byLength: Uint32Array;
   lengthStart: Uint32Array;
+  /** Character-set mask of byLength[k] at k (same order, so the scan reads memory sequentially). */
   masks: Int32Array;
   maxLength: number;
 }
@@ -21,10 +22,11 @@ export function charMask(text: string): number {
   return mask;
 }
 
-function bitCount(value: number): number {
-  let v = value - ((value >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+/** Whether more than max bits are set (clears the lowest bit max times). */
+function moreBitsThan(value: number, max: number): boolean {
+  let v = value;
+  for (let i = 0; i < max && v !== 0; i++) v &= v - 1;
+  return v !== 0;
 }
 
 export function buildTypoTable(terms: readonly string[]): TypoTable {
@@ -37,8 +39,9 @@ export function buildTypoTable(terms: readonly string[]): TypoTable {
   const byLength = new Uint32Array(terms.length);
   const masks = new Int32Array(terms.length);
   terms.forEach((term, t) => {
-    byLength[fill[term.length]!++] = t;
-    masks[t] = charMask(term);
+    const k = fill[term.length]!++;
+    byLength[k] = t;
+    masks[k] = charMask(term);
   });
   return { byLength, lengthStart, masks, maxLength };
 }
@@ -64,10 +67,10 @@ export function typoMatches(table: TypoTable, terms: readonly string[], word: st
   for (let length = lo; length <= hi; length++) {
     const end = table.lengthStart[length + 1] ?? 0;
     for (let k = table.lengthStart[length] ?? 0; k < end; k++) {
-      const t = table.byLength[k] ?? 0;
-      const m = table.masks[t] ?? 0;
+      const m = table.masks[k] ?? 0;
       // Each edit adds or removes at most one distinct character on each side.
-      if (bitCount(mask & ~m) > max || bitCount(m & ~mask) > max) continue;
+      if (moreBitsThan(mask & ~m, max) || moreBitsThan(m & ~mask, max)) continue;
+      const t = table.byLength[k] ?? 0;
       const term = terms[t] ?? "";
       const distance = boundedEditDistance(word, term, max);
       if (distance <= max && distance > 0) out.push({ termId: t, distance });

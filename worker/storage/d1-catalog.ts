@@ -89,16 +89,27 @@ export interface PublishState {
   latest: { version: string; publishedAt: number; deleted: boolean } | undefined;
 }
 
-export async function getPublishState(db: D1Database, name: string, version: string): Promise<PublishState> {
-  const row = await db
+interface PublishStateRow {
+  n: number;
+  dup: number;
+  latest_version: string | null;
+  latest_published_at: number | null;
+  latest_status: string | null;
+}
+
+/** The query behind getPublishState, for reading many states in one batch. */
+export function publishStateStatement(db: D1Database, name: string, version: string): D1PreparedStatement {
+  return db
     .prepare(
       `SELECT (SELECT count(*) FROM server_versions WHERE name = ?1) AS n,
               EXISTS (SELECT 1 FROM server_versions WHERE name = ?1 AND version = ?2) AS dup,
               l.version AS latest_version, l.published_at AS latest_published_at, l.status AS latest_status
          FROM (SELECT 1) LEFT JOIN server_versions l ON l.name = ?1 AND l.is_latest = 1`,
     )
-    .bind(name, version)
-    .first<{ n: number; dup: number; latest_version: string | null; latest_published_at: number | null; latest_status: string | null }>();
+    .bind(name, version);
+}
+
+export function toPublishState(row: PublishStateRow | undefined | null): PublishState {
   return {
     versionCount: row?.n ?? 0,
     versionExists: row?.dup === 1,
@@ -107,6 +118,10 @@ export async function getPublishState(db: D1Database, name: string, version: str
         ? undefined
         : { version: row.latest_version, publishedAt: row.latest_published_at ?? 0, deleted: row.latest_status === "deleted" },
   };
+}
+
+export async function getPublishState(db: D1Database, name: string, version: string): Promise<PublishState> {
+  return toPublishState(await publishStateStatement(db, name, version).first<PublishStateRow>());
 }
 
 /** Versions of many names at once (import planning), grouped by name. */
@@ -264,6 +279,18 @@ export async function remoteHolders(db: D1Database, urls: readonly string[]): Pr
   return holders;
 }
 
+/** The query behind findRemoteConflict for up to 99 URLs, for reading in a batch. */
+export function remoteConflictStatement(db: D1Database, urls: readonly string[], name: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT r.url AS url, r.name AS holder FROM server_remotes r
+         JOIN server_versions v ON v.name = r.name AND v.version = r.version
+        WHERE r.url IN (${urls.map(() => "?").join(", ")}) AND r.name <> ? AND v.status <> 'deleted'
+        ORDER BY r.url, r.name LIMIT 1`,
+    )
+    .bind(...urls, name);
+}
+
 /** Another name's non-deleted version that holds one of `urls`, if any. */
 export async function findRemoteConflict(
   db: D1Database,
@@ -271,15 +298,7 @@ export async function findRemoteConflict(
   name: string,
 ): Promise<{ url: string; holder: string } | undefined> {
   for (const group of chunked(urls, MAX_PARAMS - 1)) {
-    const row = await db
-      .prepare(
-        `SELECT r.url AS url, r.name AS holder FROM server_remotes r
-           JOIN server_versions v ON v.name = r.name AND v.version = r.version
-          WHERE r.url IN (${group.map(() => "?").join(", ")}) AND r.name <> ? AND v.status <> 'deleted'
-          ORDER BY r.url, r.name LIMIT 1`,
-      )
-      .bind(...group, name)
-      .first<{ url: string; holder: string }>();
+    const row = await remoteConflictStatement(db, group, name).first<{ url: string; holder: string }>();
     if (row) return row;
   }
   return undefined;
