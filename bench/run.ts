@@ -10,9 +10,20 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { issueRegistryToken } from "../worker/auth/registry-token.ts";
 import { runLoad, type LoadSpec, type Measured } from "./lib/load.ts";
 import { publishBody } from "./lib/publish-body.ts";
+import {
+  buildSearchIndex,
+  enc,
+  get,
+  PUBLISH_MANY_NAMES,
+  PUBLISH_ONE_NAMES,
+  publishToken,
+  readRowDefs,
+  spread,
+  warmPaths,
+  type ReadRowDef,
+} from "./lib/requests.ts";
 import { assertPortFree, BenchError } from "./lib/proc.ts";
 import { markdownTable, tableCells, terminalTable, writeResultsSection, type Row } from "./lib/report.ts";
 import { loadDataset, seed, type Catalogue } from "./lib/seed.ts";
@@ -23,7 +34,6 @@ import {
   startedChildren,
   startHello,
   startRegistry,
-  triggerCron,
   type RegistryServer,
   type RunningServer,
 } from "./lib/servers.ts";
@@ -46,7 +56,16 @@ const USAGE = `usage: npm run bench -- [options]
   --port N             registry on N, hello on N+1 (default 18787)
   --no-results         do not write bench/RESULTS.md
   --serve              build, start and seed, then keep serving (no load) until Ctrl-C:
-                       for profiling and manual probes`;
+                       for profiling and manual probes
+  --profile ROW[,ROW]  instead of the table: V8 CPU profiles of every workerd isolate under one
+                       row's load, aggregated into bench/out/profile-<row>.txt (bench/profile.ts;
+                       \`npm run bench -- --profile --help\` lists its options)`;
+
+// `--profile <row>`: CPU profiles of the workerd isolates under one row's load (bench/profile.ts).
+if (process.argv.slice(2).some((a) => a === "--profile" || a.startsWith("--profile="))) {
+  const { profileMain } = await import("./profile.ts");
+  process.exit(await profileMain(process.argv.slice(2)));
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -137,56 +156,6 @@ function removeStaleState(): void {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-const SUBSTRING_WORDS = ["github", "mcp", "server", "ai", "weather", "postgres", "slack", "api"];
-const SEARCH_QUERIES = [
-  "postgres",
-  "send slack message",
-  "kubernets",
-  "github pull requests",
-  "weather forecast",
-  "file system",
-  "browser automation",
-  "notion pages",
-  "jira tickets",
-  "web search",
-  "docker",
-  "stripe payments",
-  "aws s3 buckets",
-  "google calendar",
-  "memory knowledge graph",
-  "sql datab",
-];
-
-const enc = encodeURIComponent;
-
-/** Deterministic pick of up to `n` names, spread over the whole catalogue. */
-function spread<T>(items: readonly T[], n: number): T[] {
-  if (items.length <= n) return [...items];
-  const step = items.length / n;
-  return Array.from({ length: n }, (_, i) => items[Math.floor(i * step)]!);
-}
-
-async function get(url: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url);
-  return { status: response.status, text: await response.text() };
-}
-
-/** Every distinct path once, 8 at a time: fills the memory/KV caches the steady state runs on. */
-async function warmPaths(base: string, paths: readonly string[]): Promise<Record<number, number>> {
-  const statuses: Record<number, number> = {};
-  let next = 0;
-  const unique = [...new Set(paths)];
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < unique.length) {
-        const { status } = await get(`${base}${unique[next++]!}`);
-        statuses[status] = (statuses[status] ?? 0) + 1;
-      }
-    }),
-  );
-  return statuses;
-}
-
 /** After a row saw errors: the same paths, 8 at a time for up to 3 s, until one fails; its body. */
 async function sampleFailure(base: string, paths: readonly string[]): Promise<string | undefined> {
   const until = Date.now() + 3000;
@@ -215,12 +184,6 @@ function loadSpec(url: string, paths: string[], seconds = options.duration): Loa
 
 // ---------------------------------------------------------------------------------------------
 // Rows
-
-interface ReadRowDef {
-  id: string;
-  endpoint: string;
-  paths: string[];
-}
 
 async function measureRead(server: RunningServer, def: ReadRowDef, helloCpu: number | undefined): Promise<Row> {
   const row: Row = { endpoint: def.endpoint, notes: [] };
@@ -272,13 +235,6 @@ async function measureAgainst(row: Row, def: ReadRowDef): Promise<void> {
   if (row.p50 !== undefined) row.againstP50 = row.p50 / theirs.p50;
   const note = statusNote(theirs.statuses);
   row.notes.push(`against: ${Math.round(theirs.reqPerSec)} req/s, p50 ${theirs.p50.toFixed(2)} ms${note ? `, ${note}` : ""}`);
-}
-
-async function publishToken(server: RegistryServer): Promise<string> {
-  const { registry_token } = await issueRegistryToken({ JWT_PRIVATE_KEY: server.jwtPrivateKey }, "none", "bench", [
-    { action: "publish", resource: "*" },
-  ]);
-  return registry_token;
 }
 
 const PUBLISH_MAX_SECONDS = 280;
@@ -393,20 +349,6 @@ async function measureVisibility(server: RegistryServer, trials: number): Promis
   return row;
 }
 
-/** Runs the cron until /x/search finds a seeded name (the index may build over several runs). */
-async function buildSearchIndex(server: RegistryServer, probeName: string): Promise<string> {
-  const started = Date.now();
-  for (let run = 1; run <= 10; run++) {
-    await triggerCron(server, server.config.cron);
-    const probe = await get(`${server.url}/x/search?q=${enc(probeName)}`);
-    if (probe.status === 404) return `cron ran once (${Date.now() - started} ms); /x/search answers 404`;
-    if (probe.status === 200 && probe.text.includes(`"name":"${probeName}"`)) {
-      return `search index built by ${run} cron run${run > 1 ? "s" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
-    }
-  }
-  return `search index: probe ${probeName} not found after 10 cron runs`;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /** The installed version of a package, as `from` resolves it. */
@@ -507,14 +449,7 @@ async function main(): Promise<number> {
     await new Promise<never>(() => undefined);
   }
 
-  const readRows: ReadRowDef[] = [
-    { id: "list", endpoint: "list page /v0.1/servers", paths: ["/v0.1/servers"] },
-    { id: "latest", endpoint: "list ?version=latest&limit=100", paths: ["/v0.1/servers?version=latest&limit=100"] },
-    { id: "substring", endpoint: `substring ?search=<${SUBSTRING_WORDS.length} words>`, paths: SUBSTRING_WORDS.map((w) => `/v0.1/servers?search=${enc(w)}`) },
-    { id: "search", endpoint: `/x/search?q=<${SEARCH_QUERIES.length} queries>`, paths: SEARCH_QUERIES.map((q) => `/x/search?q=${enc(q)}`) },
-    { id: "detail", endpoint: `detail …/versions/latest (${names.length} names)`, paths: names.map((n) => `/v0.1/servers/${enc(n)}/versions/latest`) },
-    { id: "versions", endpoint: `versions …/versions (${names.length} names)`, paths: names.map((n) => `/v0.1/servers/${enc(n)}/versions`) },
-  ];
+  const readRows: ReadRowDef[] = readRowDefs(names);
   const total = 1 + readRows.filter((r) => wanted(r.id)).length + ["publish-one", "publish-many", "visibility"].filter(wanted).length;
   let step = 0;
   const progress = (label: string, load = true) =>
@@ -538,7 +473,7 @@ async function main(): Promise<number> {
   let failed = 0;
   if (wanted("publish-one")) {
     progress("publish, one namespace");
-    const names1 = Array.from({ length: 8 }, (_, i) => `io.bench.one/server-${i}`);
+    const names1 = PUBLISH_ONE_NAMES;
     let outcome: PublishOutcome = { lost: 0, failed: 1 }; // stays failed if the row throws
     rows.push(await guarded("publish, 1 namespace (8 names)", async () => {
       const result = await measurePublish(registry, "publish, 1 namespace (8 names)", names1, "io.bench.one/%", helloCpu);
@@ -550,7 +485,7 @@ async function main(): Promise<number> {
   }
   if (wanted("publish-many")) {
     progress("publish, 64 namespaces");
-    const names64 = Array.from({ length: 64 }, (_, i) => `io.bench.many${i}/server`);
+    const names64 = PUBLISH_MANY_NAMES;
     let outcome: PublishOutcome = { lost: 0, failed: 1 };
     rows.push(await guarded("publish, 64 namespaces", async () => {
       const result = await measurePublish(registry, "publish, 64 namespaces", names64, "io.bench.many%", helloCpu);

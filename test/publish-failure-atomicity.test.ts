@@ -42,4 +42,21 @@ describe("a publish whose D1 batch fails", () => {
     const latest = await apiJson(`/v0.1/servers/${encodeURIComponent(`${NS}/tool`)}/versions/latest`);
     expect(latest.body.server.version).toBe("2.0.0");
   });
+
+  it("in a group of concurrent publishes, fails only the publish whose write fails", async () => {
+    const token = await tokenFor(publishAll(`${NS}/*`));
+    await env.DB.prepare(
+      `CREATE TRIGGER fail_one_name BEFORE INSERT ON server_versions WHEN NEW.name = '${NS}/doomed'
+       BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+    ).run();
+    const names = ["a1", "a2", "doomed", "a3", "a4"].map((n) => `${NS}/${n}`);
+    const results = await Promise.all(names.map((name) => publish(token, serverJson(name, "1.0.0"))));
+    await env.DB.prepare("DROP TRIGGER fail_one_name").run();
+    expect(results.map((r) => r.status)).toEqual([200, 200, 500, 200, 200]);
+    const changes = await listChanges(env.DB, NS);
+    expect(changes.map((c) => c.seq)).toEqual(changes.map((_, i) => i + 1));
+    expect(changes.filter((c) => c.name === `${NS}/doomed`)).toEqual([]);
+    expect((await api(`/v0.1/servers/${encodeURIComponent(`${NS}/doomed`)}/versions`)).status).toBe(404);
+    expect((await publish(token, serverJson(`${NS}/doomed`, "1.0.0"))).status).toBe(200);
+  });
 });

@@ -88,6 +88,46 @@ export class CpuMeter {
   }
 }
 
+/** CPU (utime + stime, µs) of every thread of `pid`, by thread id; `main` is the thread whose id is the pid. */
+export function threadMicros(pid: number): Map<number, { comm: string; micros: number }> {
+  const out = new Map<number, { comm: string; micros: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    const close = text.lastIndexOf(")");
+    const comm = text.slice(text.indexOf("(") + 1, close);
+    const rest = text.slice(close + 2).split(" ");
+    out.set(Number(tid), { comm, micros: ((Number(rest[11]) + Number(rest[12])) * 1_000_000) / ticksPerSecond() });
+  }
+  return out;
+}
+
+/** CPU of the first thread (the one running every isolate of a workerd) and of all the others, between two snapshots. */
+export function splitThreads(
+  pid: number,
+  before: Map<number, { comm: string; micros: number }>,
+  after: Map<number, { comm: string; micros: number }>,
+): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const [tid, a] of after) {
+    const d = a.micros - (before.get(tid)?.micros ?? 0);
+    if (tid === pid) main += d;
+    else others += d;
+  }
+  return { main, others };
+}
+
 /** An expected failure (busy port, missing file, failed build): reported without a stack. */
 export class BenchError extends Error {
   override name = "BenchError";

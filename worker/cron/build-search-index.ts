@@ -2,7 +2,7 @@
 // more than `chunkNames` names' worth of work (100,000 versions fit in a few invocations; the
 // scheduled handler runs chunks until its time budget is spent and the next run continues).
 // Idempotent: an unchanged catalogue is not rebuilt, and an interrupted build resumes.
-import { buildIndex, searchDocument, type SearchDocument } from "../search/index.ts";
+import { buildIndex, SEARCH_INDEX_FORMAT, searchDocument, type SearchDocument } from "../search/index.ts";
 import { nowMicros } from "../domain/timestamps.ts";
 import { catalogFingerprint, listSearchSources } from "../storage/d1-catalog.ts";
 import {
@@ -34,8 +34,10 @@ export async function buildSearchIndexStep(
   let state = await readBuildState(env.CACHE);
   if (state === null) {
     const fingerprint = await catalogFingerprint(env.DB);
+    // A new index format (a deploy) makes the stored index out of date too.
+    const buildKey = `${fingerprint.key}:format${SEARCH_INDEX_FORMAT}`;
     const pointer = await readSearchPointer(env.CACHE);
-    if (!force && pointer?.fingerprint === fingerprint.key) return { state: "up-to-date" };
+    if (!force && pointer?.fingerprint === buildKey) return { state: "up-to-date" };
     state = {
       buildId: crypto.randomUUID(),
       afterName: "",
@@ -43,7 +45,7 @@ export async function buildSearchIndexStep(
       // Imported rows may carry timestamps from another clock, even future ones: never trust a
       // watermark past our own clock.
       watermark: Math.min(fingerprint.maxUpdatedAt, nowMicros()) - WATERMARK_MARGIN_MICROS,
-      fingerprint: fingerprint.key,
+      fingerprint: buildKey,
       startedAt: new Date().toISOString(),
     };
   }

@@ -13,5 +13,7 @@ export const EXACT_FACTOR = 1;
 export const VARIANT_FACTOR = 0.9;
 /** Completions of the last word ("postg" → postgres). */
 export const PREFIX_FACTOR = 0.8;
+/** Completions of a last word that is itself a term ("git" → gitlab): probably a finished word. */
+export const PREFIX_OF_TERM_FACTOR = 0.5;
 export const TYPO_FACTOR_1 = 0.6;
 export const TYPO_FACTOR_2 = 0.45;

@@ -72,8 +72,16 @@ export function inverseDocumentFrequency(df: number, docCount: number): number {
   return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
 }
 
+/** BM25 saturation of a quantised frequency: tf × (K1 + 1) / (tf + K1). */
+export function saturation(quantisedTf: number): number {
+  const tf = quantisedTf / TF_SCALE;
+  return (tf * (K1 + 1)) / (tf + K1);
+}
+
+/** Saturation of the common quantised frequencies, for loading millions of postings. */
+export const SATURATION_TABLE = Float64Array.from({ length: 1024 }, (_, q) => saturation(q));
+
 /** A term's score in one document; float32 so index and overlay agree bit for bit. */
 export function termImpact(quantisedTf: number, idf: number): number {
-  const tf = quantisedTf / TF_SCALE;
-  return Math.fround((idf * tf * (K1 + 1)) / (tf + K1));
+  return Math.fround(idf * (SATURATION_TABLE[quantisedTf] ?? saturation(quantisedTf)));
 }

@@ -84,9 +84,14 @@ export class FilterFacets {
     });
   }
 
-  /** Whether no profile can pass (lets callers skip all work). */
-  get admitsNothing(): boolean {
-    return !this.state.includes(PASSES);
+  /** Whether no document can pass or be counted in a facet (lets callers skip all work). */
+  get countsNothing(): boolean {
+    return this.state.every((s) => s === REJECTED);
+  }
+
+  /** Whether some document can pass every filter (otherwise no page needs collecting). */
+  get anyPasses(): boolean {
+    return this.state.includes(PASSES);
   }
 
   /** Counts one document of profile p; true when it passes every filter. */

@@ -22,7 +22,7 @@ export function listByName(
 
   if (namespace.name === undefined) {
     counter.acceptAll(overlay.profileDocCount);
-    if (limit === 0) return hits;
+    if (limit === 0 || !counter.anyPasses) return hits;
     for (let d = 0; d <= index.docCount; d++) {
       const name = d < index.docCount ? (index.names[d] ?? "") : undefined;
       // Overlay documents sorting before this index document come first.

@@ -1,10 +1,9 @@
 // Turns the stored index into typed arrays and precomputes every posting's impact, once per isolate.
-import { inverseDocumentFrequency, serverPart, termImpact } from "./fields.ts";
+import { SATURATION_TABLE, inverseDocumentFrequency, saturation } from "./fields.ts";
 import { type LoadedIndex, newScratch } from "./loaded-index.ts";
-import { coreKey, keyChains } from "./name-keys.ts";
+import { buildNameTable } from "./name-table.ts";
 import type { Profile } from "./profiles.ts";
 import { SEARCH_INDEX_FORMAT, type SerializedIndex } from "./serialized-index.ts";
-import { compactKey } from "./tokenize.ts";
 import { VlqReader } from "./vlq.ts";
 
 function fail(what: string): never {
@@ -58,7 +57,9 @@ function readPostings(serialized: SerializedIndex, terms: readonly string[]) {
       d += reader.read();
       if (d >= docCount) fail("doc id out of range");
       postingDocs[p] = d;
-      postingImpact[p] = termImpact(reader.read(), idf);
+      // termImpact() with its table lookup inlined: this runs once per posting.
+      const q = reader.read();
+      postingImpact[p] = Math.fround(idf * (SATURATION_TABLE[q] ?? saturation(q)));
       p++;
     }
   }
@@ -85,11 +86,26 @@ function readPackageKeys(serialized: SerializedIndex) {
   return { packageKeys, packageKeyStart, packageKeyDocs: Uint32Array.from(docs) };
 }
 
-/** Throws on a foreign format or inconsistent data: the caller rebuilds instead of serving garbage. */
-export function loadIndex(serialized: SerializedIndex): LoadedIndex {
+const STRING_FIELDS = ["docNamespaces", "docProfiles", "terms", "postings", "packageKeys", "packageKeyDocs"] as const;
+const ARRAY_FIELDS = ["names", "namespaces", "registryTypes", "transports", "profiles", "fieldAverages"] as const;
+const NUMBER_FIELDS = ["docCount", "termCount", "postingCount"] as const;
+
+/** The shape check JSON.parse cannot do (an index of another format or a damaged shard). */
+function checkShape(serialized: SerializedIndex): void {
+  if (typeof serialized !== "object" || serialized === null) fail("not an object");
   if (serialized.format !== SEARCH_INDEX_FORMAT) {
     fail(`format ${String(serialized.format)}, expected ${SEARCH_INDEX_FORMAT}`);
   }
+  for (const key of STRING_FIELDS) if (typeof serialized[key] !== "string") fail(`${key} is not a string`);
+  for (const key of ARRAY_FIELDS) if (!Array.isArray(serialized[key])) fail(`${key} is not a list`);
+  for (const key of NUMBER_FIELDS) {
+    if (!Number.isSafeInteger(serialized[key]) || serialized[key] < 0) fail(`${key} is not a count`);
+  }
+}
+
+/** Throws on a foreign format or inconsistent data: the caller rebuilds instead of serving garbage. */
+export function loadIndex(serialized: SerializedIndex): LoadedIndex {
+  checkShape(serialized);
   const docCount = serialized.docCount;
   const names = serialized.names;
   if (names.length !== docCount) fail("name count mismatch");
@@ -112,7 +128,6 @@ export function loadIndex(serialized: SerializedIndex): LoadedIndex {
   const docNamespace = readPerDoc(serialized.docNamespaces, docCount, serialized.namespaces.length);
   const byNamespace = groupBy(docNamespace, serialized.namespaces.length);
 
-  const lowerNames = names.map((n) => n.toLowerCase());
   return {
     docCount,
     names,
@@ -129,9 +144,7 @@ export function loadIndex(serialized: SerializedIndex): LoadedIndex {
     fieldAverages: serialized.fieldAverages,
     terms,
     ...readPostings(serialized, terms),
-    fullNames: keyChains(lowerNames.map(compactKey)),
-    serverParts: keyChains(lowerNames.map((n) => compactKey(serverPart(n)))),
-    serverCores: keyChains(names.map(coreKey)),
+    nameTable: buildNameTable(names),
     ...readPackageKeys(serialized),
     typoTable: undefined,
     typoMemo: new Map(),

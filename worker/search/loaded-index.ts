@@ -1,6 +1,6 @@
 // The in-memory index: typed arrays decoded once per isolate, plus the lazily built and
 // reused parts (typo table, typo memo, prepared overlays, per-query scratch).
-import type { KeyChains } from "./name-keys.ts";
+import type { NameTable } from "./name-table.ts";
 import type { TypoTable } from "./typo-table.ts";
 import type { Expansion } from "./expansion.ts";
 import type { PreparedOverlay } from "./prepared-overlay.ts";
@@ -30,9 +30,8 @@ export interface LoadedIndex {
   readonly postingDocs: Uint32Array;
   /** Precomputed idf × saturated tf: a query only adds these up. */
   readonly postingImpact: Float32Array;
-  readonly fullNames: KeyChains;
-  readonly serverParts: KeyChains;
-  readonly serverCores: KeyChains;
+  /** Near-exact name keys (full name, server part, server core). */
+  readonly nameTable: NameTable;
   readonly packageKeys: readonly string[];
   readonly packageKeyStart: Uint32Array;
   readonly packageKeyDocs: Uint32Array;

@@ -12,7 +12,8 @@ export const SERVER_PART_COMPACT_BOOST = 180;
 export const SERVER_CORE_BOOST = 160;
 export const PACKAGE_BOOST = 150;
 
-const FILLER = new Set(["mcp", "server", "servers", "model", "context", "protocol"]);
+const FILLER_WORDS = ["mcp", "server", "servers", "model", "context", "protocol"];
+const FILLER = new Set(FILLER_WORDS);
 
 /** "mcp-server-postgres" → "postgres"; "" when nothing remains or nothing was removed. */
 export function coreKey(name: string): string {
@@ -22,32 +23,17 @@ export function coreKey(name: string): string {
   return kept.join("");
 }
 
-/** Document ids grouped by key: a head per key and a chain through next (-1 ends it). */
-export interface KeyChains {
-  head: Map<string, number>;
-  next: Int32Array;
-}
-
-export function keyChains(keys: readonly string[]): KeyChains {
-  const head = new Map<string, number>();
-  const next = new Int32Array(keys.length).fill(-1);
-  // Backwards, so every chain lists ids ascending.
-  for (let d = keys.length - 1; d >= 0; d--) {
-    const key = keys[d] ?? "";
-    if (key === "") continue;
-    const first = head.get(key);
-    if (first !== undefined) next[d] = first;
-    head.set(key, d);
+/** Whether name[from, to) is a filler word (ASCII letters, any case). */
+export function isFiller(name: string, from: number, to: number): boolean {
+  const length = to - from;
+  if (length < 3 || length > 8) return false;
+  for (const word of FILLER_WORDS) {
+    if (word.length !== length) continue;
+    let same = true;
+    for (let i = 0; i < length && same; i++) same = (name.charCodeAt(from + i) | 32) === word.charCodeAt(i);
+    if (same) return true;
   }
-  return { head, next };
-}
-
-export function* chain(chains: KeyChains, key: string): Generator<number> {
-  let d = chains.head.get(key) ?? -1;
-  while (d !== -1) {
-    yield d;
-    d = chains.next[d] ?? -1;
-  }
+  return false;
 }
 
 /** Boost of a document found under its full-name key (lower = folded lower-case query). */

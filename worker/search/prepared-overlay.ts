@@ -1,13 +1,12 @@
 // An overlay turned into what queries need, once per (index, overlay object): the index
 // documents it hides, its own documents scored with the index's statistics, a small inverted
 // index over them, and profiles/dictionaries extended with values the index has not seen.
-import { fieldTokens, inverseDocumentFrequency, serverPart, termFrequencies, termImpact } from "./fields.ts";
+import { fieldTokens, inverseDocumentFrequency, termFrequencies, termImpact } from "./fields.ts";
 import type { LoadedIndex } from "./loaded-index.ts";
-import { type KeyChains, coreKey, keyChains } from "./name-keys.ts";
+import { type NameTable, buildNameTable } from "./name-table.ts";
 import { MIN_PACKAGE_KEY_LENGTH, packageKey } from "./package-keys.ts";
 import { Dictionary, type Profile, ProfileTable } from "./profiles.ts";
 import { indexOfSorted } from "./sorted-strings.ts";
-import { compactKey } from "./tokenize.ts";
 import type { Overlay, SearchDocument } from "./types.ts";
 
 export interface OverlayDoc {
@@ -17,9 +16,10 @@ export interface OverlayDoc {
   flags: number;
 }
 
+/** Same layout as the index's postings, so the same scoring loops run over both. */
 export interface OverlayPostings {
-  docs: number[];
-  impacts: number[];
+  docs: Uint32Array;
+  impacts: Float32Array;
 }
 
 export interface PreparedOverlay {
@@ -36,9 +36,7 @@ export interface PreparedOverlay {
   profiles: readonly Profile[];
   /** Visible documents per profile: the index's, minus hidden, plus overlay documents. */
   profileDocCount: Uint32Array;
-  fullNames: KeyChains;
-  serverParts: KeyChains;
-  serverCores: KeyChains;
+  nameTable: NameTable;
   packageKeys: Map<string, number[]>;
 }
 
@@ -66,7 +64,7 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   for (const doc of overlay.upserts) hide(doc.name);
   for (const name of overlay.removed) hide(name);
 
-  const postings = new Map<string, OverlayPostings>();
+  const lists = new Map<string, { docs: number[]; impacts: number[] }>();
   const vocabulary = new Set<string>();
   const packageKeys = new Map<string, number[]>();
   const docs = sources.map((doc, i): OverlayDoc => {
@@ -74,8 +72,8 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
       const t = indexOfSorted(index.terms, term);
       const df = t === -1 ? 0 : (index.termStart[t + 1] ?? 0) - (index.termStart[t] ?? 0);
       if (t === -1) vocabulary.add(term);
-      let list = postings.get(term);
-      if (list === undefined) postings.set(term, (list = { docs: [], impacts: [] }));
+      let list = lists.get(term);
+      if (list === undefined) lists.set(term, (list = { docs: [], impacts: [] }));
       list.docs.push(i);
       list.impacts.push(termImpact(tf, inverseDocumentFrequency(df, index.docCount)));
     }
@@ -89,7 +87,10 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
     const profile = docProfiles[i] ?? 0;
     return { name: doc.name, namespace: doc.namespace, profile, flags: profiles.profiles[profile]?.flags ?? 0 };
   });
-  const lowerNames = sources.map((d) => d.name.toLowerCase());
+  const postings = new Map<string, OverlayPostings>();
+  for (const [term, list] of lists) {
+    postings.set(term, { docs: Uint32Array.from(list.docs), impacts: Float32Array.from(list.impacts) });
+  }
   return {
     hidden,
     docs,
@@ -99,9 +100,7 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
     transports,
     profiles: profiles.profiles,
     profileDocCount,
-    fullNames: keyChains(lowerNames.map(compactKey)),
-    serverParts: keyChains(lowerNames.map((n) => compactKey(serverPart(n)))),
-    serverCores: keyChains(sources.map((d) => coreKey(d.name))),
+    nameTable: buildNameTable(sources.map((d) => d.name)),
     packageKeys,
   };
 }

@@ -5,6 +5,7 @@ import {
   EXACT_FACTOR,
   type Expansion,
   PREFIX_FACTOR,
+  PREFIX_OF_TERM_FACTOR,
   TYPO_FACTOR_1,
   TYPO_FACTOR_2,
   VARIANT_FACTOR,
@@ -53,7 +54,7 @@ function exactExpansion(index: LoadedIndex, overlay: PreparedOverlay, term: stri
   return undefined;
 }
 
-function completions(index: LoadedIndex, overlay: PreparedOverlay, prefix: string): Expansion[] {
+function completions(index: LoadedIndex, overlay: PreparedOverlay, prefix: string, factor: number): Expansion[] {
   const cap = prefixCap(prefix.length);
   const [from, to] = prefixRange(index.terms, prefix);
   let ids: number[] = [];
@@ -62,11 +63,11 @@ function completions(index: LoadedIndex, overlay: PreparedOverlay, prefix: strin
     // The most used completions are the likeliest intents.
     ids = ids.sort((a, b) => documentFrequency(index, b) - documentFrequency(index, a) || a - b).slice(0, cap);
   }
-  const out = ids.map((termId): Expansion => ({ term: index.terms[termId] ?? "", termId, factor: PREFIX_FACTOR }));
+  const out = ids.map((termId): Expansion => ({ term: index.terms[termId] ?? "", termId, factor }));
   const [oFrom, oTo] = prefixRange(overlay.vocabulary, prefix);
   for (let t = oFrom; t < oTo && out.length < cap * 2; t++) {
     const term = overlay.vocabulary[t] ?? "";
-    if (term !== prefix) out.push({ term, termId: -1, factor: PREFIX_FACTOR });
+    if (term !== prefix) out.push({ term, termId: -1, factor });
   }
   return out;
 }
@@ -119,7 +120,8 @@ function wordExpansions(index: LoadedIndex, overlay: PreparedOverlay, word: stri
   const out = exactExpansions(index, overlay, word);
   if (last && word.length >= MIN_PREFIX_LENGTH) {
     const known = new Set(out.map((e) => e.term));
-    for (const e of completions(index, overlay, word)) if (!known.has(e.term)) out.push(e);
+    const factor = known.has(word) ? PREFIX_OF_TERM_FACTOR : PREFIX_FACTOR;
+    for (const e of completions(index, overlay, word, factor)) if (!known.has(e.term)) out.push(e);
   }
   return out.length > 0 ? out : typos(index, overlay, word);
 }

@@ -25,7 +25,7 @@ export function search(index: LoadedIndex, overlay: Overlay, request: SearchRequ
   const name = typeof filters.namespace === "string" ? filters.namespace : undefined;
   const namespace: NamespaceFilter = { id: name === undefined ? undefined : indexOfSorted(index.namespaces, name), name };
   const plan = planQuery(index, prepared, normalizeQuery(typeof request.q === "string" ? request.q : ""));
-  const hits = counter.admitsNothing
+  const hits = counter.countsNothing
     ? []
     : plan.matchAll
       ? listByName(index, prepared, counter, namespace, offset, limit)

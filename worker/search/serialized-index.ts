@@ -1,7 +1,8 @@
 // The stored form of the index: plain JSON, numbers packed as base64 VLQ strings (see vlq.ts).
 // Documents are sorted by name, so a document id is also its rank in name order.
 
-export const SEARCH_INDEX_FORMAT = 1;
+/** Bumped on every change of the stored shape: 2 added profiles. */
+export const SEARCH_INDEX_FORMAT = 2;
 
 export interface SerializedIndex {
   /** SEARCH_INDEX_FORMAT of the code that built it; loadIndex refuses any other. */

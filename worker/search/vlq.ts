@@ -2,8 +2,9 @@
 // keeps a string of them compact and parses it far faster than an array of numbers.
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const DIGITS = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) DIGITS[ALPHABET.charCodeAt(i)] = i;
+/** Digit value by ASCII code, -1 for characters outside the alphabet. */
+const VLQ_DIGITS = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VLQ_DIGITS[ALPHABET.charCodeAt(i)] = i;
 const CODES = Array.from(ALPHABET, (ch) => ch.charCodeAt(0));
 
 /** Collects VLQ digits as char codes and turns them into one string at the end. */
@@ -47,7 +48,7 @@ export class VlqReader {
     let scale = 1;
     for (;;) {
       const code = this.text.charCodeAt(this.pos++);
-      const digit = code < 128 ? (DIGITS[code] ?? -1) : -1;
+      const digit = code < 128 ? (VLQ_DIGITS[code] ?? -1) : -1;
       if (digit < 0) throw new Error("search index: malformed number list");
       value += (digit & 31) * scale;
       if (digit < 32) return value;

@@ -29,11 +29,17 @@ async function refreshIndex(env: CacheEnv): Promise<void> {
   const pointer = await readSearchPointer(env.CACHE);
   if (!loaded || pointer?.buildId !== loaded.pointer?.buildId) {
     const text = pointer ? await readSearchShards(env.CACHE, pointer) : null;
-    // No build yet (or a shard went missing): an empty index, with everything in the overlay.
-    loaded =
-      text === null || pointer === null
-        ? { pointer: null, index: loadIndex(buildIndex([])) }
-        : { pointer, index: loadIndex(JSON.parse(text)) };
+    loaded = undefined;
+    if (text !== null && pointer !== null) {
+      try {
+        loaded = { pointer, index: loadIndex(JSON.parse(text)) };
+      } catch (err) {
+        // An index of another format (written before a deploy) waits for the next cron build.
+        console.error("search index not loadable; serving from the overlay until the next build", err);
+      }
+    }
+    // No usable build: an empty index, with everything in the overlay.
+    loaded ??= { pointer: null, index: loadIndex(buildIndex([])) };
   }
   pointerCheckedAt = now;
 }
