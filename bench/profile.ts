@@ -167,7 +167,7 @@ async function profileRow(row: string, work: Workload, opts: Options, header: st
     const m = await runLoad(spec, work.server.cpu);
     const split = splitThreads(pid, before, threadMicros(pid));
     const n = Math.max(1, m.responses);
-    return { m, cpu: { total: m.cpuPerRequest, main: split.main / n, others: split.others / n } };
+    return { m, cpu: { total: m.cpuPerRequest, main: split.main / n, mainSystem: split.mainSystem / n, others: split.others / n } };
   };
   let unprofiled: Awaited<ReturnType<typeof threadsPerRequest>> | undefined;
   if (opts.meter > 0) unprofiled = await threadsPerRequest(work.spec(opts.meter));

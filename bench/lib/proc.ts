@@ -89,8 +89,8 @@ export class CpuMeter {
 }
 
 /** CPU (utime + stime, µs) of every thread of `pid`, by thread id; `main` is the thread whose id is the pid. */
-export function threadMicros(pid: number): Map<number, { comm: string; micros: number }> {
-  const out = new Map<number, { comm: string; micros: number }>();
+export function threadMicros(pid: number): Map<number, { comm: string; micros: number; systemMicros: number }> {
+  const out = new Map<number, { comm: string; micros: number; systemMicros: number }>();
   let tids: string[];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
@@ -107,7 +107,8 @@ export function threadMicros(pid: number): Map<number, { comm: string; micros: n
     const close = text.lastIndexOf(")");
     const comm = text.slice(text.indexOf("(") + 1, close);
     const rest = text.slice(close + 2).split(" ");
-    out.set(Number(tid), { comm, micros: ((Number(rest[11]) + Number(rest[12])) * 1_000_000) / ticksPerSecond() });
+    const tick = 1_000_000 / ticksPerSecond();
+    out.set(Number(tid), { comm, micros: (Number(rest[11]) + Number(rest[12])) * tick, systemMicros: Number(rest[12]) * tick });
   }
   return out;
 }
@@ -115,17 +116,20 @@ export function threadMicros(pid: number): Map<number, { comm: string; micros: n
 /** CPU of the first thread (the one running every isolate of a workerd) and of all the others, between two snapshots. */
 export function splitThreads(
   pid: number,
-  before: Map<number, { comm: string; micros: number }>,
-  after: Map<number, { comm: string; micros: number }>,
-): { main: number; others: number } {
+  before: Map<number, { comm: string; micros: number; systemMicros: number }>,
+  after: Map<number, { comm: string; micros: number; systemMicros: number }>,
+): { main: number; mainSystem: number; others: number } {
   let main = 0;
+  let mainSystem = 0;
   let others = 0;
   for (const [tid, a] of after) {
     const d = a.micros - (before.get(tid)?.micros ?? 0);
-    if (tid === pid) main += d;
-    else others += d;
+    if (tid === pid) {
+      main += d;
+      mainSystem += a.systemMicros - (before.get(tid)?.systemMicros ?? 0);
+    } else others += d;
   }
-  return { main, others };
+  return { main, mainSystem, others };
 }
 
 /** An expected failure (busy port, missing file, failed build): reported without a stack. */

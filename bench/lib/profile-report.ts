@@ -333,6 +333,8 @@ const us = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.
 export interface ThreadCpu {
   total: number | undefined;
   main: number;
+  /** Of `main`, the kernel part (stime): socket and file I/O, signals. */
+  mainSystem?: number;
   others: number;
 }
 
@@ -387,7 +389,7 @@ export function renderReport(an: Analysis, ctx: ReportContext): string {
   );
   const { unprofiled, profiled } = ctx.processCpu;
   const cpuLine = (label: string, c: ThreadCpu) =>
-    `  ${label}: ${c.total !== undefined ? us(c.total) : "?"} µs/req (first thread, which runs every isolate: ${us(c.main)}; other threads: ${us(c.others)})`;
+    `  ${label}: ${c.total !== undefined ? us(c.total) : "?"} µs/req (first thread, which runs every isolate: ${us(c.main)}${c.mainSystem !== undefined ? `, of which kernel ${us(c.mainSystem)}` : ""}; other threads: ${us(c.others)})`;
   out.push("", "workerd process CPU (/proc utime+stime over the load window ÷ responses):");
   if (unprofiled) out.push(cpuLine("without the profiler", unprofiled));
   if (profiled) out.push(cpuLine("while profiling     ", profiled));
