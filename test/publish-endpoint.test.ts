@@ -184,6 +184,10 @@ describe("semantic and service rules", () => {
        INSERT INTO server_versions (name, version, status, status_changed_at, published_at, updated_at, is_latest, server_json)
        SELECT ?, '0.0.' || i, CASE WHEN i = 1 THEN 'deleted' ELSE 'active' END, i, i, i, i = 10000, '{}' FROM n`,
     ).bind(name).run();
+    // Writers keep the per-name summary in step; so does this shortcut.
+    await env.DB.prepare(
+      "INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at) VALUES (?, 'com.pub', '0.0.10000', 10000, 1, 10000)",
+    ).bind(name).run();
     const { status, body } = await publish(token, serverJson(name, "1.0.0"));
     expect(status).toBe(400);
     expect(body.errors[0].message).toMatch(/^maximum number of versions for this server reached \(10000\)/);

@@ -1,6 +1,7 @@
 // Registry tokens (spec §10.1): issued by the /auth/* exchanges, presented as
 // `Authorization: Bearer <token>` on writes (spec §4 steps 2–3).
 import type { FieldError } from "../domain/server-json/issues.ts";
+import { LruCache } from "../storage/lru.ts";
 import { ApiError } from "../http/problem.ts";
 import { REGISTRY_ISSUER, readRegistryClaims, type AuthMethod, type Permission, type RegistryClaims } from "./claims.ts";
 import { checkTimeClaims, decodeClaims, decodeJws, signEdDSA, verifyJws } from "./jwt.ts";
@@ -46,18 +47,31 @@ export async function issueRegistryToken(
 }
 
 /** Signature (EdDSA with our key only), exp/nbf with a small leeway, issuer and claim shape. */
+/**
+ * Tokens whose signature this isolate already verified, with their claims. A publisher's CLI
+ * or CI job reuses one token for several calls; the time claims are still checked every time.
+ */
+const verifiedTokens = new LruCache<{ seed: string; claims: Record<string, unknown> }>(1024, 1024);
+
 export async function verifyRegistryToken(
   env: Pick<Env, "JWT_PRIVATE_KEY">,
   token: string,
   nowSeconds = Date.now() / 1000,
 ): Promise<Result<RegistryClaims>> {
-  const jws = decodeJws(token);
-  if (!jws.ok) return jws;
-  const { publicKey } = await signingKeys(env);
-  const signed = await verifyJws(jws.value, ["EdDSA"], publicKey);
-  if (!signed.ok) return signed;
-  const claims = decodeClaims(jws.value);
-  if (!claims.ok) return claims;
+  const seed = env.JWT_PRIVATE_KEY ?? "";
+  let verified = verifiedTokens.get(token);
+  if (verified?.seed !== seed) {
+    const jws = decodeJws(token);
+    if (!jws.ok) return jws;
+    const { publicKey } = await signingKeys(env);
+    const signed = await verifyJws(jws.value, ["EdDSA"], publicKey);
+    if (!signed.ok) return signed;
+    const claims = decodeClaims(jws.value);
+    if (!claims.ok) return claims;
+    verified = { seed, claims: claims.value };
+    verifiedTokens.set(token, verified, 1);
+  }
+  const claims = { value: verified.claims };
   const timely = checkTimeClaims(claims.value, nowSeconds, TOKEN_LEEWAY_SECONDS);
   if (!timely.ok) return timely;
   const registryClaims = readRegistryClaims(claims.value);

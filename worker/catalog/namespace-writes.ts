@@ -16,6 +16,7 @@ import {
 } from "../domain/write-rules.ts";
 import {
   changeLogStatement,
+  countPublishedStatement,
   findRemoteConflict,
   getServerVersions,
   insertRemotesStatements,
@@ -216,12 +217,12 @@ export async function publishVersions(
       ...insertVersionsStatements(db, [record]),
       ...insertRemotesStatements(db, urls.map((url) => ({ url, name, version }))),
       ...(takesLatest ? setLatestStatements(db, [record]) : []),
+      countPublishedStatement(db, record, namespaceOf(name), takesLatest),
       changeLogStatement(db, change({ ...ctx, seq, now, actor: job.actor }, "publish", name, version, null)),
     );
     outcomes.push({ ok: true, value: { record: { ...record, isLatest: takesLatest } } });
   }
   if (statements.length > 0) {
-    statements.push(...refreshServersStatements(db, [...touched]));
     await db.batch(statements);
     try {
       await publishWrite(ctx.env, touched);

@@ -101,10 +101,13 @@ interface PublishStateRow {
 export function publishStateStatement(db: D1Database, name: string, version: string): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT (SELECT count(*) FROM server_versions WHERE name = ?1) AS n,
+      // The version count comes from the summary row: counting versions would cost O(versions).
+      `SELECT coalesce(s.version_count, 0) AS n,
               EXISTS (SELECT 1 FROM server_versions WHERE name = ?1 AND version = ?2) AS dup,
               l.version AS latest_version, l.published_at AS latest_published_at, l.status AS latest_status
-         FROM (SELECT 1) LEFT JOIN server_versions l ON l.name = ?1 AND l.is_latest = 1`,
+         FROM (SELECT 1)
+         LEFT JOIN servers s ON s.name = ?1
+         LEFT JOIN server_versions l ON l.name = ?1 AND l.is_latest = 1`,
     )
     .bind(name, version);
 }
@@ -239,7 +242,25 @@ export function setLatestStatements(
   return [...clear, ...set];
 }
 
-/** Recomputes the per-name summary rows from their versions. */
+/** Counts one published version into the name's summary row, in O(1). */
+export function countPublishedStatement(
+  db: D1Database,
+  record: VersionRecord,
+  namespace: string,
+  takesLatest: boolean,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at)
+       VALUES (?1, ?2, ?3, 1, ?4, ?4)
+       ON CONFLICT (name) DO UPDATE SET
+         version_count = version_count + 1, updated_at = ?4,
+         latest_version = CASE WHEN ?5 THEN ?3 ELSE latest_version END`,
+    )
+    .bind(record.name, namespace, record.version, record.publishedAt, takesLatest ? 1 : 0);
+}
+
+/** Recomputes the per-name summary rows from their versions (bulk import, status changes). */
 export function refreshServersStatements(db: D1Database, names: readonly string[]): D1PreparedStatement[] {
   return chunked(names, MAX_PARAMS).map((group) =>
     db
