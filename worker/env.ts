@@ -1,5 +1,6 @@
 // The Worker's bindings and variables (wrangler.toml). Declared on Cloudflare.Env so that
 // `env` from "cloudflare:workers" (tests) and the handlers' `env` share one type.
+import type { CatalogClock } from "./durable/catalog-clock.ts";
 import type { NamespaceWriter } from "./durable/namespace-writer.ts";
 
 declare global {
@@ -8,6 +9,7 @@ declare global {
       DB: D1Database;
       CACHE: KVNamespace;
       NAMESPACE_WRITER: DurableObjectNamespace<NamespaceWriter>;
+      CATALOG_CLOCK: DurableObjectNamespace<CatalogClock>;
       REGISTRY_VERSION: string;
       GIT_COMMIT: string;
       BUILD_TIME: string;
@@ -44,7 +46,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("./index.ts");
-      durableNamespaces: "NamespaceWriter";
+      durableNamespaces: "NamespaceWriter" | "CatalogClock";
     }
   }
   type Env = Cloudflare.Env;

@@ -4,6 +4,7 @@ import { buildSearchIndex } from "./cron/build-search-index.ts";
 import { repairCaches } from "./cron/repair-caches.ts";
 import { handleRequest } from "./http/router.ts";
 
+export { CatalogClock } from "./durable/catalog-clock.ts";
 export { NamespaceWriter } from "./durable/namespace-writer.ts";
 
 export default {

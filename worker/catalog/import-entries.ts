@@ -16,7 +16,7 @@ import {
   insertVersionsStatements,
   type RemoteRow,
 } from "../storage/d1-catalog.ts";
-import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
+import { flushChanges, type CacheEnv } from "../storage/read-cache.ts";
 
 /** Official metadata that a meta file or an upstream `_meta` may give. */
 export interface OfficialMetaInput {
@@ -145,84 +145,91 @@ export async function importEntries(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const report: ImportReport = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+  const flushed = new Set<string>();
   const chunkSize = options.chunkSize ?? 200;
   const now = nowMicros();
-  for (let start = 0; start < entries.length; start += chunkSize) {
-    const chunk = entries.slice(start, start + chunkSize);
-    const incoming: { record: VersionRecord; authoritative: boolean; urls: string[]; source: string }[] = [];
-    for (const entry of chunk) {
-      const result = toRecord(entry, now);
-      if ("reasons" in result) report.rejected.push(result);
-      else {
-        const urls = remoteUrls(JSON.parse(result.serverJson) as { remotes?: { url?: string }[] });
-        incoming.push({ record: result, authoritative: entry.official !== undefined, urls, source: entry.source });
+  try {
+    for (let start = 0; start < entries.length; start += chunkSize) {
+      const chunk = entries.slice(start, start + chunkSize);
+      const incoming: { record: VersionRecord; authoritative: boolean; urls: string[]; source: string }[] = [];
+      for (const entry of chunk) {
+        const result = toRecord(entry, now);
+        if ("reasons" in result) report.rejected.push(result);
+        else {
+          const urls = remoteUrls(JSON.parse(result.serverJson) as { remotes?: { url?: string }[] });
+          incoming.push({ record: result, authoritative: entry.official !== undefined, urls, source: entry.source });
+        }
       }
-    }
-    // Remote URLs stay unique across names among non-deleted versions, as on publish.
-    const holders = await remoteHolders(env.DB, incoming.flatMap((i) => i.urls));
-    const names = [...new Set(incoming.map((i) => i.record.name))];
-    const stored = await getVersionsOfNames(env.DB, names);
+      // Remote URLs stay unique across names among non-deleted versions, as on publish.
+      const holders = await remoteHolders(env.DB, incoming.flatMap((i) => i.urls));
+      const names = [...new Set(incoming.map((i) => i.record.name))];
+      const stored = await getVersionsOfNames(env.DB, names);
 
-    const upserts: VersionRecord[] = [];
-    const remoteRows: D1PreparedStatement[] = [];
-    const newRemotes: RemoteRow[] = [];
-    const touched = new Map<string, VersionRecord[]>();
-    const rewritten = new Set<string>();
-    for (const { record, authoritative, urls, source } of incoming) {
-      const versions = touched.get(record.name) ?? [...(stored.get(record.name) ?? [])];
-      touched.set(record.name, versions);
-      const index = versions.findIndex((v) => v.version === record.version);
-      const existing = index === -1 ? undefined : versions[index];
-      if (existing && (!authoritative || sameStoredState(existing, record))) {
-        report.unchanged++;
-        continue;
+      const upserts: VersionRecord[] = [];
+      const remoteRows: D1PreparedStatement[] = [];
+      const newRemotes: RemoteRow[] = [];
+      const touched = new Map<string, VersionRecord[]>();
+      const rewritten = new Set<string>();
+      for (const { record, authoritative, urls, source } of incoming) {
+        const versions = touched.get(record.name) ?? [...(stored.get(record.name) ?? [])];
+        touched.set(record.name, versions);
+        const index = versions.findIndex((v) => v.version === record.version);
+        const existing = index === -1 ? undefined : versions[index];
+        if (existing && (!authoritative || sameStoredState(existing, record))) {
+          report.unchanged++;
+          continue;
+        }
+        const conflict = record.status === "deleted" ? undefined : remoteConflict(holders, urls, record.name);
+        if (conflict) {
+          report.rejected.push({
+            source,
+            name: record.name,
+            version: record.version,
+            reasons: [`remote URL ${conflict.url} is already used by server ${conflict.holder}`],
+          });
+          continue;
+        }
+        const next = { ...record, isLatest: existing?.isLatest ?? false };
+        if (existing) {
+          versions[index] = next;
+          report.updated++;
+        } else {
+          versions.push(next);
+          report.inserted++;
+        }
+        upserts.push({ ...next }); // a snapshot: the flag is moved below, after the upsert
+        if (existing) remoteRows.push(...replaceRemotesStatements(env.DB, record.name, record.version, urls));
+        else newRemotes.push(...urls.map((url) => ({ url, name: record.name, version: record.version })));
+        rewritten.add(record.name);
       }
-      const conflict = record.status === "deleted" ? undefined : remoteConflict(holders, urls, record.name);
-      if (conflict) {
-        report.rejected.push({
-          source,
-          name: record.name,
-          version: record.version,
-          reasons: [`remote URL ${conflict.url} is already used by server ${conflict.holder}`],
-        });
-        continue;
-      }
-      const next = { ...record, isLatest: existing?.isLatest ?? false };
-      if (existing) {
-        versions[index] = next;
-        report.updated++;
-      } else {
-        versions.push(next);
-        report.inserted++;
-      }
-      upserts.push({ ...next }); // a snapshot: the flag is moved below, after the upsert
-      if (existing) remoteRows.push(...replaceRemotesStatements(env.DB, record.name, record.version, urls));
-      else newRemotes.push(...urls.map((url) => ({ url, name: record.name, version: record.version })));
-      rewritten.add(record.name);
-    }
 
-    const changedNames = new Map<string, VersionRecord[]>();
-    const latest: { name: string; version: string }[] = [];
-    for (const [name, versions] of touched) {
-      const index = pickLatest(versions.map((v) => ({ ...v, deleted: v.status === "deleted" })));
-      const flagMoves = versions.some((v, i) => v.isLatest !== (i === index));
-      if (!flagMoves && !rewritten.has(name)) continue;
-      versions.forEach((v, i) => (v.isLatest = i === index));
-      if (flagMoves) latest.push({ name, version: versions[index]!.version });
-      changedNames.set(name, versions);
+      const changedNames = new Map<string, VersionRecord[]>();
+      const latest: { name: string; version: string }[] = [];
+      for (const [name, versions] of touched) {
+        const index = pickLatest(versions.map((v) => ({ ...v, deleted: v.status === "deleted" })));
+        const flagMoves = versions.some((v, i) => v.isLatest !== (i === index));
+        if (!flagMoves && !rewritten.has(name)) continue;
+        versions.forEach((v, i) => (v.isLatest = i === index));
+        if (flagMoves) latest.push({ name, version: versions[index]!.version });
+        changedNames.set(name, versions);
+      }
+      if (changedNames.size > 0) {
+        // Upserts keep the stored flag; the flag moves run after them, in the same batch.
+        await env.DB.batch([
+          ...insertVersionsStatements(env.DB, upserts, { replace: true }),
+          ...remoteRows,
+          ...insertRemotesStatements(env.DB, newRemotes),
+          ...setLatestStatements(env.DB, latest),
+          ...refreshServersStatements(env.DB, [...changedNames.keys()]),
+        ]);
+        for (const name of changedNames.keys()) flushed.add(name);
+      }
+      options.onProgress?.(Math.min(start + chunkSize, entries.length), entries.length);
     }
-    if (changedNames.size > 0) {
-      // Upserts keep the stored flag; the flag moves run after them, in the same batch.
-      await env.DB.batch([
-        ...insertVersionsStatements(env.DB, upserts, { replace: true }),
-        ...remoteRows,
-        ...insertRemotesStatements(env.DB, newRemotes),
-        ...setLatestStatements(env.DB, latest),
-        ...refreshServersStatements(env.DB, [...changedNames.keys()]),
-      ]);
-      await publishWrite(env, changedNames.keys());
-    }
-    options.onProgress?.(Math.min(start + chunkSize, entries.length), entries.length);
+  } finally {
+    // One cache flush for the whole run (KV takes one write per second per key), including the
+    // chunks committed before a failure.
+    if (flushed.size > 0) await flushChanges(env, flushed);
   }
   return report;
 }

@@ -1,6 +1,7 @@
 // The writes of one namespace (publish, status changes, admin edits), each one D1 batch with
 // its change-log entry, followed by the cache update. Called only by the namespace's Durable
 // Object, which runs them one at a time; see docs/storage.md "Write protocol".
+import type { CatalogClock } from "../durable/catalog-clock.ts";
 import type { ProblemDetail } from "../http/problem.ts";
 import type { ServerJson } from "../domain/server-json/index.ts";
 import type { VersionRecord } from "../domain/server-response.ts";
@@ -32,7 +33,7 @@ import {
   type ChangeEntry,
   type PublishState,
 } from "../storage/d1-catalog.ts";
-import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
+import type { CacheEnv } from "../storage/read-cache.ts";
 
 /** Who asked for a write: the registry token's method and subject. */
 export interface Actor {
@@ -45,8 +46,12 @@ export type WriteOutcome<T> =
   | { ok: true; value: T }
   | { ok: false; status: number; detail: string; errors: ProblemDetail[] };
 
+export interface WriteEnv extends CacheEnv {
+  CATALOG_CLOCK: DurableObjectNamespace<CatalogClock>;
+}
+
 export interface WriteContext {
-  env: CacheEnv;
+  env: WriteEnv;
   /** The sequence number this write's change-log entry takes. */
   seq: number;
   /** This write's timestamp in µs, strictly after the namespace's previous one. */
@@ -103,10 +108,19 @@ function change(
  */
 async function commit(ctx: WriteContext, statements: D1PreparedStatement[], name: string): Promise<void> {
   await ctx.env.DB.batch(statements);
+  await reportChanges(ctx.env, [name]);
+}
+
+/**
+ * Hands the names a committed batch changed to the catalog clock, which invalidates their
+ * caches within a second. A failure here is logged, not reported: the write happened, and the
+ * cron repairs caches that missed it.
+ */
+async function reportChanges(env: WriteEnv, names: Iterable<string>): Promise<void> {
   try {
-    await publishWrite(ctx.env, [name]);
+    await env.CATALOG_CLOCK.getByName("catalog").noteChanges([...names]);
   } catch (err) {
-    console.error(`cache update after a committed write to ${name} failed; the cron will repair it`, err);
+    console.error("reporting committed changes to the catalog clock failed; the cron will repair caches", err);
   }
 }
 
@@ -224,11 +238,7 @@ export async function publishVersions(
   }
   if (statements.length > 0) {
     await db.batch(statements);
-    try {
-      await publishWrite(ctx.env, touched);
-    } catch (err) {
-      console.error("cache update after a committed publish failed; the cron will repair it", err);
-    }
+    await reportChanges(ctx.env, touched);
   }
   return { outcomes, used };
 }

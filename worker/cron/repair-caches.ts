@@ -5,7 +5,7 @@
 // so every list page is rendered again from D1.
 import { catalogFingerprint, namesUpdatedAfter } from "../storage/d1-catalog.ts";
 import { FINGERPRINT_KEY } from "../storage/kv-keys.ts";
-import { publishWrite, type CacheEnv } from "../storage/read-cache.ts";
+import { flushChanges, type CacheEnv } from "../storage/read-cache.ts";
 
 export interface RepairResult {
   changed: boolean;
@@ -17,7 +17,7 @@ export async function repairCaches(env: CacheEnv): Promise<RepairResult> {
   const recorded = await env.CACHE.get<{ key: string; maxUpdatedAt: number }>(FINGERPRINT_KEY, "json");
   if (recorded?.key === now.key) return { changed: false, forgotten: 0 };
   const names = await namesUpdatedAfter(env.DB, recorded?.maxUpdatedAt ?? -1);
-  await publishWrite(env, names);
+  await flushChanges(env, names);
   await env.CACHE.put(FINGERPRINT_KEY, JSON.stringify(now));
   return { changed: true, forgotten: names.length };
 }

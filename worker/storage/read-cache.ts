@@ -59,7 +59,11 @@ const utf8 = new TextEncoder();
 // from memory does not even encode.
 const listPages = new LruCache<Uint8Array>(4096, 24 * 1024 * 1024);
 const servers = new LruCache<{ entry: ServerEntry; loadedAt: number }>(16_384, 24 * 1024 * 1024);
-let generation: { token: string; checkedAt: number } | undefined;
+let generation: { token: string; checkedAt: number; local?: { staleToken: string; until: number } } | undefined;
+/** How long an isolate that routed a write waits for the clock's flush at most. */
+const LOCAL_HOLD_MS = 5000;
+/** Names written through this isolate whose KV documents may still be old: name → until. */
+const writtenHere = new Map<string, number>();
 
 function ttlMs(env: CacheEnv): number {
   const parsed = Number(env.MEMORY_CACHE_TTL_MS);
@@ -96,10 +100,17 @@ export async function currentGeneration(env: CacheEnv): Promise<string> {
   // Misses are not shared between concurrent requests: workerd forbids awaiting another
   // request's I/O, so each request that finds the memory stale reads for itself.
   const token = (await env.CACHE.get(GENERATION_KEY)) ?? "0";
+  const local = generation?.local;
+  if (local && token === local.staleToken && now < local.until) {
+    // The writes routed here are not flushed yet: keep answering from D1.
+    generation = { ...generation!, checkedAt: now };
+    return generation.token;
+  }
   if (generation?.token !== token) {
-    // Another isolate wrote: everything rendered from older state goes.
+    // A flush happened (or another isolate wrote): everything rendered from older state goes.
     listPages.clear();
     servers.clear();
+    writtenHere.clear();
   }
   generation = { token, checkedAt: now };
   return token;
@@ -111,13 +122,13 @@ export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQue
   const key = listPageKey(gen, listQueryKey(query));
   const hit = listPages.get(key);
   if (hit !== undefined) return hit;
-  let body = await env.CACHE.get(key);
+  let body = isLocal(gen) ? null : await env.CACHE.get(key);
   if (body === null) {
     const rows = await listVersions(env.DB, query);
     const last = rows.at(-1);
     const nextCursor = rows.length === query.limit && last ? `${last.name}:${last.version}` : undefined;
     body = renderServerList(rows.map(renderServerResponse), nextCursor);
-    waiter.waitUntil(env.CACHE.put(key, body, { expirationTtl: LIST_PAGE_TTL_SECONDS }));
+    if (!isLocal(gen)) waiter.waitUntil(env.CACHE.put(key, body, { expirationTtl: LIST_PAGE_TTL_SECONDS }));
   }
   const bytes = utf8.encode(body);
   listPages.set(key, bytes, bytes.byteLength);
@@ -129,7 +140,8 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
   await currentGeneration(env);
   const cached = servers.get(name);
   if (cached && Date.now() - cached.loadedAt < SERVER_MEMORY_MAX_AGE_MS) return cached.entry;
-  const stored = await env.CACHE.get<ServerDocument>(serverKey(name), "json");
+  const unflushed = (writtenHere.get(name) ?? 0) > Date.now();
+  const stored = unflushed ? null : await env.CACHE.get<ServerDocument>(serverKey(name), "json");
   let versions: VersionRecord[];
   if (stored) {
     versions = stored.versions;
@@ -138,7 +150,7 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
     // Unknown names are not written to KV, so random lookups cannot fill it. A fill can race
     // a write (read D1 before the commit, put after the writer's delete); the expiry bounds
     // how long such a stale document can live.
-    if (versions.length > 0) {
+    if (versions.length > 0 && !unflushed) {
       const document = JSON.stringify({ versions } satisfies ServerDocument);
       waiter.waitUntil(env.CACHE.put(serverKey(name), document, { expirationTtl: SERVER_DOC_TTL_SECONDS }));
     }
@@ -149,25 +161,36 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
 }
 
 /**
- * Publishes the effect of a committed D1 write to the caches: deletes the KV documents of the
- * touched names and replaces the generation token (in parallel), and forgets this isolate's
- * copies. The next read of a touched name fills its document again from D1. Call only after
- * the D1 batch committed.
+ * Publishes committed writes to the caches: deletes the KV documents of the changed names and
+ * replaces the generation token (in parallel), and forgets this isolate's copies. Called by the
+ * catalog clock (at most once a second, which KV's per-key write limit requires), and by bulk
+ * operations (import, cache repair) once per run.
  */
-export async function publishWrite(env: CacheEnv, names: Iterable<string>): Promise<void> {
-  const touched = [...names];
-  await Promise.all([...touched.map((name) => env.CACHE.delete(serverKey(name))), bumpGeneration(env)]);
-  for (const name of touched) servers.delete(name);
+export async function flushChanges(env: CacheEnv, names: Iterable<string>): Promise<void> {
+  const changed = [...names];
+  await Promise.all([...changed.map((name) => env.CACHE.delete(serverKey(name))), bumpGeneration(env)]);
+  for (const name of changed) servers.delete(name);
 }
 
 /**
- * Read-your-writes in the isolate that routed a write (the namespace writer may run in another
- * one): its next read of the name goes to KV and D1, and its next list read re-checks the
- * generation token the writer replaced.
+ * Read-your-writes in the isolate that routed a write, before the catalog clock has flushed it
+ * to KV (up to a second later): this isolate switches to a private generation token, so it
+ * renders lists and searches from D1 instead of the KV pages of the old generation, and reads
+ * the written name from D1, not from its old KV document. Both end when KV shows a new token
+ * (or after LOCAL_HOLD_MS, should the flush be lost; the cron repairs KV then).
  */
 export function forgetWrite(name: string): void {
+  const now = Date.now();
+  const staleToken = generation?.local?.staleToken ?? generation?.token ?? "0";
   servers.delete(name);
-  if (generation) generation = { token: generation.token, checkedAt: 0 };
+  listPages.clear();
+  writtenHere.set(name, now + LOCAL_HOLD_MS);
+  generation = { token: `local-${crypto.randomUUID()}`, checkedAt: now, local: { staleToken, until: now + LOCAL_HOLD_MS } };
+}
+
+/** Whether the current generation is this isolate's private one (nothing of it is in KV). */
+function isLocal(token: string): boolean {
+  return token.startsWith("local-");
 }
 
 /** Replaces the generation token: every isolate drops its rendered pages within the TTL. */
@@ -176,5 +199,6 @@ export async function bumpGeneration(env: CacheEnv): Promise<string> {
   await env.CACHE.put(GENERATION_KEY, token);
   listPages.clear();
   generation = { token, checkedAt: Date.now() };
+  writtenHere.clear();
   return token;
 }
