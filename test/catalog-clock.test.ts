@@ -37,11 +37,11 @@ describe("catalog clock", () => {
     expect(list.body.metadata.count).toBe(1);
     // The flush follows within about a second (run it now if its alarm is still pending).
     await runDurableObjectAlarm(clock());
-    let token = await env.CACHE.get(GENERATION_KEY);
-    for (let i = 0; i < 60 && token === stale; i++) {
+    let current = await env.CACHE.get(GENERATION_KEY);
+    for (let i = 0; i < 60 && current === stale; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      token = await env.CACHE.get(GENERATION_KEY);
+      current = await env.CACHE.get(GENERATION_KEY);
     }
-    expect(token).not.toBe(stale);
+    expect(current).not.toBe(stale);
   });
 });
