@@ -17,7 +17,9 @@ import {
 } from "../domain/write-rules.ts";
 import {
   changeLogStatement,
-  countPublishedStatement,
+  changeLogStatements,
+  clearLatestStatements,
+  countPublishedStatements,
   findRemoteConflict,
   getServerVersions,
   insertRemotesStatements,
@@ -31,6 +33,7 @@ import {
   updateStatusStatement,
   toPublishState,
   type ChangeEntry,
+  type PublishedCount,
   type PublishState,
 } from "../storage/d1-catalog.ts";
 import type { CacheEnv } from "../storage/read-cache.ts";
@@ -176,10 +179,8 @@ export async function publishVersions(
   const holders = new Map<string, PublishState["latest"]>();
   const claimed = new Map<string, string>();
   const outcomes: WriteOutcome<PublishResult>[] = [];
-  const statements: D1PreparedStatement[] = [];
-  const touched = new Set<string>();
+  const accepted: { index: number; record: VersionRecord; urls: string[]; change: ChangeEntry }[] = [];
   let read = 0;
-  let used = 0;
   for (const [i, job] of jobs.entries()) {
     const { name, version } = job.server;
     const urls = urlsOf[i]!;
@@ -195,7 +196,7 @@ export async function publishVersions(
     }
     const refusal = publishRefusal(
       {
-        versionCount: (counts.get(name) ?? state.versionCount),
+        versionCount: counts.get(name) ?? state.versionCount,
         versionExists: state.versionExists || added.has(`${name}@${version}`),
       },
       name,
@@ -206,9 +207,8 @@ export async function publishVersions(
       continue;
     }
 
-    const seq = ctx.seq + used;
-    const now = ctx.now + used;
-    used++;
+    const seq = ctx.seq + accepted.length;
+    const now = ctx.now + accepted.length;
     const record: VersionRecord = {
       name,
       version,
@@ -221,26 +221,49 @@ export async function publishVersions(
       serverJson: JSON.stringify(job.server),
     };
     const holder = holders.has(name) ? holders.get(name) : state.latest;
-    const takesLatest = publishTakesLatest(record, holder);
-    holders.set(name, takesLatest ? { version, publishedAt: now, deleted: false } : holder);
+    if (publishTakesLatest(record, holder)) holders.set(name, { version, publishedAt: now, deleted: false });
+    else if (!holders.has(name)) holders.set(name, holder);
     counts.set(name, (counts.get(name) ?? state.versionCount) + 1);
     added.add(`${name}@${version}`);
     for (const url of urls) claimed.set(url, name);
-    touched.add(name);
-    statements.push(
-      ...insertVersionsStatements(db, [record]),
-      ...insertRemotesStatements(db, urls.map((url) => ({ url, name, version }))),
-      ...(takesLatest ? setLatestStatements(db, [record]) : []),
-      countPublishedStatement(db, record, namespaceOf(name), takesLatest),
-      changeLogStatement(db, change({ ...ctx, seq, now, actor: job.actor }, "publish", name, version, null)),
-    );
-    outcomes.push({ ok: true, value: { record: { ...record, isLatest: takesLatest } } });
+    accepted.push({ index: i, record, urls, change: change({ ...ctx, seq, now, actor: job.actor }, "publish", name, version, null) });
+    outcomes.push({ ok: true, value: { record } });
   }
-  if (statements.length > 0) {
-    await db.batch(statements);
-    await reportChanges(ctx.env, touched);
+  if (accepted.length === 0) return { outcomes, used: 0 };
+
+  // Each name's latest after the group: a version of this group, or the stored one.
+  const newLatest = new Map<string, string>();
+  for (const { record } of accepted) {
+    const holder = holders.get(record.name);
+    if (holder?.version === record.version && !holder.deleted) newLatest.set(record.name, record.version);
   }
-  return { outcomes, used };
+  for (const item of accepted) item.record.isLatest = newLatest.get(item.record.name) === item.record.version;
+  const summaries = new Map<string, PublishedCount>();
+  for (const { record } of accepted) {
+    const summary = summaries.get(record.name);
+    if (summary) {
+      summary.added++;
+      summary.at = record.updatedAt;
+    } else {
+      summaries.set(record.name, {
+        name: record.name,
+        namespace: namespaceOf(record.name),
+        added: 1,
+        latestVersion: newLatest.get(record.name),
+        at: record.updatedAt,
+      });
+    }
+  }
+  // A handful of multi-row statements for the whole group, all or nothing.
+  await db.batch([
+    ...clearLatestStatements(db, [...newLatest.keys()]),
+    ...insertVersionsStatements(db, accepted.map((a) => a.record)),
+    ...insertRemotesStatements(db, accepted.flatMap((a) => a.urls.map((url) => ({ url, name: a.record.name, version: a.record.version })))),
+    ...countPublishedStatements(db, [...summaries.values()]),
+    ...changeLogStatements(db, accepted.map((a) => a.change)),
+  ]);
+  await reportChanges(ctx.env, summaries.keys());
+  return { outcomes, used: accepted.length };
 }
 
 /** One publish on its own: a group of one, with the trigger-detected conflict mapped. */

@@ -242,22 +242,39 @@ export function setLatestStatements(
   return [...clear, ...set];
 }
 
-/** Counts one published version into the name's summary row, in O(1). */
-export function countPublishedStatement(
-  db: D1Database,
-  record: VersionRecord,
-  namespace: string,
-  takesLatest: boolean,
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at)
-       VALUES (?1, ?2, ?3, 1, ?4, ?4)
-       ON CONFLICT (name) DO UPDATE SET
-         version_count = version_count + 1, updated_at = ?4,
-         latest_version = CASE WHEN ?5 THEN ?3 ELSE latest_version END`,
-    )
-    .bind(record.name, namespace, record.version, record.publishedAt, takesLatest ? 1 : 0);
+/** What a group of publishes adds to one name's summary row. */
+export interface PublishedCount {
+  name: string;
+  namespace: string;
+  added: number;
+  /** The name's new latest version, or undefined when the flag did not move. */
+  latestVersion: string | undefined;
+  at: number;
+}
+
+/** Counts published versions into the names' summary rows in O(1), several names per statement. */
+export function countPublishedStatements(db: D1Database, counts: readonly PublishedCount[]): D1PreparedStatement[] {
+  return chunked(counts, Math.floor(MAX_PARAMS / 6)).map((group) =>
+    db
+      .prepare(
+        // '' stands for "latest did not move" (the column is NOT NULL).
+        `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at)
+         VALUES ${group.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}
+         ON CONFLICT (name) DO UPDATE SET
+           version_count = version_count + excluded.version_count, updated_at = excluded.updated_at,
+           latest_version = CASE WHEN excluded.latest_version <> '' THEN excluded.latest_version ELSE latest_version END`,
+      )
+      .bind(...group.flatMap((c) => [c.name, c.namespace, c.latestVersion ?? "", c.added, c.at, c.at])),
+  );
+}
+
+/** Clears isLatest on the names whose flag moves to a row inserted in the same batch. */
+export function clearLatestStatements(db: D1Database, names: readonly string[]): D1PreparedStatement[] {
+  return chunked(names, MAX_PARAMS).map((group) =>
+    db
+      .prepare(`UPDATE server_versions SET is_latest = 0 WHERE is_latest = 1 AND name IN (${group.map(() => "?").join(", ")})`)
+      .bind(...group),
+  );
 }
 
 /** Recomputes the per-name summary rows from their versions (bulk import, status changes). */
@@ -384,23 +401,32 @@ export interface ChangeEntry {
 }
 
 export function changeLogStatement(db: D1Database, change: ChangeEntry): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO namespace_changes
-         (namespace, seq, changed_at, action, name, version, actor_method, actor_subject, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      change.namespace,
-      change.seq,
-      change.changedAt,
-      change.action,
-      change.name,
-      change.version,
-      change.actorMethod,
-      change.actorSubject,
-      change.detail === null ? null : JSON.stringify(change.detail),
-    );
+  return changeLogStatements(db, [change])[0]!;
+}
+
+/** Change-log entries, several per statement. */
+export function changeLogStatements(db: D1Database, changes: readonly ChangeEntry[]): D1PreparedStatement[] {
+  return chunked(changes, Math.floor(MAX_PARAMS / 9)).map((group) =>
+    db
+      .prepare(
+        `INSERT INTO namespace_changes
+           (namespace, seq, changed_at, action, name, version, actor_method, actor_subject, detail)
+         VALUES ${group.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+      )
+      .bind(
+        ...group.flatMap((change) => [
+          change.namespace,
+          change.seq,
+          change.changedAt,
+          change.action,
+          change.name,
+          change.version,
+          change.actorMethod,
+          change.actorSubject,
+          change.detail === null ? null : JSON.stringify(change.detail),
+        ]),
+      ),
+  );
 }
 
 /** The highest sequence number used in a namespace (0 when none). */
