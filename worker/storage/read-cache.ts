@@ -47,7 +47,7 @@ interface ServerDocument {
   versions: VersionRecord[];
 }
 
-const DEFAULT_TTL_MS = 1000;
+const DEFAULT_TTL_MS = 500;
 /**
  * A per-name entry lives while the generation token stays the same (any write replaces it, and
  * a new token clears this isolate's memory), but no longer than this: the bound for a KV
