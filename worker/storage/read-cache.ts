@@ -55,6 +55,8 @@ const DEFAULT_TTL_MS = 500;
  */
 const SERVER_MEMORY_MAX_AGE_MS = 30_000;
 const utf8 = new TextEncoder();
+/** KV deletes a flush runs at once. */
+const FLUSH_PARALLELISM = 64;
 // Budgets in bytes; an isolate has 128 MB in all. Bodies are kept UTF-8 encoded, so answering
 // from memory does not even encode.
 const listPages = new LruCache<Uint8Array>(4096, 24 * 1024 * 1024);
@@ -91,6 +93,11 @@ export function buildServerEntry(versions: readonly VersionRecord[]): ServerEntr
   const versionsBodyWithDeleted = all.length > 0 ? utf8.encode(renderServerList(all)) : null;
   size += (versionsBody?.byteLength ?? 0) + (versionsBodyWithDeleted?.byteLength ?? 0);
   return { versionsBody, versionsBodyWithDeleted, details, latestVersion, size };
+}
+
+/** The generation token when it needs no KV read now (the fast path of cache hits). */
+export function freshGeneration(env: CacheEnv): string | undefined {
+  return generation && Date.now() - generation.checkedAt < ttlMs(env) ? generation.token : undefined;
 }
 
 /** The catalogue generation token, re-read from KV at most once per MEMORY_CACHE_TTL_MS. */
@@ -168,7 +175,11 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
  */
 export async function flushChanges(env: CacheEnv, names: Iterable<string>): Promise<void> {
   const changed = [...names];
-  await Promise.all([...changed.map((name) => env.CACHE.delete(serverKey(name))), bumpGeneration(env)]);
+  // Bounded parallelism: a bulk import may flush tens of thousands of names at once.
+  for (let i = 0; i < changed.length; i += FLUSH_PARALLELISM) {
+    await Promise.all(changed.slice(i, i + FLUSH_PARALLELISM).map((name) => env.CACHE.delete(serverKey(name))));
+  }
+  await bumpGeneration(env);
   for (const name of changed) servers.delete(name);
 }
 

@@ -5,7 +5,7 @@
 import { buildIndex, loadIndex, searchDocument, type LoadedIndex, type Overlay, type SearchDocument } from "../search/index.ts";
 import { searchChangesSince } from "./d1-catalog.ts";
 import { LruCache } from "./lru.ts";
-import { currentGeneration, type CacheEnv } from "./read-cache.ts";
+import { currentGeneration, freshGeneration, type CacheEnv } from "./read-cache.ts";
 import { readSearchPointer, readSearchShards, type SearchIndexPointer } from "./search-store.ts";
 
 /** How often an isolate looks for a newer index build. */
@@ -67,6 +67,17 @@ export async function searchSnapshot(env: CacheEnv): Promise<SearchSnapshot> {
   const key = `${generation}:${loaded?.pointer?.buildId ?? "none"}`;
   const current = await refreshOverlay(env, key);
   return { index: loaded!.index, overlay: current, key };
+}
+
+/**
+ * The snapshot key when nothing needs refreshing, without any I/O: lets a repeated query be
+ * answered from the answer cache before its parameters are even parsed.
+ */
+export function freshSnapshotKey(env: CacheEnv): string | undefined {
+  const generation = freshGeneration(env);
+  if (generation === undefined || !loaded || Date.now() - pointerCheckedAt >= POINTER_TTL_MS) return undefined;
+  const key = `${generation}:${loaded.pointer?.buildId ?? "none"}`;
+  return overlay?.key === key ? key : undefined;
 }
 
 export function cachedAnswer(key: string): Uint8Array | undefined {

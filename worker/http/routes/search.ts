@@ -3,7 +3,7 @@
 import type { IRequest } from "itty-router";
 import { normalizeQuery, search, type Hosting, type SearchRequest } from "../../search/index.ts";
 import { readServer } from "../../storage/read-cache.ts";
-import { cachedAnswer, rememberAnswer, searchSnapshot } from "../../storage/search-cache.ts";
+import { cachedAnswer, freshSnapshotKey, rememberAnswer, searchSnapshot } from "../../storage/search-cache.ts";
 import { ApiError, type ProblemDetail } from "../problem.ts";
 import { jsonText } from "../responses.ts";
 
@@ -94,11 +94,19 @@ export function parseSearchRequest(params: URLSearchParams): SearchRequest {
 }
 
 export async function searchServers(_request: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
+  // Repeated queries: the answer by the raw query string, before any parsing.
+  const fresh = freshSnapshotKey(env);
+  const rawHit = fresh === undefined ? undefined : cachedAnswer(`${fresh}|raw|${url.search}`);
+  if (rawHit !== undefined) return jsonText(rawHit);
+
   const request = parseSearchRequest(url.searchParams);
   const snapshot = await searchSnapshot(env);
   const cacheKey = `${snapshot.key}|${JSON.stringify(request)}`;
   const cached = cachedAnswer(cacheKey);
-  if (cached !== undefined) return jsonText(cached);
+  if (cached !== undefined) {
+    rememberAnswer(`${snapshot.key}|raw|${url.search}`, cached);
+    return jsonText(cached);
+  }
 
   const result = search(snapshot.index, snapshot.overlay, request);
   const utf8 = new TextDecoder();
@@ -117,5 +125,6 @@ export async function searchServers(_request: IRequest, env: Env, ctx: Execution
   const body = `{"results":[${items.join(",")}],"facets":${JSON.stringify(result.facets)},"metadata":${JSON.stringify(metadata)}}`;
   const bytes = new TextEncoder().encode(body);
   rememberAnswer(cacheKey, bytes);
+  rememberAnswer(`${snapshot.key}|raw|${url.search}`, bytes);
   return jsonText(bytes);
 }
