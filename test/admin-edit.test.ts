@@ -1,5 +1,6 @@
 // PUT /servers/{name}/versions/{version}: administrators' edit (spec §3.7).
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseRfc3339 } from "../worker/domain/timestamps.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 import { editAll, patchStatus, publish, publishAll, putVersion, tokenFor } from "./helpers/publishing.ts";
 
@@ -23,7 +24,8 @@ describe("admin edit", () => {
     expect(body.server).toEqual(edited);
     const meta = official(body);
     expect(meta).toMatchObject({ status: "active", isLatest: false, publishedAt: before.publishedAt, statusChangedAt: before.statusChangedAt });
-    expect(meta.updatedAt > before.updatedAt).toBe(true);
+    // Compare instants, not strings: RFC 3339 fractions vary in length.
+    expect(parseRfc3339(meta.updatedAt)!).toBeGreaterThan(parseRfc3339(before.updatedAt)!);
     const read = await apiJson(`/v0.1/servers/${encodeURIComponent(NAME)}/versions/1.0.0`);
     expect(read.body).toEqual(body);
   });

@@ -1,5 +1,6 @@
 // PATCH …/versions/{version}/status and PATCH /servers/{name}/status (spec §3.8, §3.9, §5.3).
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseRfc3339 } from "../worker/domain/timestamps.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 import { editAll, patchStatus, publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 
@@ -26,7 +27,8 @@ describe("one version", () => {
     expect(status).toBe(200);
     const meta = official(body);
     expect(meta).toMatchObject({ status: "deprecated", statusMessage: "use 3", isLatest: true, publishedAt: before.publishedAt });
-    expect(meta.updatedAt > before.updatedAt).toBe(true);
+    // Compare instants, not strings: RFC 3339 fractions vary in length.
+    expect(parseRfc3339(meta.updatedAt)!).toBeGreaterThan(parseRfc3339(before.updatedAt)!);
     expect(meta.statusChangedAt).toBe(meta.updatedAt);
 
     // Only the message changes: statusChangedAt stays.
