@@ -54,18 +54,23 @@ export function readBoolParam(
   return value;
 }
 
-function readLimit(params: URLSearchParams, errors: ProblemDetail[]): number {
+/** Reads `limit` (framework rules: Go integer, 1..max); an empty value means the default. */
+export function readLimitParam(
+  params: URLSearchParams,
+  errors: ProblemDetail[],
+  { defaultLimit = DEFAULT_LIMIT, maxLimit = MAX_LIMIT }: { defaultLimit?: number; maxLimit?: number } = {},
+): number {
   const raw = params.get("limit");
-  if (raw === null || raw === "") return DEFAULT_LIMIT;
+  if (raw === null || raw === "") return defaultLimit;
   const value = parseGoInt(raw);
   if (value === undefined) {
     errors.push({ message: "invalid integer", location: "query.limit", value: raw });
   } else if (value < 1) {
     errors.push({ message: "expected number >= 1", location: "query.limit", value });
-  } else if (value > MAX_LIMIT) {
-    errors.push({ message: `expected number <= ${MAX_LIMIT}`, location: "query.limit", value });
+  } else if (value > maxLimit) {
+    errors.push({ message: `expected number <= ${maxLimit}`, location: "query.limit", value });
   }
-  return value ?? DEFAULT_LIMIT;
+  return value ?? defaultLimit;
 }
 
 export function parseCursor(raw: string): ListCursor | undefined {
@@ -78,7 +83,7 @@ export function parseCursor(raw: string): ListCursor | undefined {
 /** Parses GET /servers parameters; throws the official ApiError for bad input. */
 export function parseListQuery(params: URLSearchParams): ListQuery {
   const errors: ProblemDetail[] = [];
-  const limit = readLimit(params, errors);
+  const limit = readLimitParam(params, errors);
   const includeDeletedParam = readBoolParam(params, "include_deleted", errors);
   if (errors.length > 0) throw ApiError.validation(errors);
 

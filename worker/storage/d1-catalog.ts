@@ -97,7 +97,7 @@ interface PublishStateRow {
   latest_status: string | null;
 }
 
-/** The query behind getPublishState, for reading many states in one batch. */
+/** What a publish needs to know about one name and version; read in one batch per group. */
 export function publishStateStatement(db: D1Database, name: string, version: string): D1PreparedStatement {
   return db
     .prepare(
@@ -121,10 +121,6 @@ export function toPublishState(row: PublishStateRow | undefined | null): Publish
         ? undefined
         : { version: row.latest_version, publishedAt: row.latest_published_at ?? 0, deleted: row.latest_status === "deleted" },
   };
-}
-
-export async function getPublishState(db: D1Database, name: string, version: string): Promise<PublishState> {
-  return toPublishState(await publishStateStatement(db, name, version).first<PublishStateRow>());
 }
 
 /** Versions of many names at once (import planning), grouped by name. */
@@ -507,10 +503,4 @@ export async function searchChangesSince(
         ? undefined
         : { name: r.name, version: r.version, status: r.status, serverJson: r.server_json },
   }));
-}
-
-/** The highest updated_at in the catalogue (the watermark of an index build). */
-export async function maxUpdatedAt(db: D1Database): Promise<number> {
-  const row = await db.prepare("SELECT coalesce(max(updated_at), 0) AS u FROM server_versions").first<{ u: number }>();
-  return row?.u ?? 0;
 }

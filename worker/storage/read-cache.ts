@@ -72,7 +72,7 @@ function ttlMs(env: CacheEnv): number {
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : DEFAULT_TTL_MS;
 }
 
-export function buildServerEntry(versions: readonly VersionRecord[]): ServerEntry {
+function buildServerEntry(versions: readonly VersionRecord[]): ServerEntry {
   const ordered = [...versions].sort(byPublishedDesc);
   const details = new Map<string, { body: Uint8Array; deleted: boolean }>();
   const all: string[] = [];

@@ -1,6 +1,7 @@
 // GET /x/search: ranked search with facets (our extension space; the official `search`
 // parameter of /servers keeps its substring semantics). See docs/storage.md, "Search index".
 import type { IRequest } from "itty-router";
+import { readLimitParam } from "../../domain/list-query.ts";
 import { normalizeQuery, search, type Hosting, type SearchRequest } from "../../search/index.ts";
 import { readServer } from "../../storage/read-cache.ts";
 import { cachedAnswer, freshSnapshotKey, rememberAnswer, searchSnapshot } from "../../storage/search-cache.ts";
@@ -36,21 +37,8 @@ function readList<T extends string>(
   return [...new Set(items)] as T[];
 }
 
-function readLimit(params: URLSearchParams, errors: ProblemDetail[]): number {
-  const raw = params.get("limit");
-  if (raw === null || raw === "") return DEFAULT_LIMIT;
-  if (!/^[+-]?[0-9]+$/.test(raw)) {
-    errors.push({ message: "invalid integer", location: "query.limit", value: raw });
-    return DEFAULT_LIMIT;
-  }
-  const value = Number(raw);
-  if (value < 1) errors.push({ message: "expected number >= 1", location: "query.limit", value });
-  if (value > MAX_LIMIT) errors.push({ message: `expected number <= ${MAX_LIMIT}`, location: "query.limit", value });
-  return value;
-}
-
 /** Cursors are opaque: base64url of the next offset. */
-export function encodeCursor(offset: number): string {
+function encodeCursor(offset: number): string {
   return btoa(`o:${offset}`).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 }
 
@@ -70,7 +58,7 @@ function readCursor(params: URLSearchParams, errors: ProblemDetail[]): number {
 
 export function parseSearchRequest(params: URLSearchParams): SearchRequest {
   const errors: ProblemDetail[] = [];
-  const limit = readLimit(params, errors);
+  const limit = readLimitParam(params, errors, { defaultLimit: DEFAULT_LIMIT, maxLimit: MAX_LIMIT });
   const offset = readCursor(params, errors);
   const registryType = readList(params, "registryType", REGISTRY_TYPES, errors);
   const transport = readList(params, "transport", TRANSPORTS, errors);
