@@ -283,7 +283,7 @@ async function measurePublish(
   const inD1 = new Set(rows.results.map((r) => r.k));
   const dupes = await db
     .prepare(
-      "SELECT COUNT(*) AS n FROM (SELECT name, version FROM namespace_changes WHERE action = 'publish' AND name LIKE ?1 AND version LIKE '1.0.%' GROUP BY name, version HAVING COUNT(*) > 1)",
+      "SELECT COUNT(*) AS n FROM (SELECT name, version FROM audit_log WHERE action = 'publish' AND outcome = 'ok' AND name LIKE ?1 AND version LIKE '1.0.%' GROUP BY name, version HAVING COUNT(*) > 1)",
     )
     .bind(namePattern)
     .first<{ n: number }>();

@@ -43,6 +43,15 @@ declare global {
       NUGET_URL: string;
       /** Comma list of extra OCI registry hosts allowed for packages. */
       ADDITIONAL_OCI_REGISTRIES: string;
+      /** Weighted open reports at which a server is marked under review (default 5). */
+      REVIEW_THRESHOLD?: string;
+      /** What one report counts for: anonymous (by address) and registry-token holders. */
+      REPORT_WEIGHT_ANONYMOUS?: string;
+      REPORT_WEIGHT_TOKEN?: string;
+      /** Reports one reporter may file per hour (default 20). */
+      REPORTS_PER_HOUR?: string;
+      /** Secret: salt of the reporter address hash (falls back to JWT_PRIVATE_KEY). */
+      REPORTER_HASH_SALT?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index.ts");

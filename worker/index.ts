@@ -2,6 +2,7 @@
 import "./env.ts";
 import { buildSearchIndex } from "./cron/build-search-index.ts";
 import { repairCaches } from "./cron/repair-caches.ts";
+import { sweepDenylist } from "./cron/sweep-denylist.ts";
 import { handleRequest } from "./http/router.ts";
 
 export { CatalogClock } from "./durable/catalog-clock.ts";
@@ -12,5 +13,6 @@ export default {
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(repairCaches(env));
     ctx.waitUntil(buildSearchIndex(env));
+    ctx.waitUntil(sweepDenylist(env));
   },
 } satisfies ExportedHandler<Env>;

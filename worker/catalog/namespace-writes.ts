@@ -1,10 +1,9 @@
 // The writes of one namespace (publish, status changes, admin edits), each one D1 batch with
-// its change-log entry, followed by the cache update. Called only by the namespace's Durable
-// Object, which runs them one at a time; see docs/storage.md "Write protocol".
-import type { CatalogClock } from "../durable/catalog-clock.ts";
-import type { ProblemDetail } from "../http/problem.ts";
+// its audit rows, followed by the cache update. Called only by the namespace's Durable Object,
+// which runs them one at a time; see docs/storage.md "Write protocol".
 import type { ServerJson } from "../domain/server-json/index.ts";
 import type { VersionRecord } from "../domain/server-response.ts";
+import { denylistKeys, denylistMatches, denylistRefusal, type DenylistEntry } from "../domain/denylist.ts";
 import {
   applyStatusChange,
   isUnchangedStatus,
@@ -15,9 +14,8 @@ import {
   remoteUrls,
   type StatusChange,
 } from "../domain/write-rules.ts";
+import type { AuditEntry } from "../storage/d1-audit.ts";
 import {
-  changeLogStatement,
-  changeLogStatements,
   clearLatestStatements,
   countPublishedStatements,
   findRemoteConflict,
@@ -32,35 +30,21 @@ import {
   updateServerJsonStatement,
   updateStatusStatement,
   toPublishState,
-  type ChangeEntry,
   type PublishedCount,
   type PublishState,
 } from "../storage/d1-catalog.ts";
-import type { CacheEnv } from "../storage/read-cache.ts";
-
-/** Who asked for a write: the registry token's method and subject. */
-export interface Actor {
-  method: string;
-  subject: string;
-}
-
-/** A write's answer; failures carry the official status, detail and errors. */
-export type WriteOutcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; status: number; detail: string; errors: ProblemDetail[] };
-
-export interface WriteEnv extends CacheEnv {
-  CATALOG_CLOCK: DurableObjectNamespace<CatalogClock>;
-}
-
-export interface WriteContext {
-  env: WriteEnv;
-  /** The sequence number this write's change-log entry takes. */
-  seq: number;
-  /** This write's timestamp in µs, strictly after the namespace's previous one. */
-  now: number;
-  actor: Actor;
-}
+import { denylistHitsStatements, findDenylistHits, toDenylistHits } from "../storage/d1-moderation.ts";
+import {
+  auditEntry,
+  commit,
+  outcomeOf,
+  refusal,
+  refuse,
+  type AuditFacts,
+  type Caller,
+  type WriteContext,
+  type WriteOutcome,
+} from "./write-context.ts";
 
 export interface PublishResult {
   record: VersionRecord;
@@ -72,10 +56,6 @@ export interface StatusResult {
 
 const REMOTE_CONFLICT_TRIGGER = "remote URL is already used by another server";
 
-function refuse(status: number, detail: string, message?: string): WriteOutcome<never> {
-  return { ok: false, status, detail, errors: message === undefined ? [] : [{ message }] };
-}
-
 function remoteConflictMessage(conflict: { url: string; holder: string }): string {
   return `remote URL ${conflict.url} is already used by server ${conflict.holder}`;
 }
@@ -84,47 +64,9 @@ function storedRemoteUrls(record: VersionRecord): string[] {
   return remoteUrls(JSON.parse(record.serverJson) as ServerJson);
 }
 
-function change(
-  ctx: WriteContext,
-  action: ChangeEntry["action"],
-  name: string,
-  version: string | null,
-  detail: Record<string, unknown> | null,
-): ChangeEntry {
-  return {
-    namespace: namespaceOf(name),
-    seq: ctx.seq,
-    changedAt: ctx.now,
-    action,
-    name,
-    version,
-    actorMethod: ctx.actor.method,
-    actorSubject: ctx.actor.subject,
-    detail,
-  };
-}
-
-/**
- * Commits one write: the D1 batch (all or nothing), then the caches. The batch is the point of
- * no return; a cache failure after it is logged and repaired by the cron, never reported as a
- * failed write (the write happened).
- */
-async function commit(ctx: WriteContext, statements: D1PreparedStatement[], name: string): Promise<void> {
-  await ctx.env.DB.batch(statements);
-  await reportChanges(ctx.env, [name]);
-}
-
-/**
- * Hands the names a committed batch changed to the catalog clock, which invalidates their
- * caches within a second. A failure here is logged, not reported: the write happened, and the
- * cron repairs caches that missed it.
- */
-async function reportChanges(env: WriteEnv, names: Iterable<string>): Promise<void> {
-  try {
-    await env.CATALOG_CLOCK.getByName("catalog").noteChanges([...names]);
-  } catch (err) {
-    console.error("reporting committed changes to the catalog clock failed; the cron will repair caches", err);
-  }
+/** The first denylist entry among `hits` that blocks this server, if any. */
+function blockingEntry(hits: readonly DenylistEntry[], server: Parameters<typeof denylistMatches>[1]) {
+  return hits.find((entry) => denylistMatches(entry, server));
 }
 
 /** Remote conflicts found only by the D1 trigger (a race across namespaces) get the same answer. */
@@ -132,17 +74,17 @@ async function asRemoteConflict<T>(
   ctx: WriteContext,
   err: unknown,
   urls: readonly string[],
-  name: string,
+  facts: AuditFacts,
   detail: string,
 ): Promise<WriteOutcome<T>> {
   if (!String((err as Error)?.message ?? err).includes(REMOTE_CONFLICT_TRIGGER)) throw err;
-  const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
-  return refuse(400, detail, conflict ? remoteConflictMessage(conflict) : REMOTE_CONFLICT_TRIGGER);
+  const conflict = await findRemoteConflict(ctx.env.DB, urls, facts.name ?? "");
+  return refuse(ctx, facts, 400, detail, conflict ? remoteConflictMessage(conflict) : REMOTE_CONFLICT_TRIGGER);
 }
 
 /** One queued publish: who asks, and the validated server.json. */
 export interface PublishJob {
-  actor: Actor;
+  caller: Caller;
   server: ServerJson;
 }
 
@@ -152,19 +94,22 @@ const MAX_BATCHED_URLS = 99;
 /**
  * Publishes queued versions of one namespace with one D1 read round trip and one D1 batch (group
  * commit): each job is checked in order against D1 and against the jobs accepted before it in
- * the group, then every accepted job is written in one all-or-nothing batch, each with its own
- * sequence number and timestamp (`ctx.seq + i`, `ctx.now + i`). Returns one outcome per job and
- * how many sequence numbers the accepted jobs used. If the batch fails, nothing was written:
- * the caller retries the jobs one by one to give each its own answer.
+ * the group, then every accepted job is written in one all-or-nothing batch together with one
+ * audit row per job (refused ones included), job i taking sequence number `ctx.seq + i` and
+ * timestamp `ctx.now + i`. If the batch fails, nothing was written: the caller retries the jobs
+ * one by one to give each its own answer.
  */
 export async function publishVersions(
   ctx: WriteContext,
   jobs: readonly PublishJob[],
-): Promise<{ outcomes: WriteOutcome<PublishResult>[]; used: number }> {
+): Promise<WriteOutcome<PublishResult>[]> {
   const db = ctx.env.DB;
   const detail = "Failed to publish server";
   const urlsOf = jobs.map((job) => remoteUrls(job.server));
-  const reads: D1PreparedStatement[] = [];
+  const denylistReads = denylistHitsStatements(db, [
+    ...new Map(jobs.flatMap((job) => denylistKeys(job.server)).map((k) => [`${k.kind}\n${k.value}`, k])).values(),
+  ]);
+  const reads: D1PreparedStatement[] = [...denylistReads];
   for (const [i, job] of jobs.entries()) {
     reads.push(publishStateStatement(db, job.server.name, job.server.version));
     if (urlsOf[i]!.length > 0 && urlsOf[i]!.length <= MAX_BATCHED_URLS) {
@@ -172,6 +117,7 @@ export async function publishVersions(
     }
   }
   const results = await db.batch(reads);
+  const denylisted = toDenylistHits(results.slice(0, denylistReads.length));
 
   // What the accepted jobs of this group changed, per name and per remote URL.
   const counts = new Map<string, number>();
@@ -179,22 +125,33 @@ export async function publishVersions(
   const holders = new Map<string, PublishState["latest"]>();
   const claimed = new Map<string, string>();
   const outcomes: WriteOutcome<PublishResult>[] = [];
-  const accepted: { index: number; record: VersionRecord; urls: string[]; change: ChangeEntry }[] = [];
-  let read = 0;
+  const entries: AuditEntry[] = [];
+  const accepted: { record: VersionRecord; urls: string[] }[] = [];
+  let read = denylistReads.length;
   for (const [i, job] of jobs.entries()) {
     const { name, version } = job.server;
     const urls = urlsOf[i]!;
+    const facts = { action: "publish", name, version };
+    const refused = (status: number, message: string, refusalDetail = detail) => {
+      outcomes.push(refusal(status, refusalDetail, status === 403 ? undefined : message));
+      entries.push(auditEntry(ctx, { ...facts, outcome: outcomeOf(status), reason: message }, i, job.caller));
+    };
     const state = toPublishState(results[read++]?.results[0] as Parameters<typeof toPublishState>[0]);
     let conflict: { url: string; holder: string } | undefined;
     if (urls.length > MAX_BATCHED_URLS) conflict = await findRemoteConflict(db, urls, name);
     else if (urls.length > 0) conflict = (results[read++]?.results[0] as { url: string; holder: string } | undefined) ?? undefined;
+    const blocked = blockingEntry(denylisted, job.server);
+    if (blocked) {
+      refused(403, denylistRefusal(blocked), denylistRefusal(blocked));
+      continue;
+    }
     const groupHolder = urls.map((url) => ({ url, holder: claimed.get(url) })).find((c) => c.holder && c.holder !== name);
     if (!conflict && groupHolder) conflict = { url: groupHolder.url, holder: groupHolder.holder! };
     if (conflict) {
-      outcomes.push(refuse(400, detail, remoteConflictMessage(conflict)));
+      refused(400, remoteConflictMessage(conflict));
       continue;
     }
-    const refusal = publishRefusal(
+    const rule = publishRefusal(
       {
         versionCount: counts.get(name) ?? state.versionCount,
         versionExists: state.versionExists || added.has(`${name}@${version}`),
@@ -202,13 +159,12 @@ export async function publishVersions(
       name,
       version,
     );
-    if (refusal) {
-      outcomes.push(refuse(400, detail, refusal));
+    if (rule) {
+      refused(400, rule);
       continue;
     }
 
-    const seq = ctx.seq + accepted.length;
-    const now = ctx.now + accepted.length;
+    const now = ctx.now + i;
     const record: VersionRecord = {
       name,
       version,
@@ -226,10 +182,10 @@ export async function publishVersions(
     counts.set(name, (counts.get(name) ?? state.versionCount) + 1);
     added.add(`${name}@${version}`);
     for (const url of urls) claimed.set(url, name);
-    accepted.push({ index: i, record, urls, change: change({ ...ctx, seq, now, actor: job.actor }, "publish", name, version, null) });
+    accepted.push({ record, urls });
+    entries.push(auditEntry(ctx, facts, i, job.caller));
     outcomes.push({ ok: true, value: { record } });
   }
-  if (accepted.length === 0) return { outcomes, used: 0 };
 
   // Each name's latest after the group: a version of this group, or the stored one.
   const newLatest = new Map<string, string>();
@@ -255,65 +211,94 @@ export async function publishVersions(
     }
   }
   // A handful of multi-row statements for the whole group, all or nothing.
-  await db.batch([
-    ...clearLatestStatements(db, [...newLatest.keys()]),
-    ...insertVersionsStatements(db, accepted.map((a) => a.record)),
-    ...insertRemotesStatements(db, accepted.flatMap((a) => a.urls.map((url) => ({ url, name: a.record.name, version: a.record.version })))),
-    ...countPublishedStatements(db, [...summaries.values()]),
-    ...changeLogStatements(db, accepted.map((a) => a.change)),
-  ]);
-  await reportChanges(ctx.env, summaries.keys());
-  return { outcomes, used: accepted.length };
+  await commit(
+    ctx,
+    accepted.length === 0
+      ? []
+      : [
+          ...clearLatestStatements(db, [...newLatest.keys()]),
+          ...insertVersionsStatements(db, accepted.map((a) => a.record)),
+          ...insertRemotesStatements(db, accepted.flatMap((a) => a.urls.map((url) => ({ url, name: a.record.name, version: a.record.version })))),
+          ...countPublishedStatements(db, [...summaries.values()]),
+        ],
+    entries,
+    summaries.keys(),
+  );
+  return outcomes;
 }
 
 /** One publish on its own: a group of one, with the trigger-detected conflict mapped. */
 export async function publishVersion(ctx: WriteContext, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
   try {
-    const { outcomes } = await publishVersions(ctx, [{ actor: ctx.actor, server }]);
-    return outcomes[0]!;
+    return (await publishVersions(ctx, [{ caller: ctx, server }]))[0]!;
   } catch (err) {
-    return asRemoteConflict(ctx, err, remoteUrls(server), server.name, "Failed to publish server");
+    const facts = { action: "publish", name: server.name, version: server.version };
+    return asRemoteConflict(ctx, err, remoteUrls(server), facts, "Failed to publish server");
   }
 }
 
-/** Status changes of some versions of one name (one version, or all of them). */
-async function changeStatuses(
+/** The statements of status changes to some versions of one name, and the changed versions. */
+export function statusChangeStatements(
+  db: D1Database,
+  versions: readonly VersionRecord[],
+  changes: ReadonlyMap<string, StatusChange>,
+  now: number,
+): { statements: D1PreparedStatement[]; changed: VersionRecord[] } {
+  const next = versions.map((v) => {
+    const statusChange = changes.get(v.version);
+    return statusChange ? applyStatusChange(v, statusChange, now) : { ...v };
+  });
+  const { latest, flipped } = recomputeLatest(next);
+  const changed = next.filter((v) => changes.has(v.version));
+  const name = versions[0]?.name;
+  return {
+    statements: [
+      ...changed.map((v) => updateStatusStatement(db, v)),
+      ...(flipped && latest ? setLatestStatements(db, [latest]) : []),
+      ...(name === undefined ? [] : refreshServersStatements(db, [name])),
+    ],
+    changed,
+  };
+}
+
+/** What an audit row of a status change says about it. */
+export function statusChangeDetail(changes: ReadonlyMap<string, StatusChange>): Record<string, unknown> {
+  const first = [...changes.values()][0];
+  return { status: first?.status, statusMessage: first?.statusMessage ?? null, versions: [...changes.keys()] };
+}
+
+/**
+ * Status changes of some versions of one name, with one audit row. Shared by the status
+ * endpoints and report resolutions, which add their own statements and facts.
+ */
+export async function changeStatuses(
   ctx: WriteContext,
   name: string,
   versions: VersionRecord[],
-  targets: readonly VersionRecord[],
-  statusChange: StatusChange,
-  action: "status" | "status-all",
+  changes: ReadonlyMap<string, StatusChange>,
+  facts: AuditFacts,
+  extraStatements: readonly D1PreparedStatement[] = [],
 ): Promise<WriteOutcome<StatusResult>> {
-  const changedVersions = new Set(targets.map((t) => t.version));
-  const next = versions.map((v) => (changedVersions.has(v.version) ? applyStatusChange(v, statusChange, ctx.now) : { ...v }));
-  // A restore must not take a remote URL that another server now holds.
-  const restoredUrls = targets
-    .filter((t) => t.status === "deleted" && statusChange.status !== "deleted")
-    .flatMap(storedRemoteUrls);
+  const restored = versions.filter((v) => v.status === "deleted" && changes.has(v.version) && changes.get(v.version)!.status !== "deleted");
   const detail = "Failed to update server status";
+  if (restored.length > 0) {
+    // A restore must not bring back what the denylist removed, nor take a remote URL that
+    // another server now holds.
+    const servers = restored.map((v) => JSON.parse(v.serverJson) as ServerJson);
+    const hits = await findDenylistHits(ctx.env.DB, servers.flatMap((server) => denylistKeys(server)));
+    const blocked = servers.map((server) => blockingEntry(hits, server)).find((entry) => entry !== undefined);
+    if (blocked) return refuse(ctx, facts, 403, denylistRefusal(blocked));
+  }
+  const restoredUrls = restored.flatMap(storedRemoteUrls);
   const conflict = await findRemoteConflict(ctx.env.DB, restoredUrls, name);
-  if (conflict) return refuse(400, detail, remoteConflictMessage(conflict));
+  if (conflict) return refuse(ctx, facts, 400, detail, remoteConflictMessage(conflict));
 
-  const { latest, flipped } = recomputeLatest(next);
-  const changed = next.filter((v) => changedVersions.has(v.version));
-  const statements = [
-    ...changed.map((v) => updateStatusStatement(ctx.env.DB, v)),
-    ...(flipped && latest ? setLatestStatements(ctx.env.DB, [latest]) : []),
-    ...refreshServersStatements(ctx.env.DB, [name]),
-    changeLogStatement(
-      ctx.env.DB,
-      change(ctx, action, name, action === "status" ? targets[0]!.version : null, {
-        status: statusChange.status,
-        statusMessage: statusChange.statusMessage ?? null,
-        versions: changed.map((v) => v.version),
-      }),
-    ),
-  ];
+  const { statements, changed } = statusChangeStatements(ctx.env.DB, versions, changes, ctx.now);
+  const entry = auditEntry(ctx, { ...facts, detail: { ...facts.detail, ...statusChangeDetail(changes) } });
   try {
-    await commit(ctx, statements, name);
+    await commit(ctx, [...statements, ...extraStatements], [entry], [name]);
   } catch (err) {
-    return asRemoteConflict(ctx, err, restoredUrls, name, detail);
+    return asRemoteConflict(ctx, err, restoredUrls, facts, detail);
   }
   return { ok: true, value: { changed } };
 }
@@ -324,13 +309,14 @@ export async function setVersionStatus(
   version: string,
   statusChange: StatusChange,
 ): Promise<WriteOutcome<StatusResult>> {
+  const facts = { action: "status", name, version };
   const versions = await getServerVersions(ctx.env.DB, name);
   const target = versions.find((v) => v.version === version);
-  if (!target) return refuse(404, "Server version not found");
+  if (!target) return refuse(ctx, facts, 404, "Server version not found");
   if (isUnchangedStatus(target, statusChange)) {
-    return refuse(400, "No changes to apply: status and message are already set to the provided values");
+    return refuse(ctx, facts, 400, "No changes to apply: status and message are already set to the provided values");
   }
-  return changeStatuses(ctx, name, versions, [target], statusChange, "status");
+  return changeStatuses(ctx, name, versions, new Map([[version, statusChange]]), facts);
 }
 
 export async function setServerStatus(
@@ -338,37 +324,40 @@ export async function setServerStatus(
   name: string,
   statusChange: StatusChange,
 ): Promise<WriteOutcome<StatusResult>> {
+  const facts = { action: "status-all", name };
   const versions = await getServerVersions(ctx.env.DB, name);
-  if (versions.length === 0) return refuse(404, "Server not found");
+  if (versions.length === 0) return refuse(ctx, facts, 404, "Server not found");
   const targets = versions.filter((v) => !isUnchangedStatus(v, statusChange));
   if (targets.length === 0) {
-    return refuse(400, "No changes to apply: all versions already have the requested status and message");
+    return refuse(ctx, facts, 400, "No changes to apply: all versions already have the requested status and message");
   }
-  return changeStatuses(ctx, name, versions, targets, statusChange, "status-all");
+  return changeStatuses(ctx, name, versions, new Map(targets.map((t) => [t.version, statusChange])), facts);
 }
 
 /** Admin edit: replaces the server.json of a stored, non-deleted version. */
 export async function editVersion(ctx: WriteContext, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
   const { name, version } = server;
+  const facts = { action: "edit", name, version };
   const detail = "Failed to edit server";
   const versions = await getServerVersions(ctx.env.DB, name);
   const index = versions.findIndex((v) => v.version === version && v.status !== "deleted");
-  if (index === -1) return refuse(404, "Server not found");
+  if (index === -1) return refuse(ctx, facts, 404, "Server not found");
+  const blocked = blockingEntry(await findDenylistHits(ctx.env.DB, denylistKeys(server)), server);
+  if (blocked) return refuse(ctx, facts, 403, denylistRefusal(blocked));
   const urls = remoteUrls(server);
   const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
-  if (conflict) return refuse(400, detail, remoteConflictMessage(conflict));
+  if (conflict) return refuse(ctx, facts, 400, detail, remoteConflictMessage(conflict));
 
   const record = { ...versions[index]!, serverJson: JSON.stringify(server), updatedAt: ctx.now };
   const statements = [
     updateServerJsonStatement(ctx.env.DB, record),
     ...replaceRemotesStatements(ctx.env.DB, name, version, urls),
     ...refreshServersStatements(ctx.env.DB, [name]),
-    changeLogStatement(ctx.env.DB, change(ctx, "edit", name, version, null)),
   ];
   try {
-    await commit(ctx, statements, name);
+    await commit(ctx, statements, [auditEntry(ctx, facts)], [name]);
   } catch (err) {
-    return asRemoteConflict(ctx, err, urls, name, detail);
+    return asRemoteConflict(ctx, err, urls, facts, detail);
   }
   return { ok: true, value: { record } };
 }

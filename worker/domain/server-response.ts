@@ -4,6 +4,8 @@
 import { formatRfc3339 } from "./timestamps.ts";
 
 export const OFFICIAL_META_KEY = "io.modelcontextprotocol.registry/official";
+/** Our own `_meta` key: moderation state, present only while a server is under review. */
+export const MODERATION_META_KEY = "dev.mcp-registry-workers/moderation";
 
 export type ServerStatus = "active" | "deprecated" | "deleted";
 
@@ -19,6 +21,8 @@ export interface VersionRecord {
   isLatest: boolean;
   /** Compact server.json text. */
   serverJson: string;
+  /** µs: when the name's weighted open reports reached the review threshold, if they did. */
+  underReviewSince?: number;
 }
 
 export function officialMeta(record: VersionRecord): Record<string, unknown> {
@@ -35,7 +39,12 @@ export function officialMeta(record: VersionRecord): Record<string, unknown> {
 
 /** The JSON text of one ServerResponse. */
 export function renderServerResponse(record: VersionRecord): string {
-  const meta = JSON.stringify({ [OFFICIAL_META_KEY]: officialMeta(record) });
+  const meta = JSON.stringify({
+    [OFFICIAL_META_KEY]: officialMeta(record),
+    ...(record.underReviewSince === undefined
+      ? {}
+      : { [MODERATION_META_KEY]: { underReview: true, since: formatRfc3339(record.underReviewSince) } }),
+  });
   return `{"server":${record.serverJson},"_meta":${meta}}`;
 }
 

@@ -1,5 +1,7 @@
 // Reading JSON request bodies the way the official framework (huma) does: 1 MiB cap (413),
 // "request body is required" (400), unparsable JSON (400 "validation failed", location body).
+import * as v from "valibot";
+import { toFieldErrors } from "../domain/server-json/field-errors.ts";
 import { readTextCapped } from "../net/read-capped.ts";
 import { ApiError, type ProblemDetail } from "./problem.ts";
 
@@ -44,4 +46,20 @@ export async function readJsonBody(
       { location: "body", message: (err as Error).message, value: raw },
     ]).withStatus(400);
   }
+}
+
+/** Checks a value against a body model; failures are 422 "validation failed" at `location`. */
+export function parseWith<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  input: unknown,
+  location: "body" | "query" = "body",
+): v.InferOutput<TSchema> {
+  const parsed = v.safeParse(schema, input);
+  if (!parsed.success) throw ApiError.validation(toFieldErrors(parsed.issues, location));
+  return parsed.output;
+}
+
+/** Reads a JSON body and checks it against a body model (strict keys, required fields). */
+export async function readBodyAs<TSchema extends v.GenericSchema>(request: Request, schema: TSchema): Promise<v.InferOutput<TSchema>> {
+  return parseWith(schema, await readJsonBody(request));
 }

@@ -3,11 +3,15 @@ import type { IRequest } from "itty-router";
 import { Router } from "itty-router/Router";
 import { preflightResponse, withCors } from "./cors.ts";
 import { problemResponse } from "./problem.ts";
+import { requestIdOf } from "./request-id.ts";
 import { endpointNotFound, guardRequest } from "./request-guards.ts";
 import { getServerVersion, listServers, listServerVersions } from "./routes/discovery.ts";
 import { AUTH_ROUTES } from "./routes/auth.ts";
 import { editServerVersion } from "./routes/edit.ts";
 import { publishServer, validateServer } from "./routes/publish.ts";
+import { listAuditLog, listModerationLog } from "./routes/audit.ts";
+import { addDenylistEntry, listDenylistEntries, removeDenylistEntry } from "./routes/denylist.ts";
+import { fileReport, listReportQueue, resolveReport } from "./routes/reports.ts";
 import { searchServers } from "./routes/search.ts";
 import { health, ping, version } from "./routes/service.ts";
 import { setServerStatus, setVersionStatus } from "./routes/status.ts";
@@ -34,7 +38,18 @@ for (const prefix of API_PREFIXES) {
   for (const [path, handler] of AUTH_ROUTES) router.post(`${prefix}${path}`, handler);
 }
 // Our extensions live under /x/ (never under the official prefixes).
-router.get("/x/search", searchServers);
+router
+  .get("/x/search", searchServers)
+  .post("/x/reports", fileReport)
+  .get("/x/moderation-log", listModerationLog)
+  .get("/x/admin/reports", listReportQueue)
+  .post("/x/admin/reports/:id/resolve", resolveReport)
+  .get("/x/admin/denylist", listDenylistEntries)
+  .post("/x/admin/denylist", addDenylistEntry)
+  .delete("/x/admin/denylist", removeDenylistEntry)
+  .get("/x/admin/audit", listAuditLog);
+
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function handleRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   let response: Response;
@@ -51,5 +66,10 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
     response = problemResponse(err);
   }
   if (head) response = new Response(null, response);
+  if (!READ_METHODS.has(request.method)) {
+    // Writes carry the id the audit trail records them under.
+    response = new Response(response.body, response);
+    response.headers.set("x-request-id", requestIdOf(request));
+  }
   return withCors(request, response);
 }

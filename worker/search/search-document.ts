@@ -1,4 +1,5 @@
 // Reduces a validated server.json to the fields search reads.
+import { urlHost } from "../domain/url-host.ts";
 import type { Hosting, SearchDocument, SearchStatus } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -14,25 +15,6 @@ function objects(value: unknown): Json[] {
 
 function addOnce(list: string[], value: string | undefined): void {
   if (value !== undefined && value !== "" && !list.includes(value)) list.push(value);
-}
-
-/**
- * Host of a URL without parsing it as one: remote URLs may be templates
- * ("https://{tenant}.example.com/mcp") that a URL parser rejects or percent-encodes.
- */
-export function urlHost(url: string): string | undefined {
-  const scheme = url.indexOf("://");
-  let rest = scheme === -1 ? url : url.slice(scheme + 3);
-  const end = rest.search(/[/?#]/);
-  if (end !== -1) rest = rest.slice(0, end);
-  const at = rest.lastIndexOf("@");
-  if (at !== -1) rest = rest.slice(at + 1);
-  if (!rest.startsWith("[")) {
-    const colon = rest.indexOf(":");
-    if (colon !== -1) rest = rest.slice(0, colon);
-  }
-  rest = rest.toLowerCase();
-  return rest === "" ? undefined : rest;
 }
 
 /** Derives the document from a server.json object (already validated, plain JSON) and its status. */

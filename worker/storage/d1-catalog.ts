@@ -2,6 +2,7 @@
 // docs/storage.md). Nothing else in the worker talks to D1 about servers.
 import type { ListQuery } from "../domain/list-query.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
+import { chunked, MAX_PARAMS } from "./d1-limits.ts";
 
 interface VersionRow {
   name: string;
@@ -13,10 +14,18 @@ interface VersionRow {
   updated_at: number;
   is_latest: number;
   server_json: string;
+  review_since?: number | null;
 }
 
 const VERSION_COLUMNS =
   "name, version, status, status_message, status_changed_at, published_at, updated_at, is_latest, server_json";
+
+/**
+ * The read paths' select: the version columns plus the name's review mark. A correlated
+ * subquery rather than a join, so the planner keeps walking server_versions in index order.
+ */
+const READ_SELECT = `SELECT ${VERSION_COLUMNS},
+  (SELECT since FROM review_marks m WHERE m.name = v.name) AS review_since FROM server_versions v`;
 
 function toRecord(row: VersionRow): VersionRecord {
   return {
@@ -29,6 +38,7 @@ function toRecord(row: VersionRow): VersionRecord {
     updatedAt: row.updated_at,
     isLatest: row.is_latest === 1,
     serverJson: row.server_json,
+    ...(row.review_since == null ? {} : { underReviewSince: row.review_since }),
   };
 }
 
@@ -66,7 +76,7 @@ export async function listVersions(db: D1Database, query: ListQuery): Promise<Ve
   if (!query.includeDeleted) where.push("status <> 'deleted'");
   args.push(query.limit);
   const sql =
-    `SELECT ${VERSION_COLUMNS} FROM server_versions` +
+    READ_SELECT +
     (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
     " ORDER BY name, version LIMIT ?";
   const { results } = await db.prepare(sql).bind(...args).all<VersionRow>();
@@ -76,8 +86,17 @@ export async function listVersions(db: D1Database, query: ListQuery): Promise<Ve
 /** Every version of one name, deleted ones included (callers filter). */
 export async function getServerVersions(db: D1Database, name: string): Promise<VersionRecord[]> {
   const { results } = await db
-    .prepare(`SELECT ${VERSION_COLUMNS} FROM server_versions WHERE name = ? ORDER BY published_at DESC, version DESC`)
+    .prepare(`${READ_SELECT} WHERE name = ? ORDER BY published_at DESC, version DESC`)
     .bind(name)
+    .all<VersionRow>();
+  return results.map(toRecord);
+}
+
+/** Versions matching a WHERE clause over `server_versions v` (moderation sweeps). */
+export async function versionsWhere(db: D1Database, where: string, args: readonly unknown[]): Promise<VersionRecord[]> {
+  const { results } = await db
+    .prepare(`${READ_SELECT} WHERE ${where} ORDER BY name, version`)
+    .bind(...args)
     .all<VersionRow>();
   return results.map(toRecord);
 }
@@ -167,14 +186,6 @@ export async function namesUpdatedAfter(db: D1Database, micros: number): Promise
   return results.map((row) => row.name);
 }
 
-/** D1 binds at most 100 parameters per statement. */
-const MAX_PARAMS = 100;
-
-function chunked<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 const REPLACE_ON_CONFLICT = `ON CONFLICT (name, version) DO UPDATE SET
   status = excluded.status, status_message = excluded.status_message,
@@ -381,79 +392,6 @@ export function updateServerJsonStatement(db: D1Database, record: VersionRecord)
   return db
     .prepare("UPDATE server_versions SET server_json = ?, updated_at = ? WHERE name = ? AND version = ?")
     .bind(record.serverJson, record.updatedAt, record.name, record.version);
-}
-
-/** One entry of the per-namespace change log. */
-export interface ChangeEntry {
-  namespace: string;
-  seq: number;
-  changedAt: number;
-  action: "publish" | "status" | "status-all" | "edit";
-  name: string;
-  version: string | null;
-  actorMethod: string;
-  actorSubject: string;
-  detail: Record<string, unknown> | null;
-}
-
-export function changeLogStatement(db: D1Database, change: ChangeEntry): D1PreparedStatement {
-  return changeLogStatements(db, [change])[0]!;
-}
-
-/** Change-log entries, several per statement. */
-export function changeLogStatements(db: D1Database, changes: readonly ChangeEntry[]): D1PreparedStatement[] {
-  return chunked(changes, Math.floor(MAX_PARAMS / 9)).map((group) =>
-    db
-      .prepare(
-        `INSERT INTO namespace_changes
-           (namespace, seq, changed_at, action, name, version, actor_method, actor_subject, detail)
-         VALUES ${group.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
-      )
-      .bind(
-        ...group.flatMap((change) => [
-          change.namespace,
-          change.seq,
-          change.changedAt,
-          change.action,
-          change.name,
-          change.version,
-          change.actorMethod,
-          change.actorSubject,
-          change.detail === null ? null : JSON.stringify(change.detail),
-        ]),
-      ),
-  );
-}
-
-/** The highest sequence number used in a namespace (0 when none). */
-export async function lastChangeSeq(db: D1Database, namespace: string): Promise<number> {
-  const row = await db
-    .prepare("SELECT coalesce(max(seq), 0) AS seq FROM namespace_changes WHERE namespace = ?")
-    .bind(namespace)
-    .first<{ seq: number }>();
-  return row?.seq ?? 0;
-}
-
-/** The change log of one namespace in sequence order (tests, audit). */
-export async function listChanges(db: D1Database, namespace: string): Promise<ChangeEntry[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT namespace, seq, changed_at, action, name, version, actor_method, actor_subject, detail
-         FROM namespace_changes WHERE namespace = ? ORDER BY seq`,
-    )
-    .bind(namespace)
-    .all<Record<string, unknown>>();
-  return results.map((r) => ({
-    namespace: String(r.namespace),
-    seq: Number(r.seq),
-    changedAt: Number(r.changed_at),
-    action: r.action as ChangeEntry["action"],
-    name: String(r.name),
-    version: r.version === null ? null : String(r.version),
-    actorMethod: String(r.actor_method),
-    actorSubject: String(r.actor_subject),
-    detail: r.detail === null ? null : (JSON.parse(String(r.detail)) as Record<string, unknown>),
-  }));
 }
 
 /** The version a name is found by in search: its latest version, when that is not deleted. */

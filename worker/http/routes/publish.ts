@@ -9,7 +9,7 @@ import { verifyPackageOwnership } from "../../ownership/index.ts";
 import { ApiError } from "../problem.ts";
 import { readJsonBody } from "../request-body.ts";
 import { jsonText, json } from "../responses.ts";
-import { actorOf, adoptWrite, readServerJsonBody, unwrap, writerFor } from "./write-support.ts";
+import { adoptWrite, auditedChecks, callerOf, readServerJsonBody, unwrap, writerFor } from "./write-support.ts";
 
 function publishDenied(claims: RegistryClaims, name: string): ApiError {
   const granted = claims.permissions.filter((p) => p.action === "publish").map((p) => p.resource);
@@ -26,18 +26,21 @@ function publishDenied(claims: RegistryClaims, name: string): ApiError {
 export async function publishServer(request: IRequest, env: Env) {
   const server = await readServerJsonBody(request);
   const claims = await authenticate(request, env);
-  if (!hasPermission(claims, "publish", server.name)) throw publishDenied(claims, server.name);
-  if (semanticIssues(server).some((issue) => issue.severity === "error")) {
-    throw new ApiError(422, "Failed to publish server, invalid schema: call /validate for details");
-  }
-  const failure = (message: string) => new ApiError(400, "Failed to publish server", [{ message }]);
-  const metaRefusal = publisherMetaRefusal(server._meta);
-  if (metaRefusal) throw failure(metaRefusal);
-  if (env.ENABLE_REGISTRY_VALIDATION === "true") {
-    const ownership = await verifyPackageOwnership(server, env);
-    if (ownership) throw failure(ownership);
-  }
-  const { record } = unwrap(await writerFor(env, server.name).publish(actorOf(claims), server));
+  const caller = callerOf(request, claims);
+  await auditedChecks(env, caller, { action: "publish", name: server.name, version: server.version }, async () => {
+    if (!hasPermission(claims, "publish", server.name)) throw publishDenied(claims, server.name);
+    if (semanticIssues(server).some((issue) => issue.severity === "error")) {
+      throw new ApiError(422, "Failed to publish server, invalid schema: call /validate for details");
+    }
+    const failure = (message: string) => new ApiError(400, "Failed to publish server", [{ message }]);
+    const metaRefusal = publisherMetaRefusal(server._meta);
+    if (metaRefusal) throw failure(metaRefusal);
+    if (env.ENABLE_REGISTRY_VALIDATION === "true") {
+      const ownership = await verifyPackageOwnership(server, env);
+      if (ownership) throw failure(ownership);
+    }
+  });
+  const { record } = unwrap(await writerFor(env, server.name).publish(caller, server));
   adoptWrite(server.name);
   return jsonText(renderServerResponse(record));
 }

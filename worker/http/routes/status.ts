@@ -12,7 +12,7 @@ import { ApiError, type ProblemDetail } from "../problem.ts";
 import { readJsonBody } from "../request-body.ts";
 import { json, jsonText } from "../responses.ts";
 import { pathParam } from "./path-params.ts";
-import { actorOf, adoptWrite, unwrap, writerFor } from "./write-support.ts";
+import { adoptWrite, auditedChecks, callerOf, unwrap, writerFor } from "./write-support.ts";
 
 const StatusUpdateSchema = goStruct({
   status: oneOf(["active", "deprecated", "deleted"]),
@@ -20,36 +20,40 @@ const StatusUpdateSchema = goStruct({
 });
 
 /** Framework layer, then authentication, permission and the transition's shape. */
-async function readStatusChange(request: IRequest, env: Env, name: string) {
+async function readStatusChange(request: IRequest, env: Env, facts: { action: string; name: string; version?: string }) {
+  const { name } = facts;
   const headerError = authorizationHeaderError(request);
   const paramErrors: ProblemDetail[] = headerError ? [headerError] : [];
   const parsed = v.safeParse(StatusUpdateSchema, await readJsonBody(request, { paramErrors }));
   const errors = [...paramErrors, ...(parsed.success ? [] : toFieldErrors(parsed.issues, "body"))];
   if (errors.length > 0 || !parsed.success) throw ApiError.validation(errors);
   const claims = await authenticate(request, env);
-  if (!hasPermission(claims, "publish", name) && !hasPermission(claims, "edit", name)) {
-    throw new ApiError(403, "You do not have publish or edit permissions for this server");
-  }
+  const caller = callerOf(request, claims);
   const change: StatusChange = { status: parsed.output.status };
   if (parsed.output.statusMessage !== undefined) change.statusMessage = parsed.output.statusMessage;
-  const refusal = statusChangeShapeRefusal(change);
-  if (refusal) throw new ApiError(400, refusal);
-  return { claims, change };
+  await auditedChecks(env, caller, facts, () => {
+    if (!hasPermission(claims, "publish", name) && !hasPermission(claims, "edit", name)) {
+      throw new ApiError(403, "You do not have publish or edit permissions for this server");
+    }
+    const refusal = statusChangeShapeRefusal(change);
+    if (refusal) throw new ApiError(400, refusal);
+  });
+  return { caller, change };
 }
 
 export async function setVersionStatus(request: IRequest, env: Env) {
   const name = pathParam(request, "name");
   const version = pathParam(request, "version");
-  const { claims, change } = await readStatusChange(request, env, name);
-  const result = unwrap(await writerFor(env, name).setVersionStatus(actorOf(claims), name, version, change));
+  const { caller, change } = await readStatusChange(request, env, { action: "status", name, version });
+  const result = unwrap(await writerFor(env, name).setVersionStatus(caller, name, version, change));
   adoptWrite(name);
   return jsonText(renderServerResponse(result.changed[0]!));
 }
 
 export async function setServerStatus(request: IRequest, env: Env) {
   const name = pathParam(request, "name");
-  const { claims, change } = await readStatusChange(request, env, name);
-  const result = unwrap(await writerFor(env, name).setServerStatus(actorOf(claims), name, change));
+  const { caller, change } = await readStatusChange(request, env, { action: "status-all", name });
+  const result = unwrap(await writerFor(env, name).setServerStatus(caller, name, change));
   adoptWrite(name);
   return jsonText(
     `{"updatedCount":${result.changed.length},"servers":[${result.changed.map(renderServerResponse).join(",")}]}`,
