@@ -51,7 +51,7 @@ const USAGE = `usage: npm run bench -- [options]
   --quick              2 s per row, no load warm-up (smoke run)
   --against URL        also send the read rows to another registry loaded with the same data
   --only a,b           rows to run: hello,list,latest,substring,search,detail,versions,
-                       publish-one,publish-many,visibility (hello always runs)
+                       publish-one,publish-many,visibility,report (hello always runs)
   --trials N           publish → /x/search visibility trials (default 20)
   --port N             registry on N, hello on N+1 (default 18787)
   --no-results         do not write bench/RESULTS.md
@@ -294,6 +294,31 @@ async function measurePublish(
   return { row, outcome: { lost: lost + (dupes?.n ?? 0), failed } };
 }
 
+/** Reports under load into one namespace (each from its own address), then checks D1. */
+async function measureReports(server: RegistryServer, helloCpu: number | undefined): Promise<Row> {
+  const row: Row = { endpoint: "report (POST /x/reports), 8 names", notes: [] };
+  const names = PUBLISH_ONE_NAMES.slice(0, 8);
+  // The reported servers must exist (when the publish rows did not run, this creates them).
+  const token = await publishToken(server);
+  for (const name of names) {
+    await fetch(`${server.url}/v0.1/publish`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: publishBody(name, "0.0.1"),
+    }).then((r) => r.arrayBuffer());
+  }
+  const db = await server.mf.getD1Database(server.config.d1.binding);
+  const count = async () =>
+    (await db.prepare("SELECT count(*) AS n FROM reports WHERE details = 'bench'").first<{ n: number }>())?.n ?? 0;
+  const before = await count();
+  const m = await runLoad({ kind: "report", url: server.url, names, connections: options.connections, durationSeconds: options.duration }, server.cpu);
+  fill(row, m, helloCpu);
+  const created = m.statuses[201] ?? 0;
+  const stored = (await count()) - before;
+  row.notes.push(`201: ${created}, stored: ${stored} (+${stored - created} in flight at stop)`);
+  return row;
+}
+
 async function measureVisibility(server: RegistryServer, trials: number): Promise<Row> {
   const row: Row = { endpoint: "publish → visible in /x/search", notes: [] };
   if ((await get(`${server.url}/x/search?q=probe`)).status === 404) {
@@ -450,7 +475,7 @@ async function main(): Promise<number> {
   }
 
   const readRows: ReadRowDef[] = readRowDefs(names);
-  const total = 1 + readRows.filter((r) => wanted(r.id)).length + ["publish-one", "publish-many", "visibility"].filter(wanted).length;
+  const total = 1 + readRows.filter((r) => wanted(r.id)).length + ["publish-one", "publish-many", "visibility", "report"].filter(wanted).length;
   let step = 0;
   const progress = (label: string, load = true) =>
     log(`[${++step}/${total}] ${label}${load ? ` (${options.connections} connections, ${options.duration} s)` : ""}`);
@@ -498,6 +523,11 @@ async function main(): Promise<number> {
   if (wanted("visibility")) {
     progress(`publish → visible in /x/search (${options.trials} trials)`, false);
     rows.push(await guarded("publish → visible in /x/search", () => measureVisibility(registry, options.trials)));
+  }
+
+  if (wanted("report")) {
+    progress("report, one namespace");
+    rows.push(await guarded("report (POST /x/reports), 8 names", () => measureReports(registry, helloCpu)));
   }
 
   const cells = tableCells(rows, options.against !== undefined);

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { auditOf, denylistAdd, denylistRemove, maintainerToken, adminGet } from "./helpers/moderation.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 import { editAll, patchStatus, publish, publishAll, tokenFor, withRemote } from "./helpers/publishing.ts";
+import { env } from "cloudflare:workers";
+import { importEntries } from "../worker/catalog/import-entries.ts";
 import { MODERATION_STREAM } from "../worker/domain/denylist.ts";
 
 const enc = encodeURIComponent;
@@ -79,6 +81,18 @@ describe("denylist entries", async () => {
     expect((await publish(publisher, blocked)).status).toBe(200);
     // Nothing comes back by itself.
     expect((await visibleOn(names[0]!)).versions).toBe(names[0] === other);
+  });
+
+  it("applies to imports too: mirrored entries that match are rejected with the reason", async () => {
+    expect((await denylistAdd(admin, { kind: "namespace", value: "com.deny-import", reason: "Typosquatting" })).status).toBe(201);
+    const report = await importEntries(env, [
+      { source: "mirror:1", server: serverJson("com.deny-import/clone", "1.0.0") },
+      { source: "mirror:2", server: serverJson("com.allowed-import/tool", "1.0.0") },
+    ]);
+    expect(report.inserted).toBe(1);
+    expect(report.rejected).toEqual([
+      { source: "mirror:1", name: "com.deny-import/clone", version: "1.0.0", reasons: [expect.stringContaining("Typosquatting")] },
+    ]);
   });
 
   it("refuses duplicates (409), unknown kinds and bad values (422), and removing what is not there (404)", async () => {

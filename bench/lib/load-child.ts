@@ -27,6 +27,20 @@ function run(spec: LoadSpec, send: (message: unknown) => void): void {
           method: "GET" as const,
           setupRequest: (req: autocannon.Request) => ({ ...req, path: spec.paths[next++ % spec.paths.length]! }),
         }
+      : spec.kind === "report"
+      ? {
+          method: "POST" as const,
+          // Every report from another address, so none is rate-limited.
+          setupRequest: (req: autocannon.Request) => {
+            const n = next++;
+            return {
+              ...req,
+              path: "/x/reports",
+              headers: { "content-type": "application/json", "cf-connecting-ip": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
+              body: JSON.stringify({ name: spec.names[n % spec.names.length], reason: "spam", details: "bench" }),
+            };
+          },
+        }
       : {
           method: "POST" as const,
           setupRequest: (req: autocannon.Request) => {

@@ -12,6 +12,7 @@ export type LoadSpec = {
 } & (
   | { kind: "get"; paths: string[] }
   | { kind: "publish"; token: string; names: string[]; versionPrefix: string }
+  | { kind: "report"; names: string[] }
 );
 
 export interface LoadResult {

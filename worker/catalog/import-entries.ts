@@ -1,6 +1,7 @@
 // Bulk import of server.json entries (seeds, files, an upstream registry) straight into D1,
 // then into the caches. An operator tool: it bypasses the per-namespace writers, so run it
 // while nobody publishes. Idempotent: importing the same entries again changes nothing.
+import { denylistKeys, denylistMatches, denylistRefusal, type DenylistSubject } from "../domain/denylist.ts";
 import { validateServerJson } from "../domain/server-json/index.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
 import { nowMicros, parseRfc3339 } from "../domain/timestamps.ts";
@@ -16,6 +17,7 @@ import {
   insertVersionsStatements,
   type RemoteRow,
 } from "../storage/d1-catalog.ts";
+import { findDenylistHits } from "../storage/d1-moderation.ts";
 import { flushChanges, type CacheEnv } from "../storage/read-cache.ts";
 
 /** Official metadata that a meta file or an upstream `_meta` may give. */
@@ -162,6 +164,9 @@ export async function importEntries(
       }
       // Remote URLs stay unique across names among non-deleted versions, as on publish.
       const holders = await remoteHolders(env.DB, incoming.flatMap((i) => i.urls));
+      // The denylist applies to mirrors as to publishers.
+      const parsed = new Map(incoming.map((i) => [i, JSON.parse(i.record.serverJson) as DenylistSubject]));
+      const denylisted = await findDenylistHits(env.DB, [...parsed.values()].flatMap(denylistKeys));
       const names = [...new Set(incoming.map((i) => i.record.name))];
       const stored = await getVersionsOfNames(env.DB, names);
 
@@ -170,13 +175,19 @@ export async function importEntries(
       const newRemotes: RemoteRow[] = [];
       const touched = new Map<string, VersionRecord[]>();
       const rewritten = new Set<string>();
-      for (const { record, authoritative, urls, source } of incoming) {
+      for (const item of incoming) {
+        const { record, authoritative, urls, source } = item;
         const versions = touched.get(record.name) ?? [...(stored.get(record.name) ?? [])];
         touched.set(record.name, versions);
         const index = versions.findIndex((v) => v.version === record.version);
         const existing = index === -1 ? undefined : versions[index];
         if (existing && (!authoritative || sameStoredState(existing, record))) {
           report.unchanged++;
+          continue;
+        }
+        const blocked = record.status === "deleted" ? undefined : denylisted.find((entry) => denylistMatches(entry, parsed.get(item)!));
+        if (blocked) {
+          report.rejected.push({ source, name: record.name, version: record.version, reasons: [denylistRefusal(blocked)] });
           continue;
         }
         const conflict = record.status === "deleted" ? undefined : remoteConflict(holders, urls, record.name);

@@ -76,10 +76,8 @@ export async function fileReport(
   }
   const retryAfter = rateLimitRetryAfter(state.recentReports, state.oldestRecent, ctx.now, config.reportsPerHour);
   if (retryAfter !== undefined) {
-    return {
-      ...refusal(429, `Too many reports: at most ${config.reportsPerHour} per hour; try again in ${retryAfter} s`),
-      headers: { "retry-after": String(retryAfter) },
-    } as WriteOutcome<never>;
+    const detail = `Too many reports: at most ${config.reportsPerHour} per hour; try again in ${retryAfter} s`;
+    return refusal(429, detail, undefined, { "retry-after": String(retryAfter) });
   }
   const weight = filing.reporterKind === "token" ? config.tokenWeight : config.anonymousWeight;
   const after = state.openWeight + addedWeight(state.reporterWeight, weight);

@@ -106,9 +106,7 @@ export async function publishVersions(
   const db = ctx.env.DB;
   const detail = "Failed to publish server";
   const urlsOf = jobs.map((job) => remoteUrls(job.server));
-  const denylistReads = denylistHitsStatements(db, [
-    ...new Map(jobs.flatMap((job) => denylistKeys(job.server)).map((k) => [`${k.kind}\n${k.value}`, k])).values(),
-  ]);
+  const denylistReads = denylistHitsStatements(db, jobs.flatMap((job) => denylistKeys(job.server)));
   const reads: D1PreparedStatement[] = [...denylistReads];
   for (const [i, job] of jobs.entries()) {
     reads.push(publishStateStatement(db, job.server.name, job.server.version));

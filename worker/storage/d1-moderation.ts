@@ -253,7 +253,8 @@ function toDenylistEntry(r: DenylistRow): StoredDenylistEntry {
 
 /** The entries among `keys`, for reading in a publish's batch (several statements when long). */
 export function denylistHitsStatements(db: D1Database, keys: readonly DenylistKey[]): D1PreparedStatement[] {
-  return chunked(keys, Math.floor(MAX_PARAMS / 2)).map((group) =>
+  const distinct = [...new Map(keys.map((k) => [`${k.kind}\n${k.value}`, k])).values()];
+  return chunked(distinct, Math.floor(MAX_PARAMS / 2)).map((group) =>
     db
       .prepare(
         `SELECT kind, value, reason, created_at, created_by FROM denylist
