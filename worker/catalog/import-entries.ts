@@ -1,7 +1,7 @@
 // Bulk import of server.json entries (seeds, files, an upstream registry) straight into D1,
 // then into the caches. An operator tool: it bypasses the per-namespace writers, so run it
 // while nobody publishes. Idempotent: importing the same entries again changes nothing.
-import { denylistKeys, denylistMatches, denylistRefusal, type DenylistSubject } from "../domain/denylist.ts";
+import { blockingEntry, denylistKeys, denylistRefusal, type DenylistSubject } from "../domain/denylist.ts";
 import { validateServerJson } from "../domain/server-json/index.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
 import { nowMicros, parseRfc3339 } from "../domain/timestamps.ts";
@@ -185,7 +185,7 @@ export async function importEntries(
           report.unchanged++;
           continue;
         }
-        const blocked = record.status === "deleted" ? undefined : denylisted.find((entry) => denylistMatches(entry, parsed.get(item)!));
+        const blocked = record.status === "deleted" ? undefined : blockingEntry(denylisted, parsed.get(item)!);
         if (blocked) {
           report.rejected.push({ source, name: record.name, version: record.version, reasons: [denylistRefusal(blocked)] });
           continue;

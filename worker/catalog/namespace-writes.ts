@@ -3,7 +3,7 @@
 // which runs them one at a time; see docs/storage.md "Write protocol".
 import type { ServerJson } from "../domain/server-json/index.ts";
 import type { VersionRecord } from "../domain/server-response.ts";
-import { denylistKeys, denylistMatches, denylistRefusal, type DenylistEntry } from "../domain/denylist.ts";
+import { blockingEntry, denylistKeys, denylistRefusal } from "../domain/denylist.ts";
 import {
   applyStatusChange,
   isUnchangedStatus,
@@ -62,11 +62,6 @@ function remoteConflictMessage(conflict: { url: string; holder: string }): strin
 
 function storedRemoteUrls(record: VersionRecord): string[] {
   return remoteUrls(JSON.parse(record.serverJson) as ServerJson);
-}
-
-/** The first denylist entry among `hits` that blocks this server, if any. */
-function blockingEntry(hits: readonly DenylistEntry[], server: Parameters<typeof denylistMatches>[1]) {
-  return hits.find((entry) => denylistMatches(entry, server));
 }
 
 /** Remote conflicts found only by the D1 trigger (a race across namespaces) get the same answer. */

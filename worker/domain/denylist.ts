@@ -95,6 +95,13 @@ export function denylistMatches(entry: DenylistKey, server: DenylistSubject): bo
   return denylistKeys(server).some((key) => key.kind === entry.kind && key.value === entry.value);
 }
 
+/** The first of `entries` that blocks this server, if any. */
+export function blockingEntry<T extends DenylistKey>(entries: readonly T[], server: DenylistSubject): T | undefined {
+  if (entries.length === 0) return undefined;
+  const keys = new Set(denylistKeys(server).map((key) => `${key.kind}\n${key.value}`));
+  return entries.find((entry) => keys.has(`${entry.kind}\n${entry.value}`));
+}
+
 /** Longest reason an entry may carry (it becomes part of a 500-character statusMessage). */
 export const MAX_DENYLIST_REASON = 300;
 

@@ -98,46 +98,30 @@ function toEntry(r: AuditRow): StoredAuditEntry {
 }
 
 export interface AuditQuery {
-  namespace?: string;
-  actor?: string;
-  action?: string;
+  namespace?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
   /** µs: entries at or after. */
-  since?: number;
+  since?: number | undefined;
   /** Entries with a greater id. */
-  afterId?: number;
+  afterId?: number | undefined;
   limit: number;
 }
 
 /** A page of the audit log in global order (GET /x/admin/audit). */
 export async function listAudit(db: D1Database, query: AuditQuery): Promise<StoredAuditEntry[]> {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (query.namespace !== undefined) {
-    where.push("namespace = ?");
-    args.push(query.namespace);
-  }
-  if (query.actor !== undefined) {
-    where.push("actor_subject = ?");
-    args.push(query.actor);
-  }
-  if (query.action !== undefined) {
-    where.push("action = ?");
-    args.push(query.action);
-  }
-  if (query.since !== undefined) {
-    where.push("at >= ?");
-    args.push(query.since);
-  }
-  if (query.afterId !== undefined) {
-    where.push("id > ?");
-    args.push(query.afterId);
-  }
-  args.push(query.limit);
+  const filters: [string, unknown][] = [
+    ["namespace = ?", query.namespace],
+    ["actor_subject = ?", query.actor],
+    ["action = ?", query.action],
+    ["at >= ?", query.since],
+    ["id > ?", query.afterId],
+  ];
+  const given = filters.filter(([, value]) => value !== undefined);
+  const where = given.length > 0 ? ` WHERE ${given.map(([sql]) => sql).join(" AND ")}` : "";
   const { results } = await db
-    .prepare(
-      `SELECT id, ${COLUMNS} FROM audit_log${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`,
-    )
-    .bind(...args)
+    .prepare(`SELECT id, ${COLUMNS} FROM audit_log${where} ORDER BY id LIMIT ?`)
+    .bind(...given.map(([, value]) => value), query.limit)
     .all<AuditRow>();
   return results.map(toEntry);
 }

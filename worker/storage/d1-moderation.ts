@@ -165,10 +165,10 @@ export function resolveReportsStatement(
 
 export interface ReportQuery {
   status: "open" | "resolved";
-  name?: string;
+  name?: string | undefined;
   /** Name patterns (permission resources) the caller may see; undefined means every name. */
-  scope?: readonly string[];
-  afterSeq?: number;
+  scope?: readonly string[] | undefined;
+  afterSeq?: number | undefined;
   limit: number;
 }
 

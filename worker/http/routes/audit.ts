@@ -39,11 +39,11 @@ export async function listAuditLog(request: IRequest, env: Env, _ctx: ExecutionC
   throwIfInvalid(errors);
   const filter = (key: string) => params.get(key) || undefined;
   const entries = await listAudit(env.DB, {
-    ...(filter("namespace") === undefined ? {} : { namespace: filter("namespace")! }),
-    ...(filter("actor") === undefined ? {} : { actor: filter("actor")! }),
-    ...(filter("action") === undefined ? {} : { action: filter("action")! }),
-    ...(since === undefined ? {} : { since }),
-    ...(page.after === undefined ? {} : { afterId: page.after }),
+    namespace: filter("namespace"),
+    actor: filter("actor"),
+    action: filter("action"),
+    since,
+    afterId: page.after,
     limit: page.limit,
   });
   return json(pageBody("entries", entries, page.limit, (e) => e.id, renderAuditEntry));

@@ -38,6 +38,8 @@ async function auditedExchange(
   exchange: () => Promise<TokenResponse>,
 ): Promise<Response> {
   const requestId = requestIdOf(request);
+  // The identity claimed comes from the request body: bounded before it reaches the trail.
+  claimed = claimed.slice(0, 255);
   let token: TokenResponse;
   try {
     token = await exchange();

@@ -11,6 +11,7 @@ import {
 } from "../../domain/moderation.ts";
 import { goStruct, maxLength, minLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { formatRfc3339 } from "../../domain/timestamps.ts";
+import { namespaceOf } from "../../domain/write-rules.ts";
 import { getReport, listReports, type ListedReport } from "../../storage/d1-moderation.ts";
 import { pageBody, readPage, throwIfInvalid } from "../paging.ts";
 import { ApiError, type ProblemDetail } from "../problem.ts";
@@ -20,7 +21,6 @@ import { json } from "../responses.ts";
 import { maintainerOf, mayEdit, outsideScope } from "./admin-auth.ts";
 import { pathParam } from "./path-params.ts";
 import { adoptWrite, callerOf, recordRefusal, unwrap, writerFor } from "./write-support.ts";
-import { namespaceOf } from "../../domain/write-rules.ts";
 
 const ReportBody = goStruct({
   name: v.pipe(text, minLength(1)),
@@ -95,9 +95,9 @@ export async function listReportQueue(request: IRequest, env: Env, _ctx: Executi
   if (name !== undefined && !mayEdit(maintainer, name)) throw outsideScope(name);
   const reports = await listReports(env.DB, {
     status: status as "open" | "resolved",
-    ...(name === undefined ? {} : { name }),
-    ...(maintainer.global ? {} : { scope: maintainer.scope }),
-    ...(page.after === undefined ? {} : { afterSeq: page.after }),
+    name,
+    scope: maintainer.global ? undefined : maintainer.scope,
+    afterSeq: page.after,
     limit: page.limit,
   });
   return json(pageBody("reports", reports, page.limit, (r) => r.seq, renderReport));
