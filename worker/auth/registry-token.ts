@@ -46,13 +46,24 @@ export async function issueRegistryToken(
   return { registry_token: await signEdDSA(privateKey, { ...claims }), expires_at: exp };
 }
 
-/** Signature (EdDSA with our key only), exp/nbf with a small leeway, issuer and claim shape. */
+/**
+ * The claims of a token this isolate has just issued (for the audit trail): decoded only,
+ * since verifying our own fresh signature would prove nothing.
+ */
+export function issuedClaims(token: string): RegistryClaims | undefined {
+  const jws = decodeJws(token);
+  const claims = jws.ok ? decodeClaims(jws.value) : undefined;
+  const registryClaims = claims?.ok ? readRegistryClaims(claims.value) : undefined;
+  return typeof registryClaims === "object" ? registryClaims : undefined;
+}
+
 /**
  * Tokens whose signature this isolate already verified, with their claims. A publisher's CLI
  * or CI job reuses one token for several calls; the time claims are still checked every time.
  */
 const verifiedTokens = new LruCache<{ seed: string; claims: Record<string, unknown> }>(1024, 1024);
 
+/** Signature (EdDSA with our key only), exp/nbf with a small leeway, issuer and claim shape. */
 export async function verifyRegistryToken(
   env: Pick<Env, "JWT_PRIVATE_KEY">,
   token: string,

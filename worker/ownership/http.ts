@@ -96,6 +96,36 @@ export function metadataStatusReason(label: string, identifier: string, version:
   return `${label} package '${identifier}' metadata fetch failed (status: ${status})`;
 }
 
+/**
+ * GET of one version's JSON metadata document (npm, PyPI): the parsed document, or the
+ * publisher-facing reason it could not be had (network, status, JSON). The URL is built
+ * inside, so an identifier that cannot be a path segment is reported as a fetch failure.
+ */
+export async function fetchMetadataJson(
+  label: string,
+  urlOf: () => string,
+  identifier: string,
+  version: string,
+  maxBytes: number,
+): Promise<{ document: unknown } | { problem: string }> {
+  let response;
+  try {
+    response = await fetchConfiguredFollowing(urlOf(), {
+      headers: { Accept: "application/json", "User-Agent": USER_AGENT },
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      maxBytes,
+    });
+  } catch (err) {
+    return { problem: `failed to fetch package metadata from ${label}: ${describeError(err)}` };
+  }
+  if (response.status !== 200) return { problem: metadataStatusReason(label, identifier, version, response.status) };
+  try {
+    return { document: JSON.parse(response.body) };
+  } catch (err) {
+    return { problem: `failed to parse ${label} package metadata: ${describeError(err)}` };
+  }
+}
+
 /** The official wording when registryBaseUrl names another registry than the type's own. */
 export function baseUrlMismatch(baseUrl: string, registryType: string, official: string): string {
   return `registry type and base URL do not match: '${baseUrl}' is not valid for registry type '${registryType}'. Expected: ${official}`;

@@ -1,15 +1,6 @@
 // npm: the package.json of the published version must carry "mcpName": "<server name>".
 import type { ServerPackage } from "../domain/server-json/index.ts";
-import {
-  baseUrlMismatch,
-  describeError,
-  fetchConfiguredFollowing,
-  joinBase,
-  metadataStatusReason,
-  pathSegment,
-  REQUEST_TIMEOUT_MS,
-  USER_AGENT,
-} from "./http.ts";
+import { baseUrlMismatch, fetchMetadataJson, joinBase, pathSegment } from "./http.ts";
 
 /** The only registryBaseUrl a publisher may name (we fetch from NPM_REGISTRY_URL). */
 export const NPM_OFFICIAL_BASE = "https://registry.npmjs.org";
@@ -54,22 +45,8 @@ export async function verifyNpm(pkg: ServerPackage, serverName: string, registry
   const problem = npmFieldProblem(pkg);
   if (problem !== undefined) return problem;
   const version = pkg.version ?? "";
-  let response;
-  try {
-    response = await fetchConfiguredFollowing(npmVersionUrl(registryUrl, pkg.identifier, version), {
-      headers: { Accept: "application/json", "User-Agent": USER_AGENT },
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      maxBytes: MAX_BYTES,
-    });
-  } catch (err) {
-    return `failed to fetch package metadata from NPM: ${describeError(err)}`;
-  }
-  if (response.status !== 200) return metadataStatusReason("NPM", pkg.identifier, version, response.status);
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(response.body);
-  } catch (err) {
-    return `failed to parse NPM package metadata: ${describeError(err)}`;
-  }
-  return npmManifestProblem(manifest, pkg.identifier, version, serverName);
+  const url = () => npmVersionUrl(registryUrl, pkg.identifier, version);
+  const fetched = await fetchMetadataJson("NPM", url, pkg.identifier, version, MAX_BYTES);
+  if ("problem" in fetched) return fetched.problem;
+  return npmManifestProblem(fetched.document, pkg.identifier, version, serverName);
 }

@@ -1,15 +1,6 @@
 // PyPI: the long description (README) of the published release must hold "mcp-name: <name>".
 import type { ServerPackage } from "../domain/server-json/index.ts";
-import {
-  baseUrlMismatch,
-  describeError,
-  fetchConfiguredFollowing,
-  joinBase,
-  metadataStatusReason,
-  pathSegment,
-  REQUEST_TIMEOUT_MS,
-  USER_AGENT,
-} from "./http.ts";
+import { baseUrlMismatch, fetchMetadataJson, joinBase, pathSegment } from "./http.ts";
 import { readmeDeclaresMcpName } from "./mcp-name.ts";
 
 /** The only registryBaseUrl a publisher may name (we fetch from PYPI_URL). */
@@ -44,22 +35,8 @@ export async function verifyPyPI(pkg: ServerPackage, serverName: string, pypiUrl
   const problem = pypiFieldProblem(pkg);
   if (problem !== undefined) return problem;
   const version = pkg.version ?? "";
-  let response;
-  try {
-    response = await fetchConfiguredFollowing(pypiReleaseUrl(pypiUrl, pkg.identifier, version), {
-      headers: { Accept: "application/json", "User-Agent": USER_AGENT },
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      maxBytes: MAX_BYTES,
-    });
-  } catch (err) {
-    return `failed to fetch package metadata from PyPI: ${describeError(err)}`;
-  }
-  if (response.status !== 200) return metadataStatusReason("PyPI", pkg.identifier, version, response.status);
-  let release: unknown;
-  try {
-    release = JSON.parse(response.body);
-  } catch (err) {
-    return `failed to parse PyPI package metadata: ${describeError(err)}`;
-  }
-  return pypiReleaseProblem(release, pkg.identifier, serverName);
+  const url = () => pypiReleaseUrl(pypiUrl, pkg.identifier, version);
+  const fetched = await fetchMetadataJson("PyPI", url, pkg.identifier, version, MAX_BYTES);
+  if ("problem" in fetched) return fetched.problem;
+  return pypiReleaseProblem(fetched.document, pkg.identifier, serverName);
 }

@@ -8,7 +8,7 @@ import { exchangeGitHubOidcToken } from "../../auth/exchange/github-oidc.ts";
 import { exchangeHttpProof } from "../../auth/exchange/http.ts";
 import { exchangeOidcToken } from "../../auth/exchange/oidc.ts";
 import { goStruct, text } from "../../domain/server-json/huma-schema-kit.ts";
-import { verifyRegistryToken, type AuthMethod, type TokenResponse } from "../../auth/registry-token.ts";
+import { issuedClaims, type AuthMethod, type TokenResponse } from "../../auth/registry-token.ts";
 import { outcomeOf, type Caller } from "../../catalog/write-context.ts";
 import { ApiError } from "../problem.ts";
 import { readBodyAs } from "../request-body.ts";
@@ -50,8 +50,7 @@ async function auditedExchange(
     }
     throw err;
   }
-  const verified = await verifyRegistryToken(env, token.registry_token);
-  const claims = verified.ok ? verified.value : undefined;
+  const claims = issuedClaims(token.registry_token);
   const caller: Caller = { actor: { method, subject: claims?.auth_method_sub ?? claimed }, requestId };
   const detail = { permissions: claims?.permissions ?? [], expiresAt: token.expires_at };
   unwrap(await streamWriter(env, AUTH_STREAM).record(caller, AUTH_STREAM, { action: "token-exchange", detail }));

@@ -12,13 +12,12 @@ import {
 } from "../../domain/denylist.ts";
 import { goStruct, maxLength, minLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { formatRfc3339 } from "../../domain/timestamps.ts";
-import { namespaceOf } from "../../domain/write-rules.ts";
 import { listDenylist, type StoredDenylistEntry } from "../../storage/d1-moderation.ts";
 import { ApiError } from "../problem.ts";
 import { readBodyAs, parseWith } from "../request-body.ts";
 import { json } from "../responses.ts";
 import { maintainerOf, mayEdit, outsideScope, type Maintainer } from "./admin-auth.ts";
-import { adoptWrite, callerOf, recordRefusal, streamWriter, unwrap } from "./write-support.ts";
+import { adoptWrite, callerOf, refuseAudited, streamWriter, unwrap } from "./write-support.ts";
 
 const EntryBody = goStruct({
   kind: oneOf(DENYLIST_KINDS),
@@ -56,11 +55,10 @@ function renderEntry(entry: StoredDenylistEntry) {
   };
 }
 
-async function refuseOutsideScope(request: Request, env: Env, maintainer: Maintainer, action: string, key: DenylistKey): Promise<never> {
-  const refusal = outsideScope(`${key.kind} ${key.value}`);
-  const stream = key.kind === "server" ? namespaceOf(key.value) : key.kind === "namespace" ? key.value : MODERATION_STREAM;
-  await recordRefusal(env, callerOf(request, maintainer.claims), stream, { action, name: key.value, detail: { kind: key.kind } }, refusal);
-  throw refusal;
+/** A refusal outside the caller's scope, audited in the moderation stream like the entries. */
+function refuseOutsideScope(request: Request, env: Env, maintainer: Maintainer, action: string, key: DenylistKey): Promise<never> {
+  const facts = { action, name: key.value, detail: { kind: key.kind } };
+  return refuseAudited(env, callerOf(request, maintainer.claims), MODERATION_STREAM, facts, outsideScope(`${key.kind} ${key.value}`));
 }
 
 /** GET /x/admin/denylist: the entries the caller may manage. */

@@ -20,7 +20,7 @@ import { requestIdOf } from "../request-id.ts";
 import { json } from "../responses.ts";
 import { maintainerOf, mayEdit, outsideScope } from "./admin-auth.ts";
 import { pathParam } from "./path-params.ts";
-import { adoptWrite, callerOf, recordRefusal, unwrap, writerFor } from "./write-support.ts";
+import { adoptWrite, callerOf, refuseAudited, unwrap, writerFor } from "./write-support.ts";
 
 const ReportBody = goStruct({
   name: v.pipe(text, minLength(1)),
@@ -112,9 +112,8 @@ export async function resolveReport(request: IRequest, env: Env) {
   if (!report) throw new ApiError(404, "Report not found");
   const caller = callerOf(request, maintainer.claims);
   if (!mayEdit(maintainer, report.name)) {
-    const refusal = outsideScope(report.name);
-    await recordRefusal(env, caller, namespaceOf(report.name), { action: "resolve", name: report.name, detail: { reportId: id } }, refusal);
-    throw refusal;
+    const facts = { action: "resolve", name: report.name, detail: { reportId: id } };
+    await refuseAudited(env, caller, namespaceOf(report.name), facts, outsideScope(report.name));
   }
   const resolved = unwrap(await writerFor(env, report.name).resolveReport(caller, report.name, id, body));
   adoptWrite(report.name);

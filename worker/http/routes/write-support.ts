@@ -45,6 +45,12 @@ export async function recordRefusal(env: Env, caller: Caller, stream: string, fa
   }
 }
 
+/** Records a refusal in a stream's audit trail, then answers with it. */
+export async function refuseAudited(env: Env, caller: Caller, stream: string, facts: AuditFacts, err: ApiError): Promise<never> {
+  await recordRefusal(env, caller, stream, facts, err);
+  throw err;
+}
+
 /**
  * Runs the checks between authentication and the writer. A refusal among them is appended to
  * the audit trail of the target's namespace before it is answered.
@@ -58,7 +64,7 @@ export async function auditedChecks<T>(
   try {
     return await checks();
   } catch (err) {
-    if (err instanceof ApiError) await recordRefusal(env, caller, namespaceOf(facts.name), facts, err);
+    if (err instanceof ApiError) return refuseAudited(env, caller, namespaceOf(facts.name), facts, err);
     throw err;
   }
 }
