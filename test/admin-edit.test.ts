@@ -1,6 +1,6 @@
 // PUT /servers/{name}/versions/{version}: administrators' edit (spec §3.7).
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseRfc3339 } from "../worker/domain/timestamps.ts";
+import { parseRfc3339 } from "../worker/src/domain/timestamps.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 import { editAll, patchStatus, publish, publishAll, putVersion, tokenFor } from "./helpers/publishing.ts";
 

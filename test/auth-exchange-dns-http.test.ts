@@ -2,12 +2,12 @@
 // DNS-over-HTTPS and the well-known URL stubbed.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { base64Encode } from "../worker/auth/encoding.ts";
-import { normalizeDomain } from "../worker/auth/proof/domain.ts";
-import { decompressP384 } from "../worker/auth/proof/p384.ts";
-import { parseRfc3339 } from "../worker/auth/proof/timestamp.ts";
-import { decodeTxtData } from "../worker/auth/proof/txt-records.ts";
-import { dnsExchange, httpExchange } from "../worker/http/routes/auth.ts";
+import { base64Encode } from "../worker/src/auth/encoding.ts";
+import { normalizeDomain } from "../worker/src/auth/proof/domain.ts";
+import { decompressP384 } from "../worker/src/auth/proof/p384.ts";
+import { parseRfc3339 } from "../worker/src/auth/proof/timestamp.ts";
+import { decodeTxtData } from "../worker/src/auth/proof/txt-records.ts";
+import { dnsExchange, httpExchange } from "../worker/src/http/routes/auth.ts";
 import {
   callHandler,
   decodeJwtPart,

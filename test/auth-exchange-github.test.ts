@@ -1,10 +1,10 @@
 // POST /auth/github-at and /auth/github-oidc (spec §10.3–10.4), with GitHub stubbed.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { exchangeGitHubOidcToken } from "../worker/auth/exchange/github-oidc.ts";
-import { clearJwksCache } from "../worker/auth/jwks.ts";
-import { ApiError } from "../worker/http/problem.ts";
-import { githubAccessTokenExchange, githubOidcExchange } from "../worker/http/routes/auth.ts";
+import { exchangeGitHubOidcToken } from "../worker/src/auth/exchange/github-oidc.ts";
+import { clearJwksCache } from "../worker/src/auth/jwks.ts";
+import { ApiError } from "../worker/src/errors.ts";
+import { githubAccessTokenExchange, githubOidcExchange } from "../worker/src/http/routes/auth.ts";
 import {
   callHandler,
   decodeJwtPart,

@@ -1,13 +1,13 @@
 // POST /auth/oidc (operator SSO) and POST /auth/none (anonymous, development only), spec §10.4.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { exchangeOidcToken } from "../worker/auth/exchange/oidc.ts";
-import { clearJwksCache } from "../worker/auth/jwks.ts";
-import { claimRuleViolation, parseClaimRules, parsePatternList } from "../worker/auth/oidc-rules.ts";
-import { canEdit, canPublish, isGlobalAdmin } from "../worker/auth/permissions.ts";
-import { authenticate } from "../worker/auth/registry-token.ts";
-import { ApiError } from "../worker/http/problem.ts";
-import { anonymousExchange, oidcExchange } from "../worker/http/routes/auth.ts";
+import { exchangeOidcToken } from "../worker/src/auth/exchange/oidc.ts";
+import { clearJwksCache } from "../worker/src/auth/jwks.ts";
+import { claimRuleViolation, parseClaimRules, parsePatternList } from "../worker/src/auth/oidc-rules.ts";
+import { canEdit, canPublish, isGlobalAdmin } from "../worker/src/auth/permissions.ts";
+import { authenticate } from "../worker/src/auth/registry-token.ts";
+import { ApiError } from "../worker/src/errors.ts";
+import { anonymousExchange, oidcExchange } from "../worker/src/http/routes/auth.ts";
 import {
   callHandler,
   decodeJwtPart,

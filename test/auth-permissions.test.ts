@@ -1,7 +1,7 @@
 // Permission patterns (spec §10.2): "*", trailing-"*" prefixes, exact names.
 import { describe, expect, it } from "vitest";
-import type { Permission } from "../worker/auth/claims.ts";
-import { canEdit, canPublish, hasPermission, isGlobalAdmin, matchesPattern } from "../worker/auth/permissions.ts";
+import type { Permission } from "../worker/src/auth/claims.ts";
+import { canEdit, canPublish, hasPermission, isGlobalAdmin, matchesPattern } from "../worker/src/auth/permissions.ts";
 
 const token = (...permissions: Permission[]) => ({ permissions });
 const publish = (resource: string): Permission => ({ action: "publish", resource });

@@ -2,17 +2,17 @@
 // usual JWT attacks.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { base64UrlEncode, utf8 } from "../worker/auth/encoding.ts";
-import { signEdDSA } from "../worker/auth/jwt.ts";
+import { base64UrlEncode, utf8 } from "../worker/src/auth/encoding.ts";
+import { signEdDSA } from "../worker/src/auth/jwt.ts";
 import {
   authenticate,
   authorizationHeaderError,
   issueRegistryToken,
   TOKEN_LIFETIME_SECONDS,
   verifyRegistryToken,
-} from "../worker/auth/registry-token.ts";
-import { signingKeys } from "../worker/auth/signing-key.ts";
-import { ApiError } from "../worker/http/problem.ts";
+} from "../worker/src/auth/registry-token.ts";
+import { signingKeys } from "../worker/src/auth/signing-key.ts";
+import { ApiError } from "../worker/src/errors.ts";
 import { decodeJwtPart, nowSeconds, signCompact } from "./helpers/auth-fixtures.ts";
 
 const PERMISSIONS = [{ action: "publish", resource: "io.github.alice/*" }] as const;

@@ -3,7 +3,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GENERATION_KEY, serverKey } from "../worker/storage/kv-keys.ts";
+import { GENERATION_KEY, serverKey } from "../worker/src/storage/kv-keys.ts";
 import { apiJson, serverJson } from "./helpers/registry.ts";
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 

@@ -1,8 +1,8 @@
-// Bulk import (worker/catalog/import-entries.ts): validation with reasons, official metadata,
+// Bulk import (worker/src/writes/import-entries.ts): validation with reasons, official metadata,
 // idempotency, isLatest recomputation across imports.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { importEntries } from "../worker/catalog/import-entries.ts";
+import { importEntries } from "../worker/src/writes/import-entries.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 
 const entry = (server: unknown, source: string, officialMeta?: Record<string, unknown>) => ({

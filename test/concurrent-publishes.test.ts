@@ -2,7 +2,7 @@
 // namespace and across 8; nothing lost, nothing doubled, one latest, gapless sequence numbers.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { listStream } from "../worker/storage/d1-audit.ts";
+import { listStream } from "../worker/src/storage/d1-audit.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 

@@ -4,8 +4,8 @@
 // re-reads every MEMORY_CACHE_TTL_MS (500 ms).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { FLUSH_INTERVAL_MS } from "../worker/durable/catalog-clock.ts";
-import { GENERATION_KEY, serverKey } from "../worker/storage/kv-keys.ts";
+import { FLUSH_INTERVAL_MS } from "../worker/src/durable/catalog-clock.ts";
+import { GENERATION_KEY, serverKey } from "../worker/src/storage/kv-keys.ts";
 import { denylistAdd, maintainerToken } from "./helpers/moderation.ts";
 import { api, serverJson } from "./helpers/registry.ts";
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";

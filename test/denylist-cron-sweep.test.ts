@@ -3,7 +3,7 @@
 // through the namespace writers, audited as the cron; a second run changes nothing.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sweepDenylist } from "../worker/cron/sweep-denylist.ts";
+import { sweepDenylist } from "../worker/src/cron/sweep-denylist.ts";
 import { auditOf } from "./helpers/moderation.ts";
 import { apiJson, serverJson } from "./helpers/registry.ts";
 import { publish, publishAll, tokenFor, withRemote } from "./helpers/publishing.ts";

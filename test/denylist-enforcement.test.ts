@@ -6,8 +6,8 @@ import { auditOf, denylistAdd, denylistRemove, maintainerToken, adminGet } from 
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 import { editAll, patchStatus, publish, publishAll, tokenFor, withRemote } from "./helpers/publishing.ts";
 import { env } from "cloudflare:workers";
-import { importEntries } from "../worker/catalog/import-entries.ts";
-import { MODERATION_STREAM } from "../worker/domain/denylist.ts";
+import { importEntries } from "../worker/src/writes/import-entries.ts";
+import { MODERATION_STREAM } from "../worker/src/domain/denylist.ts";
 
 const enc = encodeURIComponent;
 

@@ -2,7 +2,7 @@
 // server.json (names, namespaces and the ones above, remote hosts and their parent domains,
 // package identifiers without image tags).
 import { describe, expect, it } from "vitest";
-import { denylistKeys, denylistMatches, normalizeDenylistValue, packageKey } from "../worker/domain/denylist.ts";
+import { denylistKeys, denylistMatches, normalizeDenylistValue, packageKey } from "../worker/src/domain/denylist.ts";
 
 const server = {
   name: "com.Example.mcp/Weather",

@@ -2,7 +2,7 @@
 // threshold crossing, the rate limit's Retry-After, resolutions' status changes, and the
 // address block a reporter is known by.
 import { describe, expect, it } from "vitest";
-import { addressBlock } from "../worker/auth/reporter-identity.ts";
+import { addressBlock } from "../worker/src/auth/reporter-identity.ts";
 import {
   addedWeight,
   moderationConfig,
@@ -10,8 +10,8 @@ import {
   reachesReview,
   REPORT_WINDOW_MICROS,
   resolutionStatusChange,
-} from "../worker/domain/moderation.ts";
-import type { VersionRecord } from "../worker/domain/server-response.ts";
+} from "../worker/src/domain/moderation.ts";
+import type { VersionRecord } from "../worker/src/domain/server-response.ts";
 
 const version = (status: VersionRecord["status"], statusMessage: string | null = null): VersionRecord => ({
   name: "a.b/c",

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { stubFetch, type Handler } from "./helpers/fetch-stub.ts";
 import { sampleServer } from "./helpers/server-json-fixture.ts";
-import { parseServerJson, type ServerJson } from "../worker/domain/server-json/index.ts";
-import { verifyPackageOwnership, type OwnershipEnv } from "../worker/ownership/index.ts";
+import { parseServerJson, type ServerJson } from "../worker/src/domain/server-json/index.ts";
+import { verifyPackageOwnership, type OwnershipEnv } from "../worker/src/ownership/index.ts";
 
 // MCPB (spec §9): a GitHub/GitLab release-asset https URL containing "mcp", a fileSha256, and a
 // HEAD that ends in 200. Redirects are followed by hand, each hop through the SSRF guard.

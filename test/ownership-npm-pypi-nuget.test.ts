@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { jsonReply, stubFetch, textReply } from "./helpers/fetch-stub.ts";
 import { sampleServer } from "./helpers/server-json-fixture.ts";
-import { parseServerJson, type ServerJson } from "../worker/domain/server-json/index.ts";
-import { readmeDeclaresMcpName, verifyPackageOwnership, type OwnershipEnv } from "../worker/ownership/index.ts";
-import { normalizeNuGetVersion } from "../worker/ownership/nuget.ts";
+import { parseServerJson, type ServerJson } from "../worker/src/domain/server-json/index.ts";
+import { readmeDeclaresMcpName, verifyPackageOwnership, type OwnershipEnv } from "../worker/src/ownership/index.ts";
+import { normalizeNuGetVersion } from "../worker/src/ownership/nuget.ts";
 
 // Ownership checks for the metadata registries (spec §9): npm mcpName, PyPI / NuGet README token.
 // Upstreams are mirrors on made-up hosts, which also proves that registryBaseUrl is compared

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { stubFetch, type Handler } from "./helpers/fetch-stub.ts";
 import { sampleServer } from "./helpers/server-json-fixture.ts";
-import { parseServerJson, type ServerJson } from "../worker/domain/server-json/index.ts";
-import { isAllowedOciRegistry, parseImageReference, verifyPackageOwnership, type OwnershipEnv } from "../worker/ownership/index.ts";
-import { parseBearerChallenge, selectIndexManifest } from "../worker/ownership/oci.ts";
+import { parseServerJson, type ServerJson } from "../worker/src/domain/server-json/index.ts";
+import { isAllowedOciRegistry, parseImageReference, verifyPackageOwnership, type OwnershipEnv } from "../worker/src/ownership/index.ts";
+import { parseBearerChallenge, selectIndexManifest } from "../worker/src/ownership/oci.ts";
 
 // OCI ownership (spec §9): allow-listed registry, anonymous distribution-API read of the
 // manifest and config blob, label io.modelcontextprotocol.server.name, 429 skips the check.

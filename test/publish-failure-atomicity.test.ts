@@ -2,7 +2,7 @@
 // consumed sequence number), and the same publish succeeds when retried.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { listStream } from "../worker/storage/d1-audit.ts";
+import { listStream } from "../worker/src/storage/d1-audit.ts";
 import { api, apiJson, serverJson } from "./helpers/registry.ts";
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 

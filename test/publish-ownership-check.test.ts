@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import type { IRequest } from "itty-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { publishServer } from "../worker/http/routes/publish.ts";
-import { ApiError } from "../worker/http/problem.ts";
+import { publishServer } from "../worker/src/http/routes/publish.ts";
+import { ApiError } from "../worker/src/errors.ts";
 import { api, serverJson } from "./helpers/registry.ts";
 import { jsonReply, stubFetch } from "./helpers/fetch-stub.ts";
 import { publishAll, tokenFor } from "./helpers/publishing.ts";

@@ -2,9 +2,9 @@
 // visible at once (docs/storage.md "Read path and staleness bounds").
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { importEntries } from "../worker/catalog/import-entries.ts";
-import { repairCaches } from "../worker/cron/repair-caches.ts";
-import { GENERATION_KEY, serverKey } from "../worker/storage/kv-keys.ts";
+import { importEntries } from "../worker/src/writes/import-entries.ts";
+import { repairCaches } from "../worker/src/cron/repair-caches.ts";
+import { GENERATION_KEY, serverKey } from "../worker/src/storage/kv-keys.ts";
 import { api, apiJson, serverJson } from "./helpers/registry.ts";
 
 const load = (name: string, version: string, publishedAt: string) =>

@@ -2,8 +2,8 @@
 // served through the API. Skips when ../shared/data is absent.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ImportReport } from "../worker/catalog/import-entries.ts";
-import { importEntries } from "../worker/catalog/import-entries.ts";
+import type { ImportReport } from "../worker/src/writes/import-entries.ts";
+import { importEntries } from "../worker/src/writes/import-entries.ts";
 import { apiJson, ndjsonEntries, official, walkList } from "./helpers/registry.ts";
 import { REAL_DATASET_ABSENT } from "./helpers/real-dataset.ts";
 

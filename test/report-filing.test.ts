@@ -2,7 +2,7 @@
 // limit; refusals write nothing.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { issueRegistryToken } from "../worker/auth/registry-token.ts";
+import { issueRegistryToken } from "../worker/src/auth/registry-token.ts";
 import { auditOf, report } from "./helpers/moderation.ts";
 import { serverJson } from "./helpers/registry.ts";
 import { patchStatus, publish, publishAll, tokenFor } from "./helpers/publishing.ts";

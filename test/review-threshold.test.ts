@@ -2,7 +2,7 @@
 // once per server; at a weighted 5 the server is marked under review on every read path until
 // a maintainer resolves its reports.
 import { describe, expect, it } from "vitest";
-import { listReports } from "../worker/storage/d1-moderation.ts";
+import { listReports } from "../worker/src/storage/d1-moderation.ts";
 import { env } from "cloudflare:workers";
 import { maintainerToken, moderationMeta, report, resolve } from "./helpers/moderation.ts";
 import { apiJson, serverJson } from "./helpers/registry.ts";

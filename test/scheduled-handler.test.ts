@@ -1,7 +1,7 @@
 // The Worker's scheduled() entry runs the cache-repair job.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { FINGERPRINT_KEY } from "../worker/storage/kv-keys.ts";
+import { FINGERPRINT_KEY } from "../worker/src/storage/kv-keys.ts";
 
 describe("scheduled()", () => {
   it("records the catalogue fingerprint", async () => {

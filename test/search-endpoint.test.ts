@@ -2,8 +2,8 @@
 // without waiting for the cron (writes show through the overlay on the next request).
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { importEntries } from "../worker/catalog/import-entries.ts";
-import { buildSearchIndex } from "../worker/cron/build-search-index.ts";
+import { importEntries } from "../worker/src/writes/import-entries.ts";
+import { buildSearchIndex } from "../worker/src/cron/build-search-index.ts";
 import { apiJson, ndjsonEntries, official, serverJson } from "./helpers/registry.ts";
 import { patchStatus, publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 

@@ -2,10 +2,10 @@
 // catalogue changed, superseded shards cleaned up.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { importEntries } from "../worker/catalog/import-entries.ts";
-import { buildSearchIndexStep } from "../worker/cron/build-search-index.ts";
-import { readBuildState, readSearchPointer } from "../worker/storage/search-store.ts";
-import { searchShardKey } from "../worker/storage/kv-keys.ts";
+import { importEntries } from "../worker/src/writes/import-entries.ts";
+import { buildSearchIndexStep } from "../worker/src/cron/build-search-index.ts";
+import { readBuildState, readSearchPointer } from "../worker/src/storage/search-store.ts";
+import { searchShardKey } from "../worker/src/storage/kv-keys.ts";
 import { ndjsonEntries, serverJson } from "./helpers/registry.ts";
 
 describe("search index build", () => {

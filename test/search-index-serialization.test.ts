@@ -10,7 +10,7 @@ import {
   type SearchDocument,
   type SearchFilters,
   type SerializedIndex,
-} from "../worker/search/index.ts";
+} from "../worker/src/search/index.ts";
 
 // A deterministic generated catalogue: topics × vendors, with some Unicode, deprecated
 // entries and every registry type and transport, so every encoded column is exercised.

@@ -10,7 +10,7 @@ import {
   type SearchDocument,
   type SearchFilters,
   type SearchResult,
-} from "../worker/search/index.ts";
+} from "../worker/src/search/index.ts";
 
 type Package = [registryType: string, transport: string];
 type Remote = "streamable-http" | "sse";

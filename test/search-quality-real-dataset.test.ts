@@ -2,8 +2,8 @@
 // expect among the top 5. Skips when ../shared/data is absent.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { importEntries } from "../worker/catalog/import-entries.ts";
-import { buildSearchIndex } from "../worker/cron/build-search-index.ts";
+import { importEntries } from "../worker/src/writes/import-entries.ts";
+import { buildSearchIndex } from "../worker/src/cron/build-search-index.ts";
 import { apiJson, ndjsonEntries, official } from "./helpers/registry.ts";
 import { REAL_DATASET_ABSENT } from "./helpers/real-dataset.ts";
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";

@@ -7,7 +7,7 @@ import {
   searchDocument,
   type SearchDocument,
   type SearchResult,
-} from "../worker/search/index.ts";
+} from "../worker/src/search/index.ts";
 
 interface Spec {
   title?: string;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { boundedEditDistance } from "../worker/search/edit-distance.ts";
-import { MAX_QUERY_LENGTH, normalizeQuery, searchDocument } from "../worker/search/index.ts";
-import { packageKey } from "../worker/search/package-keys.ts";
-import { queryRuns, wordVariants } from "../worker/search/query-words.ts";
-import { namespaceWords } from "../worker/search/fields.ts";
-import { coreKey } from "../worker/search/name-keys.ts";
-import { CORE_KEY, FULL_KEY, PART_KEY, buildNameTable, lookupName } from "../worker/search/name-table.ts";
-import { compactKey, runParts, tokenize } from "../worker/search/tokenize.ts";
-import { VlqReader, VlqWriter } from "../worker/search/vlq.ts";
+import { boundedEditDistance } from "../worker/src/search/edit-distance.ts";
+import { MAX_QUERY_LENGTH, normalizeQuery, searchDocument } from "../worker/src/search/index.ts";
+import { packageKey } from "../worker/src/search/package-keys.ts";
+import { queryRuns, wordVariants } from "../worker/src/search/query-words.ts";
+import { namespaceWords } from "../worker/src/search/fields.ts";
+import { coreKey } from "../worker/src/search/name-keys.ts";
+import { CORE_KEY, FULL_KEY, PART_KEY, buildNameTable, lookupName } from "../worker/src/search/name-table.ts";
+import { compactKey, runParts, tokenize } from "../worker/src/search/tokenize.ts";
+import { VlqReader, VlqWriter } from "../worker/src/search/vlq.ts";
 
 function terms(text: string): string[] {
   const out: string[] = [];

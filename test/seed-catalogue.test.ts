@@ -2,7 +2,7 @@
 // server.json feature the registry supports.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { importEntries, type ImportReport } from "../worker/catalog/import-entries.ts";
+import { importEntries, type ImportReport } from "../worker/src/writes/import-entries.ts";
 import { ndjsonEntries, official, walkList } from "./helpers/registry.ts";
 
 const lines = env.TEST_SEED_SERVERS.split("\n").filter(Boolean).map((l) => JSON.parse(l));

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sampleServer } from "./helpers/server-json-fixture.ts";
-import { CURRENT_SCHEMA_URL, codePointLength, parseServerJson, type FieldError } from "../worker/domain/server-json/index.ts";
+import { CURRENT_SCHEMA_URL, codePointLength, parseServerJson } from "../worker/src/domain/server-json/index.ts";
+import type { ProblemDetail } from "../worker/src/errors.ts";
 
 // Layer 1: the official API's body model (huma), spec §2.3 and §8.1.
 
@@ -11,7 +12,7 @@ function npmPackage(overrides: Record<string, unknown> = {}): Record<string, unk
   return { registryType: "npm", identifier: "@alice/weather", version: "1.0.2", transport: { type: "stdio" }, ...overrides };
 }
 
-function errorsOf(input: unknown, prefix?: string): FieldError[] {
+function errorsOf(input: unknown, prefix?: string): ProblemDetail[] {
   const result = parseServerJson(input, prefix);
   if (result.ok) throw new Error("expected layer 1 to reject the body");
   return result.errors;
@@ -108,7 +109,7 @@ describe("parseServerJson: accepted bodies", () => {
 });
 
 describe("parseServerJson: huma errors", () => {
-  const cases: ReadonlyArray<readonly [string, unknown, FieldError[]]> = [
+  const cases: ReadonlyArray<readonly [string, unknown, ProblemDetail[]]> = [
     ["a body that is not an object", "text", [{ message: "expected object", location: "body", value: "text" }]],
     ["an array body", [server()], [{ message: "expected object", location: "body", value: [server()] }]],
     [

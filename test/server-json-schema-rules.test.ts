@@ -5,7 +5,7 @@ import {
   schemaIssues,
   semanticIssues,
   type ServerJson,
-} from "../worker/domain/server-json/index.ts";
+} from "../worker/src/domain/server-json/index.ts";
 
 // Layer 3: the JSON Schema 2025-12-11 rules the other layers leave out (only /validate runs them).
 

@@ -8,7 +8,7 @@ import {
   validateServerJson,
   type ServerJson,
   type ValidationIssue,
-} from "../worker/domain/server-json/index.ts";
+} from "../worker/src/domain/server-json/index.ts";
 
 // Layer 2: the official semantic validator (spec §8), run by publish, import and /validate.
 

@@ -1,6 +1,6 @@
 // PATCH …/versions/{version}/status and PATCH /servers/{name}/status (spec §3.8, §3.9, §5.3).
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseRfc3339 } from "../worker/domain/timestamps.ts";
+import { parseRfc3339 } from "../worker/src/domain/timestamps.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 import { editAll, patchStatus, publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 

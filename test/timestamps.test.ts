@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRfc3339, parseRfc3339 } from "../worker/domain/timestamps.ts";
+import { formatRfc3339, parseRfc3339 } from "../worker/src/domain/timestamps.ts";
 
 describe("RFC 3339 timestamps", () => {
   it("round-trips microsecond timestamps as Go prints them", () => {

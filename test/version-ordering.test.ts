@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareVersions, parseSemver, pickLatest } from "../worker/domain/version-order.ts";
+import { compareVersions, parseSemver, pickLatest } from "../worker/src/domain/version-order.ts";
 
 describe("which versions count as semver", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isVersionRange } from "../worker/domain/server-json/index.ts";
+import { isVersionRange } from "../worker/src/domain/server-json/index.ts";
 
 describe("isVersionRange (spec §5.1)", () => {
   const ranges: ReadonlyArray<readonly [string, string]> = [

@@ -20,7 +20,7 @@ export interface IsolateCapture {
 
 /** Where a frame of the registry bundle comes from. */
 interface Origin {
-  /** Project-relative source path ("worker/http/router.ts", "node_modules/valibot/dist/index.mjs"). */
+  /** Project-relative source path ("worker/src/http/router.ts", "node_modules/valibot/dist/index.mjs"). */
   file: string;
   /** 1-based. */
   line: number;
@@ -181,11 +181,11 @@ export class FrameClassifier {
   }
 }
 
-/** The sub-category of our own code: worker/<folder>. */
+/** The sub-category of our own code: worker/src/<folder>. */
 export function ourFolder(location: string): string | undefined {
-  const m = /^worker\/([^/:]+)/.exec(location);
+  const m = /^worker\/src\/([^/:]+)/.exec(location);
   if (!m) return undefined;
-  return m[1]!.endsWith(".ts") ? `worker/${m[1]}` : `worker/${m[1]}/`;
+  return m[1]!.endsWith(".ts") ? `worker/src/${m[1]}` : `worker/src/${m[1]}/`;
 }
 
 export interface Tally {

@@ -1,5 +1,5 @@
 // The requests every row sends, shared by the benchmark (run.ts) and the profiler (profile.ts).
-import { issueRegistryToken } from "../../worker/auth/registry-token.ts";
+import { issueRegistryToken } from "../../worker/src/auth/registry-token.ts";
 import type { RegistryServer } from "./servers.ts";
 import { triggerCron } from "./servers.ts";
 

@@ -2,10 +2,10 @@
 // isLatest, cache invalidation) against the running instance's D1 and KV bindings.
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { importEntries, type ImportEntry, type ImportReport } from "../../worker/catalog/import-entries.ts";
+import { importEntries, type ImportEntry, type ImportReport } from "../../worker/src/writes/import-entries.ts";
 import { defaultMetaPath, readFileEntries, readMetaFile } from "../../worker/cli/import-sources.ts";
 import { progressBar } from "../../worker/cli/progress.ts";
-import type { CacheEnv } from "../../worker/storage/read-cache.ts";
+import type { CacheEnv } from "../../worker/src/storage/read-cache.ts";
 import { BenchError } from "./proc.ts";
 import type { RegistryServer } from "./servers.ts";
 import { syntheticEntries } from "./synthetic.ts";

@@ -3,7 +3,7 @@
 // one version and a long tail, reverse-DNS namespaces dominated by io.github.*, packages of
 // every registry type, remotes, a few non-semver versions, some deprecated/deleted entries.
 import { createHash } from "node:crypto";
-import type { ImportEntry } from "../../worker/catalog/import-entries.ts";
+import type { ImportEntry } from "../../worker/src/writes/import-entries.ts";
 
 const SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 

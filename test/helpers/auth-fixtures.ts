@@ -2,8 +2,9 @@
 // fetches by URL, and real key material made with WebCrypto.
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { base64Encode, base64UrlEncode, hexEncode, utf8 } from "../../worker/auth/encoding.ts";
-import { ApiError, problemResponse } from "../../worker/http/problem.ts";
+import { base64Encode, base64UrlEncode, hexEncode, utf8 } from "../../worker/src/auth/encoding.ts";
+import { ApiError } from "../../worker/src/errors.ts";
+import { problemResponse } from "../../worker/src/http/problem.ts";
 
 export type RouteHandler = (request: Request, env: Env, ctx: ExecutionContext, url: URL) => Promise<Response>;
 

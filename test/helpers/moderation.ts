@@ -1,6 +1,6 @@
 // Test helpers for moderation: reports from distinct addresses, maintainer calls, audit rows.
 import { env } from "cloudflare:workers";
-import { listStream } from "../../worker/storage/d1-audit.ts";
+import { listStream } from "../../worker/src/storage/d1-audit.ts";
 import { apiJson } from "./registry.ts";
 import { editAll, tokenFor } from "./publishing.ts";
 

@@ -1,6 +1,6 @@
 // Test helpers for the write endpoints: registry tokens and authenticated requests.
 import { env } from "cloudflare:workers";
-import { issueRegistryToken } from "../../worker/auth/registry-token.ts";
+import { issueRegistryToken } from "../../worker/src/auth/registry-token.ts";
 import { apiJson, serverJson } from "./registry.ts";
 
 export type Grant = { action: "publish" | "edit"; resource: string };

@@ -1,8 +1,8 @@
 // Shared test helpers: call the Worker over HTTP and load catalogue entries through the same
 // import path operators use.
 import { env, exports } from "cloudflare:workers";
-import { importEntries, type ImportEntry, type ImportReport } from "../../worker/catalog/import-entries.ts";
-import { CURRENT_SCHEMA_URL } from "../../worker/domain/server-json/index.ts";
+import { importEntries, type ImportEntry, type ImportReport } from "../../worker/src/writes/import-entries.ts";
+import { CURRENT_SCHEMA_URL } from "../../worker/src/domain/server-json/index.ts";
 
 export const ORIGIN = "http://registry.test";
 

@@ -1,4 +1,4 @@
-import { CURRENT_SCHEMA_URL } from "../../worker/domain/server-json/index.ts";
+import { CURRENT_SCHEMA_URL } from "../../worker/src/domain/server-json/index.ts";
 
 /** A valid server.json with the given fields replaced or added. */
 export function sampleServer(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,8 +1,8 @@
 // Readers for `npm run import`: NDJSON or JSON files (server.json objects or list items, with
 // an optional meta file) and upstream registries (paged GET /v0.1/servers).
 import { existsSync, readFileSync } from "node:fs";
-import type { ImportEntry, OfficialMetaInput } from "../catalog/import-entries.ts";
-import { OFFICIAL_META_KEY } from "../domain/server-response.ts";
+import type { ImportEntry, OfficialMetaInput } from "../src/writes/import-entries.ts";
+import { OFFICIAL_META_KEY } from "../src/domain/server-response.ts";
 
 interface MetaLine extends OfficialMetaInput {
   name?: unknown;

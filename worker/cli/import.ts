@@ -1,7 +1,7 @@
 // `npm run import -- <file.ndjson | file.json | registry URL> [--meta FILE] [--since RFC3339]`
 // Loads server.json entries into the local D1/KV (the state `npm start` serves).
 import { parseArgs } from "node:util";
-import { importEntries, type ImportReport } from "../catalog/import-entries.ts";
+import { importEntries, type ImportReport } from "../src/writes/import-entries.ts";
 import { withLocalEnv } from "./local-env.ts";
 import { progressBar } from "./progress.ts";
 import { defaultMetaPath, readFileEntries, readMetaFile, readRegistryEntries, type SourceEntries } from "./import-sources.ts";

@@ -1,7 +1,7 @@
 // Node-side access to the local D1 and KV that `wrangler dev` uses (.wrangler/state/v3), for
 // operator commands (seed, import). Offline: no remote bindings, no telemetry.
 import { getPlatformProxy } from "wrangler";
-import type { CacheEnv } from "../storage/read-cache.ts";
+import type { CacheEnv } from "../src/storage/read-cache.ts";
 
 export const QUIET_ENV = {
   WRANGLER_SEND_METRICS: "false",

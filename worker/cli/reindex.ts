@@ -1,7 +1,7 @@
 // `npm run reindex [-- --force]`: builds the search index of the local registry now (what the
 // cron does every few minutes), chunk by chunk with a progress display.
 import { parseArgs } from "node:util";
-import { buildSearchIndexStep } from "../cron/build-search-index.ts";
+import { buildSearchIndexStep } from "../src/cron/build-search-index.ts";
 import { withLocalEnv } from "./local-env.ts";
 import { applyLocalMigrations } from "./wrangler.ts";
 

@@ -1,0 +1,17 @@
+// Cron: re-applies every denylist entry, so a sweep that a request could not finish (an
+// isolate evicted mid-way, a namespace's writer failing) completes within one cron period.
+// Cheap when there is nothing to do: one query per entry finds no namespace to sweep.
+import { CRON_CALLER, sweepEverywhere } from "../writes/denylist-sweeps.ts";
+import { listDenylist } from "../storage/d1-moderation.ts";
+
+export async function sweepDenylist(env: Env): Promise<void> {
+  for (const entry of await listDenylist(env.DB)) {
+    try {
+      const deleted = await sweepEverywhere(env, CRON_CALLER, entry);
+      const count = Object.values(deleted).reduce((n, versions) => n + versions.length, 0);
+      if (count > 0) console.log(`denylist ${entry.kind} ${entry.value}: swept ${count} versions the request left`);
+    } catch (err) {
+      console.error(`denylist sweep of ${entry.kind} ${entry.value} failed; the next cron run retries`, err);
+    }
+  }
+}

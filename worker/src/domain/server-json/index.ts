@@ -1,0 +1,55 @@
+// Pure server.json validation in three layers, matching the official MCP registry:
+//   1. parseServerJson  – the API body model (huma, 422 "validation failed")
+//   2. semanticIssues   – the semantic validator (publish 422 "invalid schema")
+//   3. schemaIssues     – the rest of the JSON Schema (only /validate)
+
+import * as v from "valibot";
+import { toFieldErrors } from "./field-errors.ts";
+import { ServerJsonSchema, type ServerJson } from "./framework-schema.ts";
+import type { ProblemDetail } from "../../errors.ts";
+import type { ValidationIssue } from "./issues.ts";
+import { semanticIssues } from "./semantic-rules.ts";
+
+export type { ValidationIssue } from "./issues.ts";
+export type {
+  Argument,
+  Icon,
+  Input,
+  KeyValueInput,
+  Repository,
+  ServerJson,
+  ServerPackage,
+  Transport,
+} from "./framework-schema.ts";
+export { CURRENT_SCHEMA_URL, KNOWN_SCHEMA_VERSIONS } from "./schema-version.ts";
+export { semanticIssues } from "./semantic-rules.ts";
+export { schemaIssues } from "./schema-rules.ts";
+export { isVersionRange } from "./version-range.ts";
+export { codePointLength } from "./code-points.ts";
+
+/**
+ * Layer 1. Collects every violation; locations are prefixed with `locationPrefix`
+ * ("body.packages[0].identifier"). The value keeps only known keys, in Go struct order.
+ */
+export function parseServerJson(
+  input: unknown,
+  locationPrefix = "body",
+): { ok: true; value: ServerJson } | { ok: false; errors: ProblemDetail[] } {
+  const result = v.safeParse(ServerJsonSchema, input);
+  if (result.success) return { ok: true, value: result.output };
+  return { ok: false, errors: toFieldErrors(result.issues, locationPrefix) };
+}
+
+/** Layer 1 then layer 2, as publish and import run them; warnings do not block. */
+export function validateServerJson(
+  input: unknown,
+):
+  | { ok: true; value: ServerJson; warnings: ValidationIssue[] }
+  | { ok: false; errors: ProblemDetail[] }
+  | { ok: false; issues: ValidationIssue[] } {
+  const parsed = parseServerJson(input);
+  if (!parsed.ok) return parsed;
+  const issues = semanticIssues(parsed.value);
+  if (issues.some((issue) => issue.severity === "error")) return { ok: false, issues };
+  return { ok: true, value: parsed.value, warnings: issues };
+}

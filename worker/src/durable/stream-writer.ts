@@ -1,0 +1,189 @@
+// One Durable Object per audit stream: a namespace (the part of a server name before '/'), or
+// "~auth" and "~moderation". Every write for that stream goes through it. Its only job is
+// ordering: it runs writes one at a time (input gates do not hold across awaits on D1,
+// workers-stack G5), hands each the next gapless sequence number and a strictly increasing
+// timestamp, and moves the counters on by the audit rows the write committed. Publishes that queue up behind a running write are committed together (group
+// commit). The writes themselves live in writes/.
+import { DurableObject } from "cloudflare:workers";
+import {
+  addDenylistEntry,
+  fileReport,
+  recordAttempt,
+  removeDenylistEntry,
+  resolveReport,
+  sweepDenylisted,
+  type FiledReport,
+  type ReportFiling,
+  type Resolution,
+  type ResolvedReports,
+} from "../writes/moderation-writes.ts";
+import {
+  editVersion,
+  publishVersion,
+  publishVersions,
+  setServerStatus,
+  setVersionStatus,
+  type PublishJob,
+  type PublishResult,
+  type StatusResult,
+} from "../writes/server-writes.ts";
+import type { AuditFacts, Caller, WriteContext, WriteOutcome } from "../writes/write-context.ts";
+import type { DenylistEntry, DenylistKey } from "../domain/denylist.ts";
+import { moderationConfig } from "../domain/moderation.ts";
+import type { ServerJson } from "../domain/server-json/index.ts";
+import { namespaceOf, type StatusChange } from "../domain/write-rules.ts";
+import { lastAuditSeq } from "../storage/d1-audit.ts";
+
+/** Most publishes committed in one D1 batch. */
+const MAX_GROUP = 32;
+
+type Job =
+  | { kind: "publish"; job: PublishJob; settle: (outcome: WriteOutcome<PublishResult>) => void }
+  | { kind: "single"; stream: string; caller: Caller; run: (ctx: WriteContext) => Promise<void>; fail: () => void };
+
+function internalError(): WriteOutcome<never> {
+  return { ok: false, status: 500, detail: "Internal server error", errors: [] };
+}
+
+export class StreamWriter extends DurableObject<Env> {
+  private readonly jobs: Job[] = [];
+  private draining = false;
+  /** Last committed sequence number of this object's stream; read from D1 on first use and after any failure. */
+  private lastSeq: number | undefined;
+  private lastNow = 0;
+
+  publish(caller: Caller, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
+    return new Promise((settle) => this.enqueue({ kind: "publish", job: { caller, server }, settle }));
+  }
+
+  setVersionStatus(caller: Caller, name: string, version: string, change: StatusChange): Promise<WriteOutcome<StatusResult>> {
+    return this.single(namespaceOf(name), caller, (ctx) => setVersionStatus(ctx, name, version, change));
+  }
+
+  setServerStatus(caller: Caller, name: string, change: StatusChange): Promise<WriteOutcome<StatusResult>> {
+    return this.single(namespaceOf(name), caller, (ctx) => setServerStatus(ctx, name, change));
+  }
+
+  edit(caller: Caller, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
+    return this.single(namespaceOf(server.name), caller, (ctx) => editVersion(ctx, server));
+  }
+
+  report(caller: Caller, filing: ReportFiling): Promise<WriteOutcome<FiledReport>> {
+    return this.single(namespaceOf(filing.name), caller, (ctx) => fileReport(ctx, filing, moderationConfig(this.env)));
+  }
+
+  resolveReport(caller: Caller, name: string, reportId: string, resolution: Resolution): Promise<WriteOutcome<ResolvedReports>> {
+    return this.single(namespaceOf(name), caller, (ctx) => resolveReport(ctx, reportId, resolution));
+  }
+
+  addDenylistEntry(caller: Caller, stream: string, entry: DenylistEntry): Promise<WriteOutcome<DenylistEntry>> {
+    return this.single(stream, caller, (ctx) => addDenylistEntry(ctx, entry));
+  }
+
+  removeDenylistEntry(caller: Caller, stream: string, key: DenylistKey): Promise<WriteOutcome<{ entry: DenylistEntry }>> {
+    return this.single(stream, caller, (ctx) => removeDenylistEntry(ctx, key));
+  }
+
+  sweepDenylisted(caller: Caller, namespace: string, key: DenylistKey): Promise<WriteOutcome<Record<string, string[]>>> {
+    return this.single(namespace, caller, (ctx) => sweepDenylisted(ctx, key));
+  }
+
+  /** An audit row on its own (refused attempts, token exchanges) in `stream`. */
+  record(caller: Caller, stream: string, facts: AuditFacts): Promise<WriteOutcome<null>> {
+    return this.single(stream, caller, (ctx) => recordAttempt(ctx, facts));
+  }
+
+  /** Failures come back as outcomes, not rejections: RPC rejections are noisy and lose types. */
+  private single<T>(stream: string, caller: Caller, work: (ctx: WriteContext) => Promise<WriteOutcome<T>>) {
+    return new Promise<WriteOutcome<T>>((settle) =>
+      this.enqueue({
+        kind: "single",
+        stream,
+        caller,
+        run: async (ctx) => {
+          const outcome = await work(ctx);
+          this.advance(ctx);
+          settle(outcome);
+        },
+        fail: () => settle(internalError()),
+      }),
+    );
+  }
+
+  private enqueue(job: Job): void {
+    this.jobs.push(job);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.jobs.length > 0) {
+        const head = this.jobs[0]!;
+        if (head.kind === "publish") {
+          let count = 1;
+          while (count < MAX_GROUP && this.jobs[count]?.kind === "publish") count++;
+          await this.runPublishes(this.jobs.splice(0, count) as Extract<Job, { kind: "publish" }>[]);
+        } else {
+          this.jobs.shift();
+          await this.guarded(head.stream, async () => head.run(await this.context(head.stream, head.caller)), head.fail);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runPublishes(group: Extract<Job, { kind: "publish" }>[]): Promise<void> {
+    const stream = namespaceOf(group[0]!.job.server.name);
+    const grouped = group.length > 1 && await this.guarded(
+      stream,
+      async () => {
+        const ctx = await this.context(stream, group[0]!.job.caller);
+        const outcomes = await publishVersions(ctx, group.map((g) => g.job));
+        this.advance(ctx);
+        group.forEach((g, i) => g.settle(outcomes[i]!));
+        return true;
+      },
+      () => false,
+    );
+    if (grouped) return;
+    // The group's batch failed and wrote nothing: give every publish its own attempt and answer.
+    for (const { job, settle } of group) {
+      await this.guarded(
+        stream,
+        async () => {
+          const ctx = await this.context(stream, job.caller);
+          const outcome = await publishVersion(ctx, job.server);
+          this.advance(ctx);
+          settle(outcome);
+        },
+        () => settle(internalError()),
+      );
+    }
+  }
+
+  private async context(stream: string, caller: Caller): Promise<WriteContext> {
+    this.lastSeq ??= await lastAuditSeq(this.env.DB, stream);
+    const now = Math.max(Date.now() * 1000, this.lastNow + 1);
+    return { env: this.env, stream, seq: this.lastSeq + 1, now, actor: caller.actor, requestId: caller.requestId, used: 0 };
+  }
+
+  /** Moves the counters past the audit rows the step at `ctx` committed. */
+  private advance(ctx: WriteContext): void {
+    if (ctx.used === 0) return;
+    this.lastSeq = ctx.seq + ctx.used - 1;
+    this.lastNow = ctx.now + ctx.used - 1;
+  }
+
+  /** Runs `work`; on any exception logs it, forgets the counter (D1 is the truth) and falls back. */
+  private async guarded<T>(stream: string, work: () => Promise<T>, fallback: () => T): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      this.lastSeq = undefined;
+      console.error(`write to ${stream} failed`, err);
+      return fallback();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// The Worker's bindings and variables (wrangler.toml). Declared on Cloudflare.Env so that
+// `env` from "cloudflare:workers" (tests) and the handlers' `env` share one type.
+import type { CatalogClock } from "./durable/catalog-clock.ts";
+import type { StreamWriter } from "./durable/stream-writer.ts";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      CACHE: KVNamespace;
+      STREAM_WRITER: DurableObjectNamespace<StreamWriter>;
+      CATALOG_CLOCK: DurableObjectNamespace<CatalogClock>;
+      REGISTRY_VERSION: string;
+      GIT_COMMIT: string;
+      BUILD_TIME: string;
+      /** How long an isolate trusts its memory copy of a cached answer (default 1000). */
+      MEMORY_CACHE_TTL_MS?: string;
+      /** Reported by /health for the CLI's GitHub device flow, when set. */
+      GITHUB_CLIENT_ID?: string;
+      /** Secret: hex of the 32-byte Ed25519 seed that signs registry tokens. */
+      JWT_PRIVATE_KEY?: string;
+      /** "true" enables POST /auth/none (local development and tests only). */
+      ENABLE_ANONYMOUS_AUTH: string;
+      /** "true" runs package ownership checks on publish (spec §9). */
+      ENABLE_REGISTRY_VALIDATION: string;
+      GITHUB_API_BASE_URL: string;
+      GITHUB_OIDC_ISSUER: string;
+      GITHUB_OIDC_JWKS_URL: string;
+      GITHUB_OIDC_AUDIENCE: string;
+      /** DNS-over-HTTPS endpoint answering application/dns-json. */
+      DNS_RESOLVER_URL: string;
+      OIDC_ENABLED: string;
+      OIDC_ISSUER: string;
+      OIDC_CLIENT_ID: string;
+      OIDC_JWKS_URL: string;
+      /** JSON object of claim rules the OIDC token must satisfy, e.g. {"hd":"example.com"}. */
+      OIDC_EXTRA_CLAIMS: string;
+      /** Comma lists of permission patterns granted by POST /auth/oidc. */
+      OIDC_PUBLISH_PERMISSIONS: string;
+      OIDC_EDIT_PERMISSIONS: string;
+      NPM_REGISTRY_URL: string;
+      PYPI_URL: string;
+      NUGET_URL: string;
+      /** Comma list of extra OCI registry hosts allowed for packages. */
+      ADDITIONAL_OCI_REGISTRIES: string;
+      /** Weighted open reports at which a server is marked under review (default 5). */
+      REVIEW_THRESHOLD?: string;
+      /** What one report counts for: anonymous (by address) and registry-token holders. */
+      REPORT_WEIGHT_ANONYMOUS?: string;
+      REPORT_WEIGHT_TOKEN?: string;
+      /** Reports one reporter may file per hour (default 20). */
+      REPORTS_PER_HOUR?: string;
+      /** Secret: salt of the reporter address hash (falls back to JWT_PRIVATE_KEY). */
+      REPORTER_HASH_SALT?: string;
+    }
+    interface GlobalProps {
+      mainModule: typeof import("./index.ts");
+      durableNamespaces: "StreamWriter" | "CatalogClock";
+    }
+  }
+  type Env = Cloudflare.Env;
+}
+
+export {};

@@ -1,0 +1,35 @@
+// PUT /servers/{name}/versions/{version}: the administrators' edit of a stored version (spec §3.7).
+import type { IRequest } from "itty-router";
+import { authenticate } from "../../auth/registry-token.ts";
+import { hasPermission } from "../../auth/permissions.ts";
+import { semanticIssues } from "../../domain/server-json/index.ts";
+import { renderServerResponse } from "../../domain/server-response.ts";
+import { publisherMetaRefusal } from "../../domain/write-rules.ts";
+import { readServer } from "../../storage/read-cache.ts";
+import { ApiError } from "../../errors.ts";
+import { jsonText } from "../responses.ts";
+import { pathParam } from "./path-params.ts";
+import { adoptWrite, auditedChecks, callerOf, readServerJsonBody, unwrap, writerFor } from "./write-support.ts";
+
+export async function editServerVersion(request: IRequest, env: Env, ctx: ExecutionContext) {
+  const name = pathParam(request, "name");
+  const version = pathParam(request, "version");
+  const server = await readServerJsonBody(request);
+  const claims = await authenticate(request, env);
+  const caller = callerOf(request, claims);
+  await auditedChecks(env, caller, { action: "edit", name, version }, async () => {
+    const stored = (await readServer(env, ctx, name)).details.get(version);
+    if (!stored || stored.deleted) throw new ApiError(404, "Server not found");
+    if (!hasPermission(claims, "edit", name)) throw new ApiError(403, "You do not have edit permissions for this server");
+    if (server.name !== name) throw new ApiError(400, "Cannot rename server");
+    if (server.version !== version) throw new ApiError(400, "Version in request body must match URL path parameter");
+    if (semanticIssues(server).some((issue) => issue.severity === "error")) {
+      throw new ApiError(422, "Failed to edit server, invalid schema: call /validate for details");
+    }
+    const metaRefusal = publisherMetaRefusal(server._meta);
+    if (metaRefusal) throw new ApiError(400, "Failed to edit server", [{ message: metaRefusal }]);
+  });
+  const { record } = unwrap(await writerFor(env, name).edit(caller, server));
+  adoptWrite(name);
+  return jsonText(renderServerResponse(record));
+}

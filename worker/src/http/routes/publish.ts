@@ -1,0 +1,53 @@
+// POST /publish and POST /validate (spec §3.10, §3.11, §4).
+import type { IRequest } from "itty-router";
+import { authenticate, type RegistryClaims } from "../../auth/registry-token.ts";
+import { hasPermission } from "../../auth/permissions.ts";
+import { parseServerJson, schemaIssues, semanticIssues } from "../../domain/server-json/index.ts";
+import { renderServerResponse } from "../../domain/server-response.ts";
+import { publisherMetaRefusal } from "../../domain/write-rules.ts";
+import { verifyPackageOwnership } from "../../ownership/index.ts";
+import { ApiError } from "../../errors.ts";
+import { readJsonBody } from "../request-body.ts";
+import { jsonText, json } from "../responses.ts";
+import { adoptWrite, auditedChecks, callerOf, readServerJsonBody, unwrap, writerFor } from "./write-support.ts";
+
+function publishDenied(claims: RegistryClaims, name: string): ApiError {
+  const granted = claims.permissions.filter((p) => p.action === "publish").map((p) => p.resource);
+  let detail =
+    `You do not have permission to publish this server. You have permission to publish: ` +
+    `${granted.length > 0 ? granted.join(", ") : "nothing"}. Attempting to publish: ${name}`;
+  if (name.startsWith("io.github.")) {
+    detail +=
+      ". For a GitHub organization namespace, log in with an account that is an owner (admin) of the organization.";
+  }
+  return new ApiError(403, detail);
+}
+
+export async function publishServer(request: IRequest, env: Env) {
+  const server = await readServerJsonBody(request);
+  const claims = await authenticate(request, env);
+  const caller = callerOf(request, claims);
+  await auditedChecks(env, caller, { action: "publish", name: server.name, version: server.version }, async () => {
+    if (!hasPermission(claims, "publish", server.name)) throw publishDenied(claims, server.name);
+    if (semanticIssues(server).some((issue) => issue.severity === "error")) {
+      throw new ApiError(422, "Failed to publish server, invalid schema: call /validate for details");
+    }
+    const failure = (message: string) => new ApiError(400, "Failed to publish server", [{ message }]);
+    const metaRefusal = publisherMetaRefusal(server._meta);
+    if (metaRefusal) throw failure(metaRefusal);
+    if (env.ENABLE_REGISTRY_VALIDATION === "true") {
+      const ownership = await verifyPackageOwnership(server, env);
+      if (ownership) throw failure(ownership);
+    }
+  });
+  const { record } = unwrap(await writerFor(env, server.name).publish(caller, server));
+  adoptWrite(server.name);
+  return jsonText(renderServerResponse(record));
+}
+
+export async function validateServer(request: IRequest) {
+  const parsed = parseServerJson(await readJsonBody(request));
+  if (!parsed.ok) throw ApiError.validation(parsed.errors);
+  const issues = [...semanticIssues(parsed.value), ...schemaIssues(parsed.value)];
+  return json({ valid: !issues.some((issue) => issue.severity === "error"), issues });
+}

@@ -1,0 +1,61 @@
+// PATCH /servers/{name}/versions/{version}/status and PATCH /servers/{name}/status
+// (spec §3.8, §3.9).
+import * as v from "valibot";
+import type { IRequest } from "itty-router";
+import { authenticate, authorizationHeaderError } from "../../auth/registry-token.ts";
+import { hasPermission } from "../../auth/permissions.ts";
+import { renderServerResponse } from "../../domain/server-response.ts";
+import { statusChangeShapeRefusal, type StatusChange } from "../../domain/write-rules.ts";
+import { toFieldErrors } from "../../domain/server-json/field-errors.ts";
+import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
+import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { readJsonBody } from "../request-body.ts";
+import { json, jsonText } from "../responses.ts";
+import { pathParam } from "./path-params.ts";
+import { adoptWrite, auditedChecks, callerOf, unwrap, writerFor } from "./write-support.ts";
+
+const StatusUpdateSchema = goStruct({
+  status: oneOf(["active", "deprecated", "deleted"]),
+  statusMessage: v.optional(v.pipe(text, maxLength(500))),
+});
+
+/** Framework layer, then authentication, permission and the transition's shape. */
+async function readStatusChange(request: IRequest, env: Env, facts: { action: string; name: string; version?: string }) {
+  const { name } = facts;
+  const headerError = authorizationHeaderError(request);
+  const paramErrors: ProblemDetail[] = headerError ? [headerError] : [];
+  const parsed = v.safeParse(StatusUpdateSchema, await readJsonBody(request, { paramErrors }));
+  const errors = [...paramErrors, ...(parsed.success ? [] : toFieldErrors(parsed.issues, "body"))];
+  if (errors.length > 0 || !parsed.success) throw ApiError.validation(errors);
+  const claims = await authenticate(request, env);
+  const caller = callerOf(request, claims);
+  const change: StatusChange = { status: parsed.output.status };
+  if (parsed.output.statusMessage !== undefined) change.statusMessage = parsed.output.statusMessage;
+  await auditedChecks(env, caller, facts, () => {
+    if (!hasPermission(claims, "publish", name) && !hasPermission(claims, "edit", name)) {
+      throw new ApiError(403, "You do not have publish or edit permissions for this server");
+    }
+    const refusal = statusChangeShapeRefusal(change);
+    if (refusal) throw new ApiError(400, refusal);
+  });
+  return { caller, change };
+}
+
+export async function setVersionStatus(request: IRequest, env: Env) {
+  const name = pathParam(request, "name");
+  const version = pathParam(request, "version");
+  const { caller, change } = await readStatusChange(request, env, { action: "status", name, version });
+  const result = unwrap(await writerFor(env, name).setVersionStatus(caller, name, version, change));
+  adoptWrite(name);
+  return jsonText(renderServerResponse(result.changed[0]!));
+}
+
+export async function setServerStatus(request: IRequest, env: Env) {
+  const name = pathParam(request, "name");
+  const { caller, change } = await readStatusChange(request, env, { action: "status-all", name });
+  const result = unwrap(await writerFor(env, name).setServerStatus(caller, name, change));
+  adoptWrite(name);
+  return jsonText(
+    `{"updatedCount":${result.changed.length},"servers":[${result.changed.map(renderServerResponse).join(",")}]}`,
+  );
+}

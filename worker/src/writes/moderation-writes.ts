@@ -1,0 +1,243 @@
+// The moderation writes of one stream: reports, resolutions, denylist entries and the sweeps
+// that apply them, and audit-only records of refused attempts. Like server-writes.ts, each
+// step is one D1 batch with its audit row, run by the stream's Durable Object one at a time.
+import {
+  denylistMatches,
+  denylistStatusMessage,
+  type DenylistEntry,
+  type DenylistKey,
+} from "../domain/denylist.ts";
+import {
+  addedWeight,
+  rateLimitRetryAfter,
+  reachesReview,
+  REPORT_WINDOW_MICROS,
+  resolutionStatusChange,
+  type ModerationConfig,
+  type ResolveAction,
+} from "../domain/moderation.ts";
+import type { ServerJson } from "../domain/server-json/index.ts";
+import type { VersionRecord } from "../domain/server-response.ts";
+import { namespaceOf, type StatusChange } from "../domain/write-rules.ts";
+import type { AuditEntry } from "../storage/d1-audit.ts";
+import { getServerVersions } from "../storage/d1-catalog.ts";
+import {
+  deleteDenylistStatement,
+  deleteReviewMarkStatement,
+  denylistCandidates,
+  getDenylistEntry,
+  getReport,
+  insertDenylistStatement,
+  insertReportStatement,
+  insertReviewMarkStatement,
+  openReportIds,
+  readReportContext,
+  resolveReportsStatement,
+  type NewReport,
+} from "../storage/d1-moderation.ts";
+import { changeStatuses, statusChangeDetail, statusChangeStatements } from "./server-writes.ts";
+import { auditEntry, commit, refusal, refuse, type AuditFacts, type WriteContext, type WriteOutcome } from "./write-context.ts";
+
+/** A report as the route hands it over: the writer assigns id, time and weight. */
+export interface ReportFiling {
+  name: string;
+  version: string | null;
+  reason: NewReport["reason"];
+  details: string | null;
+  /** "token" holders count for more than reporters known only by address. */
+  reporterKind: "token" | "address";
+}
+
+export interface FiledReport {
+  id: string;
+  underReview: boolean;
+}
+
+function reporterKey(ctx: WriteContext): string {
+  return `${ctx.actor.method}:${ctx.actor.subject}`;
+}
+
+/**
+ * Files a report: 404 for servers (or versions) that are unknown or deleted, 429 over the
+ * reporter's hourly limit, otherwise stored with its weight; the target is marked under review
+ * when its weighted open count reaches the threshold. Refusals are not audited: anyone may
+ * report, so recording refusals would let anyone fill the audit log.
+ */
+export async function fileReport(
+  ctx: WriteContext,
+  filing: ReportFiling,
+  config: ModerationConfig,
+): Promise<WriteOutcome<FiledReport>> {
+  const db = ctx.env.DB;
+  const reporter = reporterKey(ctx);
+  const state = await readReportContext(db, filing, reporter, ctx.now - REPORT_WINDOW_MICROS);
+  if (state.visibleVersions === 0) {
+    return refusal(404, filing.version === null ? "Server not found" : "Server version not found");
+  }
+  const retryAfter = rateLimitRetryAfter(state.recentReports, state.oldestRecent, ctx.now, config.reportsPerHour);
+  if (retryAfter !== undefined) {
+    const detail = `Too many reports: at most ${config.reportsPerHour} per hour; try again in ${retryAfter} s`;
+    return refusal(429, detail, undefined, { "retry-after": String(retryAfter) });
+  }
+  const weight = filing.reporterKind === "token" ? config.tokenWeight : config.anonymousWeight;
+  const after = state.openWeight + addedWeight(state.reporterWeight, weight);
+  const marks = !state.underReview && reachesReview(state.openWeight, after, config.reviewThreshold);
+  const report: NewReport = {
+    id: crypto.randomUUID(),
+    name: filing.name,
+    version: filing.version,
+    reason: filing.reason,
+    details: filing.details,
+    reporter,
+    weight,
+    createdAt: ctx.now,
+  };
+  const entry = auditEntry(ctx, {
+    action: "report",
+    name: filing.name,
+    version: filing.version,
+    detail: { reportId: report.id, reason: filing.reason, weight, targetWeight: after, ...(marks ? { underReview: true } : {}) },
+  });
+  await commit(
+    ctx,
+    [insertReportStatement(db, report), ...(marks ? [insertReviewMarkStatement(db, filing.name, ctx.now)] : [])],
+    [entry],
+    marks ? [filing.name] : [],
+  );
+  return { ok: true, value: { id: report.id, underReview: marks || state.underReview } };
+}
+
+export interface Resolution {
+  action: ResolveAction;
+  message: string;
+}
+
+export interface ResolvedReports {
+  name: string;
+  resolved: string[];
+  changed: VersionRecord[];
+}
+
+/**
+ * Resolves a report and every other open report of the same server with one decision:
+ * dismiss, deprecate or delete every version (the message becomes their statusMessage), or
+ * denylist the server (delete, plus a denylist entry). Clears the review mark.
+ */
+export async function resolveReport(
+  ctx: WriteContext,
+  reportId: string,
+  resolution: Resolution,
+): Promise<WriteOutcome<ResolvedReports>> {
+  const db = ctx.env.DB;
+  const report = await getReport(db, reportId);
+  const facts: AuditFacts = {
+    action: "resolve",
+    name: report?.name ?? null,
+    detail: { reportId, action: resolution.action, message: resolution.message },
+  };
+  if (!report || namespaceOf(report.name) !== ctx.stream) return refuse(ctx, facts, 404, "Report not found");
+  if (report.status !== "open") return refuse(ctx, facts, 409, "Report already resolved");
+  const name = report.name;
+  const resolved = await openReportIds(db, name);
+  const decision = [
+    resolveReportsStatement(db, name, ctx.now, resolution.action, resolution.message),
+    deleteReviewMarkStatement(db, name),
+  ];
+  const fullFacts = { ...facts, detail: { ...facts.detail, reports: resolved } };
+  const versions = await getServerVersions(db, name);
+  const statusAction = resolution.action === "denylist" ? "delete" : resolution.action;
+  const changes = new Map<string, StatusChange>();
+  for (const v of versions) {
+    const change = resolutionStatusChange(statusAction, resolution.message, v);
+    if (change) changes.set(v.version, change);
+  }
+  if (resolution.action === "denylist") {
+    decision.push(
+      insertDenylistStatement(db, {
+        kind: "server",
+        value: name.toLowerCase(),
+        reason: resolution.message,
+        createdAt: ctx.now,
+        createdBy: `${ctx.actor.method}:${ctx.actor.subject}`,
+      }),
+    );
+  }
+  if (changes.size === 0) {
+    await commit(ctx, decision, [auditEntry(ctx, fullFacts)], [name]);
+    return { ok: true, value: { name, resolved, changed: [] } };
+  }
+  const outcome = await changeStatuses(ctx, name, versions, changes, fullFacts, decision);
+  if (!outcome.ok) return outcome;
+  return { ok: true, value: { name, resolved, changed: outcome.value.changed } };
+}
+
+/**
+ * Deletes every version among `candidates` that the entry matches, in one batch with one
+ * "denylist-sweep" audit row per server it removed versions of.
+ */
+async function deleteMatches(
+  ctx: WriteContext,
+  entry: DenylistEntry,
+  candidates: readonly VersionRecord[],
+): Promise<Record<string, string[]>> {
+  const matched = new Map<string, Set<string>>();
+  for (const v of candidates) {
+    if (!denylistMatches(entry, JSON.parse(v.serverJson) as ServerJson)) continue;
+    matched.set(v.name, (matched.get(v.name) ?? new Set()).add(v.version));
+  }
+  const change: StatusChange = { status: "deleted", statusMessage: denylistStatusMessage(entry) };
+  const statements: D1PreparedStatement[] = [];
+  const entries: AuditEntry[] = [];
+  const deleted: Record<string, string[]> = {};
+  for (const [name, matchedVersions] of matched) {
+    const versions = await getServerVersions(ctx.env.DB, name);
+    const changes = new Map([...matchedVersions].map((version) => [version, change]));
+    statements.push(...statusChangeStatements(ctx.env.DB, versions, changes, ctx.now).statements);
+    deleted[name] = [...matchedVersions];
+    const detail = { kind: entry.kind, value: entry.value, ...statusChangeDetail(changes) };
+    entries.push(auditEntry(ctx, { action: "denylist-sweep", name, detail }, entries.length));
+  }
+  if (entries.length > 0) await commit(ctx, statements, entries, matched.keys());
+  return deleted;
+}
+
+/**
+ * Adds a denylist entry (in the moderation stream): from its commit on, publishes that match
+ * are refused. The matching versions are deleted by sweeps, namespace by namespace.
+ */
+export async function addDenylistEntry(ctx: WriteContext, entry: DenylistEntry): Promise<WriteOutcome<DenylistEntry>> {
+  const db = ctx.env.DB;
+  const facts: AuditFacts = { action: "denylist-add", name: entry.value, detail: { kind: entry.kind, value: entry.value, reason: entry.reason } };
+  if (await getDenylistEntry(db, entry)) return refuse(ctx, facts, 409, `${entry.kind} ${entry.value} is already denylisted`);
+  const stored = { ...entry, createdAt: ctx.now, createdBy: `${ctx.actor.method}:${ctx.actor.subject}` };
+  await commit(ctx, [insertDenylistStatement(db, stored)], [auditEntry(ctx, facts)]);
+  return { ok: true, value: entry };
+}
+
+/** Removes a denylist entry: publishing matches is allowed again; nothing is restored. */
+export async function removeDenylistEntry(ctx: WriteContext, key: DenylistKey): Promise<WriteOutcome<{ entry: DenylistEntry }>> {
+  const db = ctx.env.DB;
+  const facts: AuditFacts = { action: "denylist-remove", name: key.value, detail: { kind: key.kind, value: key.value } };
+  const existing = await getDenylistEntry(db, key);
+  if (!existing) return refuse(ctx, facts, 404, `${key.kind} ${key.value} is not denylisted`);
+  await commit(ctx, [deleteDenylistStatement(db, key)], [auditEntry(ctx, { ...facts, detail: { ...facts.detail, reason: existing.reason } })]);
+  return { ok: true, value: { entry: existing } };
+}
+
+/**
+ * Applies a stored denylist entry to this namespace: deletes every matching version that is
+ * still visible. Idempotent (the cron re-runs it); writes nothing when nothing matches, and
+ * nothing when the entry has been removed meanwhile.
+ */
+export async function sweepDenylisted(ctx: WriteContext, key: DenylistKey): Promise<WriteOutcome<Record<string, string[]>>> {
+  const entry = await getDenylistEntry(ctx.env.DB, key);
+  if (!entry) return { ok: true, value: {} };
+  const candidates = await denylistCandidates(ctx.env.DB, entry, ctx.stream);
+  return { ok: true, value: await deleteMatches(ctx, entry, candidates) };
+}
+
+/** An audit row on its own: a refused attempt that reached authentication, or a token exchange. */
+export async function recordAttempt(ctx: WriteContext, facts: AuditFacts): Promise<WriteOutcome<null>> {
+  await commit(ctx, [], [auditEntry(ctx, facts)]);
+  return { ok: true, value: null };
+}
