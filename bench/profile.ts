@@ -14,7 +14,14 @@ import { parseArgs } from "node:util";
 import { listTargets, MultiProfiler, type CpuProfile, type InspectorTarget } from "./lib/cdp.ts";
 import { runLoad, type LoadSpec, type Measured } from "./lib/load.ts";
 import { assertPortFree, BenchError, splitThreads, threadMicros } from "./lib/proc.ts";
-import { analyse, BundleResolver, FrameClassifier, renderReport, type IsolateCapture, type ReportContext } from "./lib/profile-report.ts";
+import {
+  analyse,
+  BundleResolver,
+  FrameClassifier,
+  renderReport,
+  type IsolateCapture,
+  type ReportContext,
+} from "./lib/profile-report.ts";
 import { publishBody } from "./lib/publish-body.ts";
 import {
   buildSearchIndex,
@@ -107,7 +114,8 @@ function parseOptions(argv: string[]): Options | number {
   }
   const int = (name: string, value: string | undefined, min: number, max: number): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new BenchError(`--${name} must be an integer from ${min} to ${max}\n${USAGE}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new BenchError(`--${name} must be an integer from ${min} to ${max}\n${USAGE}`);
     return n;
   };
   const requested = [values.profile, ...positionals]
@@ -118,10 +126,12 @@ function parseOptions(argv: string[]): Options | number {
     .flatMap((v) => (v === "all" ? DEFAULT_SET : v === "publish" ? ["publish-one"] : [v]));
   if (requested.length === 0) throw new BenchError(`which row? ${USAGE}`);
   const unknown = requested.filter((r) => !ALL_ROWS.includes(r));
-  if (unknown.length > 0) throw new BenchError(`unknown row(s) ${unknown.join(", ")}: one of ${ALL_ROWS.join(", ")}, all`);
+  if (unknown.length > 0)
+    throw new BenchError(`unknown row(s) ${unknown.join(", ")}: one of ${ALL_ROWS.join(", ")}, all`);
   // Reads before writes: a publish changes the catalogue generation, which empties the read caches.
   const rows = ALL_ROWS.filter((r) => requested.includes(r));
-  if (values.targets !== "relevant" && values.targets !== "all") throw new BenchError(`--targets is "relevant" or "all"`);
+  if (values.targets !== "relevant" && values.targets !== "all")
+    throw new BenchError(`--targets is "relevant" or "all"`);
   return {
     rows,
     reanalyse: values.reanalyse,
@@ -155,7 +165,13 @@ interface Workload {
   prepare: () => Promise<string | undefined>;
 }
 
-async function profileRow(row: string, work: Workload, opts: Options, header: string[], bundle: string | undefined): Promise<string> {
+async function profileRow(
+  row: string,
+  work: Workload,
+  opts: Options,
+  header: string[],
+  bundle: string | undefined,
+): Promise<string> {
   log(`\n[${row}] ${work.description}`);
   const prepared = await work.prepare();
   // Unmeasured warm-up, then the process CPU without the profiler, then the profiled window.
@@ -167,7 +183,10 @@ async function profileRow(row: string, work: Workload, opts: Options, header: st
     const m = await runLoad(spec, work.server.cpu);
     const split = splitThreads(pid, before, threadMicros(pid));
     const n = Math.max(1, m.responses);
-    return { m, cpu: { total: m.cpuPerRequest, main: split.main / n, mainSystem: split.mainSystem / n, others: split.others / n } };
+    return {
+      m,
+      cpu: { total: m.cpuPerRequest, main: split.main / n, mainSystem: split.mainSystem / n, others: split.others / n },
+    };
   };
   let unprofiled: Awaited<ReturnType<typeof threadsPerRequest>> | undefined;
   if (opts.meter > 0) unprofiled = await threadsPerRequest(work.spec(opts.meter));
@@ -185,9 +204,14 @@ async function profileRow(row: string, work: Workload, opts: Options, header: st
   const measured: Measured = profiled.m;
   const captures = (await profiler.stop()).map(({ target, profile }) => ({ target: target.id, profile }));
   for (const c of captures) {
-    writeFileSync(join(OUT, `profile-${row}-${c.target.replace(/[^\w.-]+/g, "_")}.cpuprofile`), JSON.stringify(c.profile));
+    writeFileSync(
+      join(OUT, `profile-${row}-${c.target.replace(/[^\w.-]+/g, "_")}.cpuprofile`),
+      JSON.stringify(c.profile),
+    );
   }
-  const statuses = Object.entries(measured.statuses).map(([s, n]) => `${s}×${n}`).join(", ");
+  const statuses = Object.entries(measured.statuses)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(", ");
   const meta: CaptureMeta = {
     row,
     responses: measured.responses,
@@ -195,14 +219,19 @@ async function profileRow(row: string, work: Workload, opts: Options, header: st
     top: opts.top,
     ...(bundle ? { bundle } : {}),
     processCpu: { ...(unprofiled ? { unprofiled: unprofiled.cpu } : {}), profiled: profiled.cpu },
-    files: captures.map((c) => ({ target: c.target, file: `profile-${row}-${c.target.replace(/[^\w.-]+/g, "_")}.cpuprofile` })),
+    files: captures.map((c) => ({
+      target: c.target,
+      file: `profile-${row}-${c.target.replace(/[^\w.-]+/g, "_")}.cpuprofile`,
+    })),
     lines: [
       ...header,
       `row: ${work.description}`,
       ...(prepared ? [prepared] : []),
       `profiled load: ${opts.connections} connections, ${opts.duration} s: ${measured.responses.toLocaleString("en-US")} responses (${statuses}), ${Math.round(measured.reqPerSec)} req/s, p50 ${measured.p50.toFixed(2)} ms, p99 ${measured.p99.toFixed(1)} ms${measured.errors || measured.timeouts ? `, errors ${measured.errors}, timeouts ${measured.timeouts}` : ""}`,
       ...(unprofiled
-        ? [`unprofiled load before it: ${opts.meter} s, ${unprofiled.m.responses.toLocaleString("en-US")} responses, ${Math.round(unprofiled.m.reqPerSec)} req/s, p50 ${unprofiled.m.p50.toFixed(2)} ms`]
+        ? [
+            `unprofiled load before it: ${opts.meter} s, ${unprofiled.m.responses.toLocaleString("en-US")} responses, ${Math.round(unprofiled.m.reqPerSec)} req/s, p50 ${unprofiled.m.p50.toFixed(2)} ms`,
+          ]
         : []),
       `inspector targets of this workerd: ${all.map((t) => t.id).join(", ")}; profiled: ${targets.map((t) => t.id).join(", ")}`,
     ],
@@ -230,7 +259,11 @@ interface CaptureMeta {
 /** Aggregates the captures of one row into bench/out/profile-<row>.txt. */
 function writeReport(meta: CaptureMeta, captures: IsolateCapture[]): { file: string; busyPerRequest: number } {
   const bundle = meta.bundle && existsSync(meta.bundle) ? new BundleResolver(meta.bundle, ROOT) : undefined;
-  const analysis = analyse(captures, { responses: meta.responses, requestedIntervalMicros: meta.interval, classifier: new FrameClassifier(bundle) });
+  const analysis = analyse(captures, {
+    responses: meta.responses,
+    requestedIntervalMicros: meta.interval,
+    classifier: new FrameClassifier(bundle),
+  });
   const report = renderReport(analysis, {
     title: `CPU profile: ${meta.row}`,
     lines: meta.lines,
@@ -255,7 +288,10 @@ function reanalyse(rows: string[], top: number | undefined): number {
     }
     const meta = JSON.parse(readFileSync(metaFile, "utf8")) as CaptureMeta;
     if (top !== undefined) meta.top = top;
-    const captures = meta.files.map(({ target, file }) => ({ target, profile: JSON.parse(readFileSync(join(OUT, file), "utf8")) as CpuProfile }));
+    const captures = meta.files.map(({ target, file }) => ({
+      target,
+      profile: JSON.parse(readFileSync(join(OUT, file), "utf8")) as CpuProfile,
+    }));
     const { file } = writeReport(meta, captures);
     log(`${row}: ${file}`);
   }
@@ -298,7 +334,12 @@ export async function profileMain(argv: string[]): Promise<number> {
   try {
     const needHello = opts.rows.includes("hello");
     const needRegistry = opts.rows.some((r) => r !== "hello");
-    const ports = { registry: opts.port, hello: opts.port + 1, registryInspector: opts.port + 2, helloInspector: opts.port + 3 };
+    const ports = {
+      registry: opts.port,
+      hello: opts.port + 1,
+      registryInspector: opts.port + 2,
+      helloInspector: opts.port + 3,
+    };
     for (const port of Object.values(ports)) await assertPortFree(HOST, port);
     mkdirSync(OUT, { recursive: true });
     for (const entry of readdirSync(OUT)) {
@@ -308,7 +349,10 @@ export async function profileMain(argv: string[]): Promise<number> {
 
     const config = await readRegistryConfig(ROOT);
     const header: string[] = [];
-    const machine = `${os.availableParallelism()} × ${os.cpus()[0]?.model ?? "CPU"}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(" ")} at start, Node ${process.version}`;
+    const machine = `${os.availableParallelism()} × ${os.cpus()[0]?.model ?? "CPU"}, load average ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ")} at start, Node ${process.version}`;
     let registry: RegistryServer | undefined;
     let bundle: string | undefined;
     let names: string[] = [];
@@ -323,10 +367,19 @@ export async function profileMain(argv: string[]): Promise<number> {
       log("building the bundle: wrangler deploy --dry-run --outdir bench/out/profile-dist");
       bundle = await buildBundle(ROOT, join(OUT, "profile-dist"));
       stateDir = join(OUT, `state-${process.pid}`);
-      registry = await startRegistry({ bundle, config, host: HOST, port: ports.registry, stateDir, inspectorPort: ports.registryInspector });
+      registry = await startRegistry({
+        bundle,
+        config,
+        host: HOST,
+        port: ports.registry,
+        stateDir,
+        inspectorPort: ports.registryInspector,
+      });
       const reg = registry;
       disposers.push(() => reg.mf.dispose());
-      log(`registry on ${registry.url} (workerd pid ${registry.cpu.pids.join(",")}, inspector 127.0.0.1:${ports.registryInspector})`);
+      log(
+        `registry on ${registry.url} (workerd pid ${registry.cpu.pids.join(",")}, inspector 127.0.0.1:${ports.registryInspector})`,
+      );
       await applyMigrations(registry);
       const catalogue = await seed(registry, dataset);
       names = spread(catalogue.readableNames, 2000);
@@ -345,7 +398,9 @@ export async function profileMain(argv: string[]): Promise<number> {
       });
       const h = hello;
       disposers.push(() => h.mf.dispose());
-      log(`hello on ${hello.url} (workerd pid ${hello.cpu.pids.join(",")}, inspector 127.0.0.1:${ports.helloInspector})`);
+      log(
+        `hello on ${hello.url} (workerd pid ${hello.cpu.pids.join(",")}, inspector 127.0.0.1:${ports.helloInspector})`,
+      );
     }
     header.push(`machine: ${machine}`);
 
@@ -357,17 +412,30 @@ export async function profileMain(argv: string[]): Promise<number> {
         server,
         inspectorPort,
         description,
-        spec: (seconds) => ({ kind: "get", url: server.url, paths, connections: opts.connections, durationSeconds: seconds }),
+        spec: (seconds) => ({
+          kind: "get",
+          url: server.url,
+          paths,
+          connections: opts.connections,
+          durationSeconds: seconds,
+        }),
         prepare: async () => {
           const warm = await warmPaths(server.url, paths);
-          return `cache fill: ${paths.length} path(s) requested once (${Object.entries(warm).map(([s, n]) => `${s}×${n}`).join(", ")})`;
+          return `cache fill: ${paths.length} path(s) requested once (${Object.entries(warm)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(", ")})`;
         },
       });
       if (row === "hello") {
         work = get(hello!, ports.helloInspector, "GET / on the constant-JSON hello worker", ["/"]);
       } else if (READ_ROWS.includes(row)) {
         const def = readDefs.get(row)!;
-        work = get(registry!, ports.registryInspector, `${def.endpoint}: ${def.paths[0]}${def.paths.length > 1 ? ` … (${def.paths.length} paths rotated)` : ""}`, def.paths);
+        work = get(
+          registry!,
+          ports.registryInspector,
+          `${def.endpoint}: ${def.paths[0]}${def.paths.length > 1 ? ` … (${def.paths.length} paths rotated)` : ""}`,
+          def.paths,
+        );
       } else if (row === "search-miss") {
         const reg = registry!;
         let run = 0;
@@ -375,14 +443,28 @@ export async function profileMain(argv: string[]): Promise<number> {
           server: reg,
           inspectorPort: ports.registryInspector,
           description: `/x/search?q=<${SEARCH_QUERIES.length} queries, each request with a new punctuation prefix: no answer-cache hit>`,
-          spec: (seconds) => ({ kind: "get", url: reg.url, paths: uncachedSearchPaths(run++), connections: opts.connections, durationSeconds: seconds }),
+          spec: (seconds) => ({
+            kind: "get",
+            url: reg.url,
+            paths: uncachedSearchPaths(run++),
+            connections: opts.connections,
+            durationSeconds: seconds,
+          }),
           prepare: async () => {
             // The prefix must not change the answer: compare the result names of each query with and without it.
             const differ: string[] = [];
             const probe = uncachedSearchPaths(999, 1);
             for (const [i, q] of SEARCH_QUERIES.entries()) {
               const names = async (path: string) =>
-                ((JSON.parse(await (await fetch(`${reg.url}${path}`)).text()) as { results?: { server: { name: string } }[] }).results ?? []).map((r) => r.server.name).join(",");
+                (
+                  (
+                    JSON.parse(await (await fetch(`${reg.url}${path}`)).text()) as {
+                      results?: { server: { name: string } }[];
+                    }
+                  ).results ?? []
+                )
+                  .map((r) => r.server.name)
+                  .join(",");
               if ((await names(`/x/search?q=${encodeURIComponent(q)}`)) !== (await names(probe[i]!))) differ.push(q);
             }
             return differ.length === 0
@@ -400,7 +482,15 @@ export async function profileMain(argv: string[]): Promise<number> {
           inspectorPort: ports.registryInspector,
           description: `POST /v0.1/publish, unique versions of ${publishNames.length} names (${publishNames[0]} …)`,
           // A new minor per load run: every version is new.
-          spec: (seconds) => ({ kind: "publish", url: reg.url, token, names: publishNames, versionPrefix: `${++run + 1}.0`, connections: opts.connections, durationSeconds: seconds }),
+          spec: (seconds) => ({
+            kind: "publish",
+            url: reg.url,
+            token,
+            names: publishNames,
+            versionPrefix: `${++run + 1}.0`,
+            connections: opts.connections,
+            durationSeconds: seconds,
+          }),
           prepare: async () => {
             for (const [i, name] of spread(publishNames, 16).entries()) {
               const r = await fetch(`${reg.url}/v0.1/publish`, {
@@ -420,7 +510,9 @@ export async function profileMain(argv: string[]): Promise<number> {
     log(`\nwritten: ${written.map((f) => f.replace(`${ROOT}`, "")).join(", ")}`);
     return 0;
   } catch (err) {
-    log(`profile failed: ${err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    log(
+      `profile failed: ${err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return 1;
   } finally {
     await shutdown();

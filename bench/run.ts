@@ -126,11 +126,12 @@ const disposers: (() => Promise<void>)[] = [];
 const exitCleanups: (() => void)[] = [];
 let shuttingDown: Promise<void> | undefined;
 function shutdown(): Promise<void> {
-  return (shuttingDown ??= (async () => {
+  shuttingDown ??= (async () => {
     for (const child of startedChildren) child.kill("SIGTERM");
     for (const dispose of disposers.reverse()) await dispose().catch((err) => log(`cleanup: ${String(err)}`));
     for (const cleanup of exitCleanups.splice(0)) cleanup();
-  })());
+  })();
+  return shuttingDown;
 }
 process.on("exit", () => {
   for (const child of startedChildren) child.kill("SIGKILL");
@@ -173,7 +174,10 @@ async function sampleFailure(base: string, paths: readonly string[]): Promise<st
   return found ?? "not reproduced by a 3 s re-run of the same paths";
 }
 
-function statusNote(statuses: Record<string, number>, expected = (s: number) => s >= 200 && s < 300): string | undefined {
+function statusNote(
+  statuses: Record<string, number>,
+  expected = (s: number) => s >= 200 && s < 300,
+): string | undefined {
   const odd = Object.entries(statuses).filter(([s]) => !expected(Number(s)));
   return odd.length === 0 ? undefined : `non-2xx: ${odd.map(([s, n]) => `${s}×${n}`).join(", ")}`;
 }
@@ -234,7 +238,9 @@ async function measureAgainst(row: Row, def: ReadRowDef): Promise<void> {
   if (row.reqPerSec !== undefined) row.againstReqPerSec = row.reqPerSec / theirs.reqPerSec;
   if (row.p50 !== undefined) row.againstP50 = row.p50 / theirs.p50;
   const note = statusNote(theirs.statuses);
-  row.notes.push(`against: ${Math.round(theirs.reqPerSec)} req/s, p50 ${theirs.p50.toFixed(2)} ms${note ? `, ${note}` : ""}`);
+  row.notes.push(
+    `against: ${Math.round(theirs.reqPerSec)} req/s, p50 ${theirs.p50.toFixed(2)} ms${note ? `, ${note}` : ""}`,
+  );
 }
 
 const PUBLISH_MAX_SECONDS = 280;
@@ -290,7 +296,9 @@ async function measurePublish(
   const ok = m.stored.length;
   const lost = m.stored.filter((k) => !inD1.has(k)).length;
   const failed = m.responses - ok + m.errors + m.timeouts;
-  row.notes.push(`200: ${ok}, non-200: ${failed}, lost: ${lost}, logged twice: ${dupes?.n ?? 0}, rows ${inD1.size} (+${inD1.size - (ok - lost)} in flight at stop)`);
+  row.notes.push(
+    `200: ${ok}, non-200: ${failed}, lost: ${lost}, logged twice: ${dupes?.n ?? 0}, rows ${inD1.size} (+${inD1.size - (ok - lost)} in flight at stop)`,
+  );
   return { row, outcome: { lost: lost + (dupes?.n ?? 0), failed } };
 }
 
@@ -311,7 +319,10 @@ async function measureReports(server: RegistryServer, helloCpu: number | undefin
   const count = async () =>
     (await db.prepare("SELECT count(*) AS n FROM reports WHERE details = 'bench'").first<{ n: number }>())?.n ?? 0;
   const before = await count();
-  const m = await runLoad({ kind: "report", url: server.url, names, connections: options.connections, durationSeconds: options.duration }, server.cpu);
+  const m = await runLoad(
+    { kind: "report", url: server.url, names, connections: options.connections, durationSeconds: options.duration },
+    server.cpu,
+  );
   fill(row, m, helloCpu);
   const created = m.statuses[201] ?? 0;
   const stored = (await count()) - before;
@@ -394,7 +405,10 @@ function packageVersion(from: NodeJS.Require, name: string): string {
   }
 }
 
-const loadAtStart = os.loadavg().map((n) => n.toFixed(2)).join(" ");
+const loadAtStart = os
+  .loadavg()
+  .map((n) => n.toFixed(2))
+  .join(" ");
 
 function machineInfo(): string {
   const fromHere = createRequire(import.meta.url);
@@ -456,15 +470,24 @@ async function main(): Promise<number> {
   exitCleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
   const registry = await startRegistry({ bundle, config, host: HOST, port: regPort, stateDir });
   disposers.push(() => registry.mf.dispose());
-  const hello = await startHello({ script: join(ROOT, "bench", "hello-worker.js"), host: HOST, port: helloPort, compatibilityDate: config.compatibilityDate });
+  const hello = await startHello({
+    script: join(ROOT, "bench", "hello-worker.js"),
+    host: HOST,
+    port: helloPort,
+    compatibilityDate: config.compatibilityDate,
+  });
   disposers.push(() => hello.mf.dispose());
-  log(`registry on ${registry.url} (workerd pid ${registry.cpu.pids.join(",")}), hello on ${hello.url} (workerd pid ${hello.cpu.pids.join(",")})`);
+  log(
+    `registry on ${registry.url} (workerd pid ${registry.cpu.pids.join(",")}), hello on ${hello.url} (workerd pid ${hello.cpu.pids.join(",")})`,
+  );
 
   const migrations = await applyMigrations(registry);
   log(`applied ${migrations.join(", ")}`);
   const seededAt = Date.now();
   const catalogue: Catalogue = await seed(registry, dataset);
-  log(`seeded ${catalogue.versions} versions of ${catalogue.names} names in ${((Date.now() - seededAt) / 1000).toFixed(1)} s (${catalogue.report.rejected.length} rejected)`);
+  log(
+    `seeded ${catalogue.versions} versions of ${catalogue.names} names in ${((Date.now() - seededAt) / 1000).toFixed(1)} s (${catalogue.report.rejected.length} rejected)`,
+  );
   const names = spread(catalogue.readableNames, 2000);
   const probeName = names[Math.floor(names.length / 2)] ?? "";
   const indexNote = await buildSearchIndex(registry, probeName);
@@ -475,7 +498,10 @@ async function main(): Promise<number> {
   }
 
   const readRows: ReadRowDef[] = readRowDefs(names);
-  const total = 1 + readRows.filter((r) => wanted(r.id)).length + ["publish-one", "publish-many", "visibility", "report"].filter(wanted).length;
+  const total =
+    1 +
+    readRows.filter((r) => wanted(r.id)).length +
+    ["publish-one", "publish-many", "visibility", "report"].filter(wanted).length;
   let step = 0;
   const progress = (label: string, load = true) =>
     log(`[${++step}/${total}] ${label}${load ? ` (${options.connections} connections, ${options.duration} s)` : ""}`);
@@ -500,11 +526,19 @@ async function main(): Promise<number> {
     progress("publish, one namespace");
     const names1 = PUBLISH_ONE_NAMES;
     let outcome: PublishOutcome = { lost: 0, failed: 1 }; // stays failed if the row throws
-    rows.push(await guarded("publish, 1 namespace (8 names)", async () => {
-      const result = await measurePublish(registry, "publish, 1 namespace (8 names)", names1, "io.bench.one/%", helloCpu);
-      outcome = result.outcome;
-      return result.row;
-    }));
+    rows.push(
+      await guarded("publish, 1 namespace (8 names)", async () => {
+        const result = await measurePublish(
+          registry,
+          "publish, 1 namespace (8 names)",
+          names1,
+          "io.bench.one/%",
+          helloCpu,
+        );
+        outcome = result.outcome;
+        return result.row;
+      }),
+    );
     lost += outcome.lost;
     failed += outcome.failed;
   }
@@ -512,11 +546,13 @@ async function main(): Promise<number> {
     progress("publish, 64 namespaces");
     const names64 = PUBLISH_MANY_NAMES;
     let outcome: PublishOutcome = { lost: 0, failed: 1 };
-    rows.push(await guarded("publish, 64 namespaces", async () => {
-      const result = await measurePublish(registry, "publish, 64 namespaces", names64, "io.bench.many%", helloCpu);
-      outcome = result.outcome;
-      return result.row;
-    }));
+    rows.push(
+      await guarded("publish, 64 namespaces", async () => {
+        const result = await measurePublish(registry, "publish, 64 namespaces", names64, "io.bench.many%", helloCpu);
+        outcome = result.outcome;
+        return result.row;
+      }),
+    );
     lost += outcome.lost;
     failed += outcome.failed;
   }
@@ -535,7 +571,9 @@ async function main(): Promise<number> {
   const header = [
     `dataset: ${dataset.label} → ${catalogue.versions} versions, ${catalogue.names} names stored (${catalogue.report.rejected.length} rejected by validation)`,
     `load: autocannon, ${options.connections} connections, ${options.duration} s per row${options.warmupSeconds ? ` after a ${options.warmupSeconds} s warm-up` : ""}, loopback; ${indexNote}`,
-    ...(options.against ? [`against: ${options.against} (ratios are ours ÷ theirs: req/s > 1 and p50 < 1 mean we are faster)`] : []),
+    ...(options.against
+      ? [`against: ${options.against} (ratios are ours ÷ theirs: req/s > 1 and p50 < 1 mean we are faster)`]
+      : []),
     `machine: ${info}`,
   ];
   process.stdout.write(`\n${header.join("\n")}\n\n${terminalTable(cells)}\n`);
@@ -573,7 +611,8 @@ let code = 1;
 try {
   code = await main();
 } catch (err) {
-  const detail = err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const detail =
+    err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   log(`bench failed: ${detail}`);
   code = 1;
 } finally {

@@ -23,7 +23,12 @@ describe("admin edit", () => {
     expect(status).toBe(200);
     expect(body.server).toEqual(edited);
     const meta = official(body);
-    expect(meta).toMatchObject({ status: "active", isLatest: false, publishedAt: before.publishedAt, statusChangedAt: before.statusChangedAt });
+    expect(meta).toMatchObject({
+      status: "active",
+      isLatest: false,
+      publishedAt: before.publishedAt,
+      statusChangedAt: before.statusChangedAt,
+    });
     // Compare instants, not strings: RFC 3339 fractions vary in length.
     expect(parseRfc3339(meta.updatedAt)!).toBeGreaterThan(parseRfc3339(before.updatedAt)!);
     const read = await apiJson(`/v0.1/servers/${encodeURIComponent(NAME)}/versions/1.0.0`);
@@ -36,13 +41,22 @@ describe("admin edit", () => {
     const missing = await edit(admin, "9.0.0", serverJson(NAME, "9.0.0"));
     expect([missing.status, missing.body.detail]).toEqual([404, "Server not found"]);
     const forbidden = await edit(owner, "1.0.0", serverJson(NAME, "1.0.0"));
-    expect([forbidden.status, forbidden.body.detail]).toEqual([403, "You do not have edit permissions for this server"]);
+    expect([forbidden.status, forbidden.body.detail]).toEqual([
+      403,
+      "You do not have edit permissions for this server",
+    ]);
     const rename = await edit(admin, "1.0.0", serverJson("com.edit/other", "1.0.0"));
     expect([rename.status, rename.body.detail]).toEqual([400, "Cannot rename server"]);
     const mismatch = await edit(admin, "1.0.0", serverJson(NAME, "2.0.0"));
-    expect([mismatch.status, mismatch.body.detail]).toEqual([400, "Version in request body must match URL path parameter"]);
+    expect([mismatch.status, mismatch.body.detail]).toEqual([
+      400,
+      "Version in request body must match URL path parameter",
+    ]);
     const semantic = await edit(admin, "1.0.0", serverJson(NAME, "1.0.0", { websiteUrl: "http://plain.example" }));
-    expect([semantic.status, semantic.body.detail]).toEqual([422, "Failed to edit server, invalid schema: call /validate for details"]);
+    expect([semantic.status, semantic.body.detail]).toEqual([
+      422,
+      "Failed to edit server, invalid schema: call /validate for details",
+    ]);
   });
 
   it("does not edit deleted versions", async () => {

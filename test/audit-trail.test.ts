@@ -18,7 +18,12 @@ describe("the audit trail", async () => {
 
   const ok = await publish(publisher, serverJson(NAME, "1.0.0"));
   const denied = await publish(stranger, serverJson(NAME, "1.1.0"));
-  const failed = await publish(publisher, serverJson(NAME, "1.2.0", { _meta: { "io.modelcontextprotocol.registry/publisher-provided": { blob: "x".repeat(5000) } } }));
+  const failed = await publish(
+    publisher,
+    serverJson(NAME, "1.2.0", {
+      _meta: { "io.modelcontextprotocol.registry/publisher-provided": { blob: "x".repeat(5000) } },
+    }),
+  );
   const duplicate = await publish(publisher, serverJson(NAME, "1.0.0"));
   const unauthenticated = await publish("forged.token.value", serverJson(NAME, "1.3.0"));
   await patchStatus(publisher, NAME, "1.0.0", { status: "deprecated", statusMessage: "use 2.x" });
@@ -27,7 +32,9 @@ describe("the audit trail", async () => {
   await resolve(admin, filed.body.id, { action: "dismiss", message: "fine" });
 
   it("records each write and refusal in order, with gapless sequence numbers", async () => {
-    expect([ok.status, denied.status, failed.status, duplicate.status, unauthenticated.status]).toEqual([200, 403, 400, 400, 401]);
+    expect([ok.status, denied.status, failed.status, duplicate.status, unauthenticated.status]).toEqual([
+      200, 403, 400, 400, 401,
+    ]);
     const rows = await auditOf(NS);
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
     expect(rows.every((r, i) => i === 0 || r.at > rows[i - 1]!.at)).toBe(true);
@@ -65,7 +72,10 @@ describe("the audit trail", async () => {
       ["token-exchange", "none", "anonymous", "ok"],
       ["token-exchange", "dns", "example.com", "denied"],
     ]);
-    expect(rows[0]!.detail!.permissions).toContainEqual({ action: "publish", resource: "io.modelcontextprotocol.anonymous/*" });
+    expect(rows[0]!.detail!.permissions).toContainEqual({
+      action: "publish",
+      resource: "io.modelcontextprotocol.anonymous/*",
+    });
     expect(JSON.stringify(rows)).not.toContain("c2VjcmV0LXNpZ25hdHVyZQ");
     expect(JSON.stringify(rows)).not.toContain(granted.body.registry_token);
   });
@@ -86,7 +96,10 @@ describe("the audit trail", async () => {
     const denials = await adminGet(admin, `/x/admin/audit?namespace=${NS}&actor=mallory&action=publish`);
     expect(denials.body.entries.map((e: any) => e.outcome)).toEqual(["denied"]);
     const page1 = await adminGet(admin, `/x/admin/audit?namespace=${NS}&limit=3`);
-    const page2 = await adminGet(admin, `/x/admin/audit?namespace=${NS}&limit=3&cursor=${page1.body.metadata.nextCursor}`);
+    const page2 = await adminGet(
+      admin,
+      `/x/admin/audit?namespace=${NS}&limit=3&cursor=${page1.body.metadata.nextCursor}`,
+    );
     expect(page2.body.entries.map((e: any) => e.seq)).toEqual([4, 5, 6]);
     const future = await adminGet(admin, `/x/admin/audit?namespace=${NS}&since=2999-01-01T00:00:00Z`);
     expect(future.body.entries).toEqual([]);
@@ -104,8 +117,12 @@ describe("the audit trail", async () => {
       const res = await api("/x/admin/audit", { method, headers: { authorization: `Bearer ${admin}` } });
       expect(res.status).toBe(404);
     }
-    await expect(env.DB.prepare("UPDATE audit_log SET outcome = 'ok' WHERE namespace = ?").bind(NS).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare("DELETE FROM audit_log WHERE namespace = ?").bind(NS).run()).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare("UPDATE audit_log SET outcome = 'ok' WHERE namespace = ?").bind(NS).run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare("DELETE FROM audit_log WHERE namespace = ?").bind(NS).run()).rejects.toThrow(
+      /append-only/,
+    );
     expect(await auditOf(NS)).toHaveLength(8);
   });
 });

@@ -69,7 +69,9 @@ describe("key proof helpers", () => {
   it("decompresses P-384 points of both parities exactly as WebCrypto exports them", async () => {
     const seen = new Set<number>();
     for (let i = 0; i < 40 && seen.size < 2; i++) {
-      const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign"])) as CryptoKeyPair;
+      const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, [
+        "sign",
+      ])) as CryptoKeyPair;
       const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
       const compressed = new Uint8Array(49);
       compressed[0] = 0x02 | (raw[96]! & 1);
@@ -177,7 +179,10 @@ describe("POST /auth/dns", () => {
     const { status, body } = await dns(await proof(ed, "  Sub.Example.ORG "));
     expect(status).toBe(200);
     expect(new URL(calls[0]!.url).searchParams.get("name")).toBe("sub.example.org");
-    expect(decodeJwtPart(body.registry_token, 1).permissions.map((p: any) => p.resource)).toEqual(["org.example.sub/*", "org.example.sub.*"]);
+    expect(decodeJwtPart(body.registry_token, 1).permissions.map((p: any) => p.resource)).toEqual([
+      "org.example.sub/*",
+      "org.example.sub.*",
+    ]);
   });
 
   it("joins a record split into several character-strings", async () => {
@@ -204,10 +209,18 @@ describe("POST /auth/dns", () => {
 
   it("names the keys it tried when none verifies", async () => {
     stubFetch({ [DOH]: () => dohAnswer("example.com", quoted(stale.record)) });
-    await expectRefused(dns(await proof(ed)), "DNS authentication failed", /^signature verification failed \(tried published key ed25519:.{8}\); /);
+    await expectRefused(
+      dns(await proof(ed)),
+      "DNS authentication failed",
+      /^signature verification failed \(tried published key ed25519:.{8}\); /,
+    );
     const older = await ed25519ProofKey();
     stubFetch({ [DOH]: () => dohAnswer("example.com", quoted(stale.record), quoted(older.record)) });
-    await expectRefused(dns(await proof(ed)), "DNS authentication failed", /^signature verification failed against all 2 published keys \(tried: ed25519:.{8}, ed25519:.{8}\)/);
+    await expectRefused(
+      dns(await proof(ed)),
+      "DNS authentication failed",
+      /^signature verification failed against all 2 published keys \(tried: ed25519:.{8}, ed25519:.{8}\)/,
+    );
   });
 
   it("reports a structural problem over a plain mismatch", async () => {
@@ -226,7 +239,11 @@ describe("POST /auth/dns", () => {
     stubFetch({ [DOH]: () => dohAnswer("example.com", quoted(p384.record)) });
     const body = await proof(p384);
     const flipped = (Number.parseInt(body.signed_timestamp.slice(0, 2), 16) ^ 1).toString(16).padStart(2, "0");
-    await expectRefused(dns({ ...body, signed_timestamp: flipped + body.signed_timestamp.slice(2) }), "DNS authentication failed", /^signature verification failed/);
+    await expectRefused(
+      dns({ ...body, signed_timestamp: flipped + body.signed_timestamp.slice(2) }),
+      "DNS authentication failed",
+      /^signature verification failed/,
+    );
   });
 
   it.each([
@@ -237,7 +254,11 @@ describe("POST /auth/dns", () => {
   ])("refuses %s", async (_label, which, signature, message) => {
     const key = which === "ed" ? ed : p384;
     stubFetch({ [DOH]: () => dohAnswer("example.com", quoted(key.record)) });
-    await expectRefused(dns({ domain: "example.com", timestamp: isoNow(), signed_timestamp: signature }), "DNS authentication failed", message);
+    await expectRefused(
+      dns({ domain: "example.com", timestamp: isoNow(), signed_timestamp: signature }),
+      "DNS authentication failed",
+      message,
+    );
   });
 
   it.each([
@@ -245,7 +266,11 @@ describe("POST /auth/dns", () => {
     ["a timestamp from the future", 20_000],
   ])("refuses %s, before any lookup", async (_label, offset) => {
     const calls = stubFetch({ [DOH]: () => dohAnswer("example.com", quoted(ed.record)) });
-    await expectRefused(dns(await proof(ed, "example.com", isoNow(offset))), "DNS authentication failed", "timestamp outside valid window (±15 seconds)");
+    await expectRefused(
+      dns(await proof(ed, "example.com", isoNow(offset))),
+      "DNS authentication failed",
+      "timestamp outside valid window (±15 seconds)",
+    );
     expect(calls).toHaveLength(0);
   });
 
@@ -257,21 +282,44 @@ describe("POST /auth/dns", () => {
 
   it("refuses a timestamp that is not RFC 3339", async () => {
     const timestamp = new Date().toUTCString();
-    await expectRefused(dns(await proof(ed, "example.com", timestamp)), "DNS authentication failed", /^invalid timestamp format/);
+    await expectRefused(
+      dns(await proof(ed, "example.com", timestamp)),
+      "DNS authentication failed",
+      /^invalid timestamp format/,
+    );
   });
 
-  it.each(["localhost", "127.0.0.1", "[::1]", "0x7f.0.0.1", "example.com.", "a b.com"])("refuses the domain %j before any lookup", async (domain) => {
-    const calls = stubFetch({});
-    await expectRefused(dns(await proof(ed, domain)), "DNS authentication failed", "invalid domain format");
-    expect(calls).toHaveLength(0);
-  });
+  it.each(["localhost", "127.0.0.1", "[::1]", "0x7f.0.0.1", "example.com.", "a b.com"])(
+    "refuses the domain %j before any lookup",
+    async (domain) => {
+      const calls = stubFetch({});
+      await expectRefused(dns(await proof(ed, domain)), "DNS authentication failed", "invalid domain format");
+      expect(calls).toHaveLength(0);
+    },
+  );
 
   it.each([
     ["no TXT records", () => jsonResponse({ Status: 0 }), "no MCP public key found in DNS TXT records"],
-    ["only unrelated records", () => dohAnswer("example.com", '"v=spf1 -all"', '"google-site-verification=x"'), "no MCP public key found in DNS TXT records"],
-    ["an unsupported algorithm", () => dohAnswer("example.com", '"v=MCPv1; k=rsa; p=AAAA"'), "unsupported public key algorithm: rsa"],
-    ["a key of the wrong size", () => dohAnswer("example.com", '"v=MCPv1; k=ed25519; p=AAAA"'), "invalid Ed25519 public key size"],
-    ["a key that is not base64", () => dohAnswer("example.com", '"v=MCPv1; k=ed25519; p=AAA"'), "failed to decode public key: illegal base64 data"],
+    [
+      "only unrelated records",
+      () => dohAnswer("example.com", '"v=spf1 -all"', '"google-site-verification=x"'),
+      "no MCP public key found in DNS TXT records",
+    ],
+    [
+      "an unsupported algorithm",
+      () => dohAnswer("example.com", '"v=MCPv1; k=rsa; p=AAAA"'),
+      "unsupported public key algorithm: rsa",
+    ],
+    [
+      "a key of the wrong size",
+      () => dohAnswer("example.com", '"v=MCPv1; k=ed25519; p=AAAA"'),
+      "invalid Ed25519 public key size",
+    ],
+    [
+      "a key that is not base64",
+      () => dohAnswer("example.com", '"v=MCPv1; k=ed25519; p=AAA"'),
+      "failed to decode public key: illegal base64 data",
+    ],
     [
       "an uncompressed P-384 key",
       () => dohAnswer("example.com", `"v=MCPv1; k=ecdsap384; p=${base64Encode(new Uint8Array(49).fill(4))}"`),
@@ -279,12 +327,28 @@ describe("POST /auth/dns", () => {
     ],
     [
       "a P-384 point off the curve",
-      () => dohAnswer("example.com", `"v=MCPv1; k=ecdsap384; p=${base64Encode(Uint8Array.from([2, ...new Array(47).fill(0), 5]))}"`),
+      () =>
+        dohAnswer(
+          "example.com",
+          `"v=MCPv1; k=ecdsap384; p=${base64Encode(Uint8Array.from([2, ...new Array(47).fill(0), 5]))}"`,
+        ),
       "failed to decompress ECDSA P-384 public key",
     ],
-    ["a domain that does not exist", () => jsonResponse({ Status: 3 }), "failed to lookup DNS TXT records: DNS query failed: NXDOMAIN"],
-    ["a failing resolver", () => new Response("no", { status: 502 }), "failed to lookup DNS TXT records: resolver answered HTTP 502"],
-    ["a resolver answering garbage", () => new Response("<html>"), "failed to lookup DNS TXT records: resolver answer is not JSON"],
+    [
+      "a domain that does not exist",
+      () => jsonResponse({ Status: 3 }),
+      "failed to lookup DNS TXT records: DNS query failed: NXDOMAIN",
+    ],
+    [
+      "a failing resolver",
+      () => new Response("no", { status: 502 }),
+      "failed to lookup DNS TXT records: resolver answered HTTP 502",
+    ],
+    [
+      "a resolver answering garbage",
+      () => new Response("<html>"),
+      "failed to lookup DNS TXT records: resolver answer is not JSON",
+    ],
     [
       "an unreachable resolver",
       () => {
@@ -330,7 +394,8 @@ describe("POST /auth/http", () => {
 
   it("does not follow redirects", async () => {
     const calls = stubFetch({
-      [WELL_KNOWN("example.com")]: () => new Response(null, { status: 308, headers: { location: "http://169.254.169.254/latest" } }),
+      [WELL_KNOWN("example.com")]: () =>
+        new Response(null, { status: 308, headers: { location: "http://169.254.169.254/latest" } }),
     });
     await expectRefused(
       http(await proof(ed)),
@@ -347,17 +412,29 @@ describe("POST /auth/http", () => {
 
   it("reads at most 4 KiB", async () => {
     stubFetch({ [WELL_KNOWN("example.com")]: () => new Response(`${ed.record}\n${" ".repeat(5000)}`) });
-    await expectRefused(http(await proof(ed)), "HTTP authentication failed", "failed to fetch public key: response body exceeds 4096 bytes");
+    await expectRefused(
+      http(await proof(ed)),
+      "HTTP authentication failed",
+      "failed to fetch public key: response body exceeds 4096 bytes",
+    );
   });
 
   it("refuses a body without a key record", async () => {
     stubFetch({ [WELL_KNOWN("example.com")]: () => new Response("<html>hello</html>") });
-    await expectRefused(http(await proof(ed)), "HTTP authentication failed", "no MCP public key found in HTTP response");
+    await expectRefused(
+      http(await proof(ed)),
+      "HTTP authentication failed",
+      "no MCP public key found in HTTP response",
+    );
   });
 
   it("refuses a key that does not verify", async () => {
     stubFetch({ [WELL_KNOWN("example.com")]: () => new Response(stale.record) });
-    await expectRefused(http(await proof(ed)), "HTTP authentication failed", /^signature verification failed \(tried published key/);
+    await expectRefused(
+      http(await proof(ed)),
+      "HTTP authentication failed",
+      /^signature verification failed \(tried published key/,
+    );
   });
 
   it("refuses an unreachable host", async () => {
@@ -366,37 +443,61 @@ describe("POST /auth/http", () => {
         throw new TypeError("connect timeout");
       },
     });
-    await expectRefused(http(await proof(ed)), "HTTP authentication failed", "failed to fetch public key: request to example.com failed: connect timeout");
+    await expectRefused(
+      http(await proof(ed)),
+      "HTTP authentication failed",
+      "failed to fetch public key: request to example.com failed: connect timeout",
+    );
   });
 
   it("refuses an old timestamp", async () => {
     const calls = stubFetch({ [WELL_KNOWN("example.com")]: () => new Response(ed.record) });
-    await expectRefused(http(await proof(ed, "example.com", isoNow(-16_000))), "HTTP authentication failed", "timestamp outside valid window (±15 seconds)");
+    await expectRefused(
+      http(await proof(ed, "example.com", isoNow(-16_000))),
+      "HTTP authentication failed",
+      "timestamp outside valid window (±15 seconds)",
+    );
     expect(calls).toHaveLength(0);
   });
 
   describe("SSRF guard", () => {
-    it.each(["127.0.0.1", "localhost", "[::1]", "::1", "169.254.169.254", "10.0.0.1", "127.1", "0x7f.0.0.1", "2130706433"])(
-      "refuses %j as a domain, with no request",
+    it.each([
+      "127.0.0.1",
+      "localhost",
+      "[::1]",
+      "::1",
+      "169.254.169.254",
+      "10.0.0.1",
+      "127.1",
+      "0x7f.0.0.1",
+      "2130706433",
+    ])("refuses %j as a domain, with no request", async (domain) => {
+      const calls = stubFetch({});
+      await expectRefused(http(await proof(ed, domain)), "HTTP authentication failed", "invalid domain format");
+      expect(calls).toHaveLength(0);
+    });
+
+    it.each(["foo.localhost", "printer.local", "metadata.internal", "router.home.arpa"])(
+      "refuses the non-public name %j, with no request",
       async (domain) => {
         const calls = stubFetch({});
-        await expectRefused(http(await proof(ed, domain)), "HTTP authentication failed", "invalid domain format");
+        await expectRefused(
+          http(await proof(ed, domain)),
+          "HTTP authentication failed",
+          `failed to fetch public key: non-public host not allowed: ${domain}`,
+        );
         expect(calls).toHaveLength(0);
       },
     );
-
-    it.each(["foo.localhost", "printer.local", "metadata.internal", "router.home.arpa"])("refuses the non-public name %j, with no request", async (domain) => {
-      const calls = stubFetch({});
-      await expectRefused(http(await proof(ed, domain)), "HTTP authentication failed", `failed to fetch public key: non-public host not allowed: ${domain}`);
-      expect(calls).toHaveLength(0);
-    });
 
     it("lets a public name through even if it spells an address (the platform does not route to private networks)", async () => {
       const calls = stubFetch({ [WELL_KNOWN("10.0.0.1.nip.io")]: () => new Response(ed.record) });
       const { status, body } = await http(await proof(ed, "10.0.0.1.nip.io"));
       expect(status).toBe(200);
       expect(calls.map((c) => c.url)).toEqual([WELL_KNOWN("10.0.0.1.nip.io")]);
-      expect(decodeJwtPart(body.registry_token, 1).permissions).toEqual([{ action: "publish", resource: "io.nip.1.0.0.10/*" }]);
+      expect(decodeJwtPart(body.registry_token, 1).permissions).toEqual([
+        { action: "publish", resource: "io.nip.1.0.0.10/*" },
+      ]);
     });
   });
 

@@ -59,7 +59,10 @@ describe("POST /auth/github-at", () => {
     ]);
     expect(body.expires_at).toBe(claims.exp);
 
-    expect(calls.map((c) => c.url)).toEqual([`${API}/user`, `${API}/user/memberships/orgs?state=active&per_page=100&page=1`]);
+    expect(calls.map((c) => c.url)).toEqual([
+      `${API}/user`,
+      `${API}/user/memberships/orgs?state=active&per_page=100&page=1`,
+    ]);
     for (const call of calls) {
       expect(call.headers.get("authorization")).toBe(`Bearer ${GH_TOKEN}`);
       expect(call.headers.get("user-agent")).toBeTruthy();
@@ -85,7 +88,10 @@ describe("POST /auth/github-at", () => {
 
   it("fails closed when memberships never end", async () => {
     const fullPage = Array.from({ length: 100 }, (_, i) => membership(`org-${i}`, "member"));
-    stubFetch({ [`${API}/user`]: () => jsonResponse({ login: "alice" }), [`${API}/user/memberships/orgs`]: () => jsonResponse(fullPage) });
+    stubFetch({
+      [`${API}/user`]: () => jsonResponse({ login: "alice" }),
+      [`${API}/user/memberships/orgs`]: () => jsonResponse(fullPage),
+    });
     const { status, body } = await exchangeAt();
     expect(status).toBe(401);
     expect(body.errors[0].message).toMatch(/^failed to get GitHub organizations: more than \d+ pages/);
@@ -98,13 +104,19 @@ describe("POST /auth/github-at", () => {
     });
     const { status, body } = await exchangeAt();
     expect(status).toBe(200);
-    expect(decodeJwtPart(body.registry_token, 1).permissions).toEqual([{ action: "publish", resource: "io.github.alice/*" }]);
+    expect(decodeJwtPart(body.registry_token, 1).permissions).toEqual([
+      { action: "publish", resource: "io.github.alice/*" },
+    ]);
   });
 
   it.each([
     ["rate limited", { "x-ratelimit-remaining": "0" }, "rate limit exceeded"],
     ["throttled with Retry-After", { "retry-after": "60" }, "rate limit exceeded"],
-    ["blocked by SSO", { "x-github-sso": "required; url=https://github.com/orgs/acme/sso" }, "require SSO authorization"],
+    [
+      "blocked by SSO",
+      { "x-github-sso": "required; url=https://github.com/orgs/acme/sso" },
+      "require SSO authorization",
+    ],
   ])("fails closed on a 403 when %s", async (_label, headers, cause) => {
     stubFetch({
       [`${API}/user`]: () => jsonResponse({ login: "alice" }),
@@ -117,11 +129,31 @@ describe("POST /auth/github-at", () => {
   });
 
   it.each([
-    ["GitHub rejects the token", () => jsonResponse({ message: `Bad credentials for ${GH_TOKEN}` }, { status: 401 }), "failed to get GitHub user: GitHub API error (status 401)"],
-    ["GitHub answers garbage", () => new Response("<html>"), "failed to get GitHub user: failed to decode user response"],
-    ["the login has no login", () => jsonResponse({ id: 1 }), "failed to get GitHub user: failed to decode user response"],
-    ["the login is not a GitHub name", () => jsonResponse({ login: "alice/../../evil" }), "failed to get GitHub user: login is not a valid GitHub name"],
-    ["GitHub redirects", () => new Response(null, { status: 302, headers: { location: "https://evil.example/" } }), "failed to get GitHub user: GitHub API error (status 302)"],
+    [
+      "GitHub rejects the token",
+      () => jsonResponse({ message: `Bad credentials for ${GH_TOKEN}` }, { status: 401 }),
+      "failed to get GitHub user: GitHub API error (status 401)",
+    ],
+    [
+      "GitHub answers garbage",
+      () => new Response("<html>"),
+      "failed to get GitHub user: failed to decode user response",
+    ],
+    [
+      "the login has no login",
+      () => jsonResponse({ id: 1 }),
+      "failed to get GitHub user: failed to decode user response",
+    ],
+    [
+      "the login is not a GitHub name",
+      () => jsonResponse({ login: "alice/../../evil" }),
+      "failed to get GitHub user: login is not a valid GitHub name",
+    ],
+    [
+      "GitHub redirects",
+      () => new Response(null, { status: 302, headers: { location: "https://evil.example/" } }),
+      "failed to get GitHub user: GitHub API error (status 302)",
+    ],
     [
       "GitHub is unreachable",
       () => {
@@ -133,7 +165,12 @@ describe("POST /auth/github-at", () => {
     stubFetch({ [`${API}/user`]: user });
     const { status, body } = await exchangeAt();
     expect(status).toBe(401);
-    expect(body).toEqual({ title: "Unauthorized", status: 401, detail: "Token exchange failed", errors: [{ message }] });
+    expect(body).toEqual({
+      title: "Unauthorized",
+      status: 401,
+      detail: "Token exchange failed",
+      errors: [{ message }],
+    });
     expect(JSON.stringify(body)).not.toContain(GH_TOKEN);
   });
 
@@ -256,7 +293,9 @@ describe("POST /auth/github-oidc", () => {
   it("keeps the JWKS for later tokens", async () => {
     const calls = serveJwks(github);
     expect((await exchange(await github.sign(actionsClaims()))).status).toBe(200);
-    expect((await exchange(await github.sign(actionsClaims({ sub: "repo:acme/other:ref:refs/heads/main" })))).status).toBe(200);
+    expect(
+      (await exchange(await github.sign(actionsClaims({ sub: "repo:acme/other:ref:refs/heads/main" })))).status,
+    ).toBe(200);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.redirect).toBe("manual");
   });
@@ -270,30 +309,48 @@ describe("POST /auth/github-oidc", () => {
     served = [github, rotated];
     // Right after a fetch, an unknown kid does not trigger another one.
     const early = exchangeGitHubOidcToken(env, await token(rotated, t0 + 1000), t0 + 1000);
-    await expect(early).rejects.toMatchObject({ status: 401, errors: [{ message: "failed to validate OIDC token: failed to get public key: key with ID gh-2 not found" }] });
+    await expect(early).rejects.toMatchObject({
+      status: 401,
+      errors: [{ message: "failed to validate OIDC token: failed to get public key: key with ID gh-2 not found" }],
+    });
     expect(calls).toHaveLength(1);
-    await expect(exchangeGitHubOidcToken(env, await token(rotated, t0 + 11_000), t0 + 11_000)).resolves.toHaveProperty("registry_token");
+    await expect(exchangeGitHubOidcToken(env, await token(rotated, t0 + 11_000), t0 + 11_000)).resolves.toHaveProperty(
+      "registry_token",
+    );
     expect(calls).toHaveLength(2);
   });
 
   it("does not cache a failed JWKS fetch", async () => {
     let fail = true;
-    const calls = stubFetch({ [JWKS]: () => (fail ? new Response("down", { status: 503 }) : jsonResponse({ keys: [github.jwk] })) });
-    await expectRefused(await github.sign(actionsClaims()), "failed to get public key: JWKS endpoint returned status 503");
+    const calls = stubFetch({
+      [JWKS]: () => (fail ? new Response("down", { status: 503 }) : jsonResponse({ keys: [github.jwk] })),
+    });
+    await expectRefused(
+      await github.sign(actionsClaims()),
+      "failed to get public key: JWKS endpoint returned status 503",
+    );
     fail = false;
     expect((await exchange(await github.sign(actionsClaims()))).status).toBe(200);
     expect(calls).toHaveLength(2);
   });
 
   it.each([
-    ["another issuer", { iss: "https://token.actions.evil.example" }, "invalid issuer: expected https://token.actions.githubusercontent.com"],
+    [
+      "another issuer",
+      { iss: "https://token.actions.evil.example" },
+      "invalid issuer: expected https://token.actions.githubusercontent.com",
+    ],
     ["another audience", { aud: "sigstore" }, "invalid audience: expected mcp-registry"],
     ["no audience", { aud: undefined }, "invalid audience"],
     ["an expired token", { exp: nowSeconds() - 60 }, "token is expired"],
     ["no exp", { exp: undefined }, "exp claim is required"],
     ["a token not valid yet", { nbf: nowSeconds() + 120 }, "token is not valid yet"],
     ["no repository owner", { repository_owner: undefined }, "repository owner claim is required"],
-    ["a repository owner that is not a GitHub name", { repository_owner: "acme/*" }, "repository owner is not a valid GitHub name"],
+    [
+      "a repository owner that is not a GitHub name",
+      { repository_owner: "acme/*" },
+      "repository owner is not a valid GitHub name",
+    ],
     ["no sub", { sub: undefined }, "sub claim is required"],
   ])("refuses %s", async (_label, overrides, cause) => {
     serveJwks(github);
@@ -314,8 +371,16 @@ describe("POST /auth/github-oidc", () => {
     serveJwks(github);
     const unsigned = (await github.sign(actionsClaims(), { alg: "none" })).replace(/[^.]+$/, "");
     await expectRefused(unsigned, "signing method none is invalid");
-    const hmacKey = await crypto.subtle.importKey("raw", new TextEncoder().encode(github.jwk.n!), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const hs256 = await signCompact({ alg: "HS256", kid: "gh-1" }, actionsClaims(), (input) => crypto.subtle.sign("HMAC", hmacKey, input));
+    const hmacKey = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(github.jwk.n!),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const hs256 = await signCompact({ alg: "HS256", kid: "gh-1" }, actionsClaims(), (input) =>
+      crypto.subtle.sign("HMAC", hmacKey, input),
+    );
     await expectRefused(hs256, "signing method HS256 is invalid");
     const ec = await es256Issuer("gh-1");
     await expectRefused(await ec.sign(actionsClaims()), "signing method ES256 is invalid");
@@ -328,10 +393,20 @@ describe("POST /auth/github-oidc", () => {
   });
 
   it("422 for a missing oidc_token", async () => {
-    const { status, body } = await callHandler(githubOidcExchange, "/v0.1/auth/github-oidc", postJson({ github_token: "x" }));
+    const { status, body } = await callHandler(
+      githubOidcExchange,
+      "/v0.1/auth/github-oidc",
+      postJson({ github_token: "x" }),
+    );
     expect(status).toBe(422);
     expect(body.errors).toEqual(
-      expect.arrayContaining([{ message: "expected required property oidc_token to be present", location: "body", value: { github_token: "x" } }]),
+      expect.arrayContaining([
+        {
+          message: "expected required property oidc_token to be present",
+          location: "body",
+          value: { github_token: "x" },
+        },
+      ]),
     );
   });
 

@@ -21,7 +21,11 @@ import {
   type TokenIssuer,
 } from "./helpers/auth-fixtures.ts";
 
-const NOT_FOUND = { title: "Not Found", status: 404, detail: "Endpoint not found. See /docs for the API documentation." };
+const NOT_FOUND = {
+  title: "Not Found",
+  status: 404,
+  detail: "Endpoint not found. See /docs for the API documentation.",
+};
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -137,8 +141,16 @@ describe("POST /auth/oidc", () => {
   });
 
   it.each([
-    ["a token without the required claim", { groups: undefined }, "extra claims validation failed: claim validation failed: required claim groups not found"],
-    ["a token with other groups", { groups: ["staff"] }, "extra claims validation failed: claim validation failed: groups does not match the required value"],
+    [
+      "a token without the required claim",
+      { groups: undefined },
+      "extra claims validation failed: claim validation failed: required claim groups not found",
+    ],
+    [
+      "a token with other groups",
+      { groups: ["staff"] },
+      "extra claims validation failed: claim validation failed: groups does not match the required value",
+    ],
     ["another issuer", { iss: "https://evil.example.test" }, "invalid issuer: expected https://idp.example.test"],
     ["another audience", { aud: ["someone-else"] }, "invalid audience: expected registry-admin"],
     ["an expired token", { exp: nowSeconds() - 30 }, "token is expired"],
@@ -152,10 +164,21 @@ describe("POST /auth/oidc", () => {
   it("refuses a forged signature, alg none and HS256", async () => {
     serveJwks();
     await expectRefused(await stranger.sign(idClaims()), "signature is invalid");
-    await expectRefused((await idp.sign(idClaims(), { alg: "none" })).replace(/[^.]+$/, ""), "signing method none is invalid");
-    const hmacKey = await crypto.subtle.importKey("raw", new TextEncoder().encode(JSON.stringify(idp.jwk)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     await expectRefused(
-      await signCompact({ alg: "HS256", kid: "idp-rsa" }, idClaims(), (input) => crypto.subtle.sign("HMAC", hmacKey, input)),
+      (await idp.sign(idClaims(), { alg: "none" })).replace(/[^.]+$/, ""),
+      "signing method none is invalid",
+    );
+    const hmacKey = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(JSON.stringify(idp.jwk)),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    await expectRefused(
+      await signCompact({ alg: "HS256", kid: "idp-rsa" }, idClaims(), (input) =>
+        crypto.subtle.sign("HMAC", hmacKey, input),
+      ),
       "signing method HS256 is invalid",
     );
   });
@@ -168,7 +191,12 @@ describe("POST /auth/oidc", () => {
 
   it("answers 404 as an unknown route when disabled, without reading the body", async () => {
     const calls = stubFetch({});
-    const { status, body } = await callHandler(oidcExchange, "/v0.1/auth/oidc", { method: "POST", body: "not json" }, { ...env, OIDC_ENABLED: "false" });
+    const { status, body } = await callHandler(
+      oidcExchange,
+      "/v0.1/auth/oidc",
+      { method: "POST", body: "not json" },
+      { ...env, OIDC_ENABLED: "false" },
+    );
     expect(status).toBe(404);
     expect(body).toEqual(NOT_FOUND);
     expect(calls).toHaveLength(0);
@@ -185,7 +213,9 @@ describe("POST /auth/oidc", () => {
   it("422 for a missing oidc_token", async () => {
     const { status, body } = await callHandler(oidcExchange, "/v0.1/auth/oidc", postJson({}));
     expect(status).toBe(422);
-    expect(body.errors).toEqual([{ message: "expected required property oidc_token to be present", location: "body", value: {} }]);
+    expect(body.errors).toEqual([
+      { message: "expected required property oidc_token to be present", location: "body", value: {} },
+    ]);
   });
 });
 
@@ -214,7 +244,10 @@ describe("POST /auth/none", () => {
 
   it("issues a token that authenticates for the anonymous namespace and nothing else", async () => {
     const { body } = await callHandler(anonymousExchange, "/v0/auth/none", { method: "POST" });
-    const claims = await authenticate(new Request("http://registry.test/v0/publish", { headers: { authorization: `Bearer ${body.registry_token}` } }), env);
+    const claims = await authenticate(
+      new Request("http://registry.test/v0/publish", { headers: { authorization: `Bearer ${body.registry_token}` } }),
+      env,
+    );
     expect(canPublish(claims, "io.modelcontextprotocol.anonymous/demo")).toBe(true);
     expect(canEdit(claims, "io.modelcontextprotocol.anonymous/demo")).toBe(true);
     expect(canPublish(claims, "io.modelcontextprotocol.anonymousx/demo")).toBe(false);
@@ -222,9 +255,17 @@ describe("POST /auth/none", () => {
     expect(isGlobalAdmin(claims)).toBe(false);
   });
 
-  it.each(["false", "", "TRUE", "1"])("answers 404 as an unknown route when ENABLE_ANONYMOUS_AUTH is %j", async (flag) => {
-    const { status, body } = await callHandler(anonymousExchange, "/v0.1/auth/none", { method: "POST" }, { ...env, ENABLE_ANONYMOUS_AUTH: flag });
-    expect(status).toBe(404);
-    expect(body).toEqual(NOT_FOUND);
-  });
+  it.each(["false", "", "TRUE", "1"])(
+    "answers 404 as an unknown route when ENABLE_ANONYMOUS_AUTH is %j",
+    async (flag) => {
+      const { status, body } = await callHandler(
+        anonymousExchange,
+        "/v0.1/auth/none",
+        { method: "POST" },
+        { ...env, ENABLE_ANONYMOUS_AUTH: flag },
+      );
+      expect(status).toBe(404);
+      expect(body).toEqual(NOT_FOUND);
+    },
+  );
 });

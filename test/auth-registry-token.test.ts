@@ -63,7 +63,15 @@ describe("issueRegistryToken", () => {
     ]);
     expect(decodeJwtPart(registry_token, 0)).toEqual({ alg: "EdDSA", typ: "JWT" });
     const payload = decodeJwtPart(registry_token, 1);
-    expect(Object.keys(payload).sort()).toEqual(["auth_method", "auth_method_sub", "exp", "iat", "iss", "nbf", "permissions"]);
+    expect(Object.keys(payload).sort()).toEqual([
+      "auth_method",
+      "auth_method_sub",
+      "exp",
+      "iat",
+      "iss",
+      "nbf",
+      "permissions",
+    ]);
     expect(payload).toMatchObject({
       iss: "mcp-registry",
       auth_method: "dns",
@@ -83,11 +91,18 @@ describe("issueRegistryToken", () => {
   it("round-trips through authenticate", async () => {
     const { registry_token } = await issueRegistryToken(env, "github-at", "alice", [...PERMISSIONS]);
     const verified = await authenticate(withAuthorization(`Bearer ${registry_token}`), env);
-    expect(verified).toMatchObject({ iss: "mcp-registry", auth_method: "github-at", auth_method_sub: "alice", permissions: PERMISSIONS });
+    expect(verified).toMatchObject({
+      iss: "mcp-registry",
+      auth_method: "github-at",
+      auth_method_sub: "alice",
+      permissions: PERMISSIONS,
+    });
   });
 
   it("uses the fixed test seed (RFC 8032 test 1 public key)", async () => {
-    const raw = new Uint8Array((await crypto.subtle.exportKey("raw", (await signingKeys(env)).publicKey)) as ArrayBuffer);
+    const raw = new Uint8Array(
+      (await crypto.subtle.exportKey("raw", (await signingKeys(env)).publicKey)) as ArrayBuffer,
+    );
     expect(base64UrlEncode(raw)).toBe("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo");
   });
 
@@ -126,7 +141,9 @@ describe("Authorization header", () => {
   it("accepts the scheme in any case", async () => {
     const { registry_token } = await issueRegistryToken(env, "none", "anonymous", []);
     for (const scheme of ["Bearer", "bearer", "BEARER", "bEaReR"]) {
-      await expect(authenticate(withAuthorization(`${scheme} ${registry_token}`), env)).resolves.toMatchObject({ auth_method: "none" });
+      await expect(authenticate(withAuthorization(`${scheme} ${registry_token}`), env)).resolves.toMatchObject({
+        auth_method: "none",
+      });
     }
   });
 
@@ -191,13 +208,19 @@ describe("attacks on the token", () => {
   });
 
   it("rejects malformed permissions", async () => {
-    await expectRejected(await ownToken({ permissions: [{ action: "own", resource: "*" }] }), "permissions are malformed");
+    await expectRejected(
+      await ownToken({ permissions: [{ action: "own", resource: "*" }] }),
+      "permissions are malformed",
+    );
     await expectRejected(await ownToken({ permissions: "*" }), "permissions are malformed");
   });
 
   it("rejects a token forged with another Ed25519 key", async () => {
     const forger = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
-    await expectRejected(await signEdDSA(forger.privateKey, claims({ permissions: [{ action: "edit", resource: "*" }] })), "signature is invalid");
+    await expectRejected(
+      await signEdDSA(forger.privateKey, claims({ permissions: [{ action: "edit", resource: "*" }] })),
+      "signature is invalid",
+    );
   });
 
   it("rejects alg none", async () => {
@@ -208,20 +231,34 @@ describe("attacks on the token", () => {
 
   it("rejects HS256 keyed with the registry's public key bytes (algorithm confusion)", async () => {
     const publicRaw = await crypto.subtle.exportKey("raw", (await signingKeys(env)).publicKey);
-    const hmac = await crypto.subtle.importKey("raw", publicRaw as ArrayBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const token = await signCompact({ alg: "HS256", typ: "JWT" }, claims(), (input) => crypto.subtle.sign("HMAC", hmac, input));
+    const hmac = await crypto.subtle.importKey(
+      "raw",
+      publicRaw as ArrayBuffer,
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const token = await signCompact({ alg: "HS256", typ: "JWT" }, claims(), (input) =>
+      crypto.subtle.sign("HMAC", hmac, input),
+    );
     await expectRejected(token, "signing method HS256 is invalid");
   });
 
   it("rejects other asymmetric algorithms even when well-formed", async () => {
-    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])) as CryptoKeyPair;
-    const token = await signCompact({ alg: "ES256" }, claims(), (input) => crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, input));
+    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+    ])) as CryptoKeyPair;
+    const token = await signCompact({ alg: "ES256" }, claims(), (input) =>
+      crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, input),
+    );
     await expectRejected(token, "signing method ES256 is invalid");
   });
 
   it("rejects a tampered payload", async () => {
     const [header, , signature] = (await ownToken()).split(".");
-    const escalated = base64UrlEncode(utf8(JSON.stringify(claims({ permissions: [{ action: "edit", resource: "*" }] }))));
+    const escalated = base64UrlEncode(
+      utf8(JSON.stringify(claims({ permissions: [{ action: "edit", resource: "*" }] }))),
+    );
     await expectRejected(`${header}.${escalated}.${signature}`, "signature is invalid");
   });
 

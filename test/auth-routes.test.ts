@@ -10,7 +10,10 @@ describe("auth routes", () => {
     expect(status).toBe(200);
     expect(Object.keys(body).sort()).toEqual(["expires_at", "registry_token"]);
     expect(body.expires_at - Math.floor(Date.now() / 1000)).toBeGreaterThan(290);
-    const ok = await publish(body.registry_token, serverJson(`io.modelcontextprotocol.anonymous/route${prefix.length}`, "1.0.0"));
+    const ok = await publish(
+      body.registry_token,
+      serverJson(`io.modelcontextprotocol.anonymous/route${prefix.length}`, "1.0.0"),
+    );
     expect(ok.status).toBe(200);
     const denied = await publish(body.registry_token, serverJson("com.example/route", "1.0.0"));
     expect(denied.status).toBe(403);
@@ -19,8 +22,14 @@ describe("auth routes", () => {
   it("answers 422 for a missing body field and 401 for a failed exchange", async () => {
     const missing = await apiJson("/v0.1/auth/github-oidc", { method: "POST", body: "{}" });
     expect(missing.status).toBe(422);
-    expect(missing.body.errors[0]).toMatchObject({ message: "expected required property oidc_token to be present", location: "body" });
-    const failed = await apiJson("/v0.1/auth/github-oidc", { method: "POST", body: JSON.stringify({ oidc_token: "x.y.z" }) });
+    expect(missing.body.errors[0]).toMatchObject({
+      message: "expected required property oidc_token to be present",
+      location: "body",
+    });
+    const failed = await apiJson("/v0.1/auth/github-oidc", {
+      method: "POST",
+      body: JSON.stringify({ oidc_token: "x.y.z" }),
+    });
     expect(failed.status).toBe(401);
     expect(failed.body.detail).toBe("Token exchange failed");
   });

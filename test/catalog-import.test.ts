@@ -37,9 +37,7 @@ describe("importEntries", () => {
     const first = await importEntries(env, [entry(serverJson("com.imp/idem", "1.0.0"), "b:1")]);
     expect(first.inserted).toBe(1);
     const before = await apiJson("/v0.1/servers/com.imp%2Fidem/versions/1.0.0");
-    const again = await importEntries(env, [
-      entry(serverJson("com.imp/idem", "1.0.0", { title: "Changed" }), "b:1"),
-    ]);
+    const again = await importEntries(env, [entry(serverJson("com.imp/idem", "1.0.0", { title: "Changed" }), "b:1")]);
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
     const after = await apiJson("/v0.1/servers/com.imp%2Fidem/versions/1.0.0");
     expect(after.body).toEqual(before.body);
@@ -80,7 +78,9 @@ describe("importEntries", () => {
     const versions = ["0.1.0", "0.3.0", "0.2.0", "1.0.0-rc.1", "0.9.9"];
     const report = await importEntries(
       env,
-      versions.map((v, i) => entry(serverJson("com.imp/chunks", v), `d:${i}`, { publishedAt: `2025-01-0${i + 1}T00:00:00Z` })),
+      versions.map((v, i) =>
+        entry(serverJson("com.imp/chunks", v), `d:${i}`, { publishedAt: `2025-01-0${i + 1}T00:00:00Z` }),
+      ),
       { chunkSize: 2 },
     );
     expect(report.inserted).toBe(5);

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { listStream } from "../worker/src/storage/d1-audit.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
-import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
+import { publish, tokenFor } from "./helpers/publishing.ts";
 
 /** 64 publish requests: 48 distinct (name, version) pairs and 16 repeats of them. */
 function plan(namespaces: string[]) {
@@ -15,7 +15,10 @@ function plan(namespaces: string[]) {
   }
   for (let i = 0; i < 16; i++) requests.push(requests[i * 3]!);
   // A fixed shuffle so repeats interleave with first attempts.
-  return requests.map((r, i) => ({ r, k: (i * 37) % 64 })).sort((a, b) => a.k - b.k).map((x) => x.r);
+  return requests
+    .map((r, i) => ({ r, k: (i * 37) % 64 }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.r);
 }
 
 async function runRace(namespaces: string[]) {
@@ -35,7 +38,10 @@ async function runRace(namespaces: string[]) {
 
   for (const name of new Set(requests.map((r) => r.name))) {
     const { body } = await apiJson(`/v0.1/servers/${encodeURIComponent(name)}/versions`);
-    const expected = [...distinct.values()].filter((r) => r.name === name).map((r) => r.version).sort();
+    const expected = [...distinct.values()]
+      .filter((r) => r.name === name)
+      .map((r) => r.version)
+      .sort();
     expect(body.servers.map((s: any) => s.server.version).sort()).toEqual(expected);
     expect(body.servers.filter((s: any) => official(s).isLatest)).toHaveLength(1);
   }

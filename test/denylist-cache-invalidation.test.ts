@@ -32,9 +32,12 @@ describe("denylist decisions and the shared caches", () => {
     expect(await until(async () => (await env.CACHE.get(serverKey(NAME))) !== null, 2000)).toBeLessThan(2000);
     const generation = await env.CACHE.get(GENERATION_KEY);
 
-    expect((await denylistAdd(await maintainerToken(), { kind: "server", value: NAME, reason: "Spam" })).status).toBe(201);
+    expect((await denylistAdd(await maintainerToken(), { kind: "server", value: NAME, reason: "Spam" })).status).toBe(
+      201,
+    );
     const flushedAfter = await until(
-      async () => (await env.CACHE.get(serverKey(NAME))) === null && (await env.CACHE.get(GENERATION_KEY)) !== generation,
+      async () =>
+        (await env.CACHE.get(serverKey(NAME))) === null && (await env.CACHE.get(GENERATION_KEY)) !== generation,
       3000,
     );
     // Scheduling slack for the alarm on a loaded machine; isolates follow within MEMORY_CACHE_TTL_MS.

@@ -13,7 +13,9 @@ const NS = "com.cron-sweep";
 describe("the denylist cron sweep", () => {
   it("deletes matches a request left behind, once", async () => {
     const token = await tokenFor(publishAll(`${NS}/*`));
-    expect((await publish(token, withRemote(`${NS}/remote`, "1.0.0", "https://mcp.left-behind.example/x"))).status).toBe(200);
+    expect(
+      (await publish(token, withRemote(`${NS}/remote`, "1.0.0", "https://mcp.left-behind.example/x"))).status,
+    ).toBe(200);
     expect((await publish(token, serverJson(`${NS}/clean`, "1.0.0"))).status).toBe(200);
     // As if the request that added the entry died before sweeping.
     await env.DB.prepare("INSERT INTO denylist (kind, value, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?)")
@@ -22,9 +24,20 @@ describe("the denylist cron sweep", () => {
 
     await sweepDenylist(env);
     const rows = await auditOf(NS);
-    expect(rows.at(-1)).toMatchObject({ action: "denylist-sweep", name: `${NS}/remote`, actorMethod: "system", actorSubject: "cron", outcome: "ok" });
-    const gone = await apiJson(`/v0.1/servers/${encodeURIComponent(`${NS}/remote`)}/versions/1.0.0?include_deleted=true`);
-    expect(gone.body._meta["io.modelcontextprotocol.registry/official"]).toMatchObject({ status: "deleted", statusMessage: expect.stringContaining("Credential phishing") });
+    expect(rows.at(-1)).toMatchObject({
+      action: "denylist-sweep",
+      name: `${NS}/remote`,
+      actorMethod: "system",
+      actorSubject: "cron",
+      outcome: "ok",
+    });
+    const gone = await apiJson(
+      `/v0.1/servers/${encodeURIComponent(`${NS}/remote`)}/versions/1.0.0?include_deleted=true`,
+    );
+    expect(gone.body._meta["io.modelcontextprotocol.registry/official"]).toMatchObject({
+      status: "deleted",
+      statusMessage: expect.stringContaining("Credential phishing"),
+    });
     expect((await apiJson(`/v0.1/servers/${encodeURIComponent(`${NS}/clean`)}/versions/1.0.0`)).status).toBe(200);
 
     await sweepDenylist(env);

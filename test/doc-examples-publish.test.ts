@@ -4,8 +4,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, apiJson } from "./helpers/registry.ts";
 
-const examples = env.TEST_DOC_EXAMPLES.split("\n").filter(Boolean).map((l) => JSON.parse(l));
-if (examples.length === 0) console.warn("skipping doc-example tests: ../shared/data/official-doc-examples.ndjson is absent");
+const examples = env.TEST_DOC_EXAMPLES.split("\n")
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
+if (examples.length === 0)
+  console.warn("skipping doc-example tests: ../shared/data/official-doc-examples.ndjson is absent");
 
 describe.skipIf(examples.length === 0)("official doc examples", () => {
   it("publish with an anonymous token and read back deep-equal", async () => {

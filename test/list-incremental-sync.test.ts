@@ -8,8 +8,20 @@ beforeAll(async () => {
   await loadFixtures([
     { name: "com.sync/aa", version: "1.0.0", publishedAt: "2025-01-01T00:00:00.000001Z" },
     { name: "com.sync/aa", version: "1.1.0", publishedAt: "2025-01-02T00:00:00.5Z" },
-    { name: "com.sync/bb", version: "1.0.0", status: "deleted", publishedAt: "2025-01-01T00:00:00Z", updatedAt: "2025-01-03T00:00:00Z" },
-    { name: "com.sync/cc", version: "1.0.0", status: "deprecated", publishedAt: "2025-01-01T00:00:00Z", updatedAt: "2025-01-04T12:00:00.123456Z" },
+    {
+      name: "com.sync/bb",
+      version: "1.0.0",
+      status: "deleted",
+      publishedAt: "2025-01-01T00:00:00Z",
+      updatedAt: "2025-01-03T00:00:00Z",
+    },
+    {
+      name: "com.sync/cc",
+      version: "1.0.0",
+      status: "deprecated",
+      publishedAt: "2025-01-01T00:00:00Z",
+      updatedAt: "2025-01-04T12:00:00.123456Z",
+    },
   ]);
 });
 
@@ -41,7 +53,9 @@ describe("updated_since", () => {
   });
 
   it("refuses include_deleted=false alongside with 400", async () => {
-    const { status, body, response } = await apiJson("/v0.1/servers?updated_since=2025-01-02T00:00:00Z&include_deleted=false");
+    const { status, body, response } = await apiJson(
+      "/v0.1/servers?updated_since=2025-01-02T00:00:00Z&include_deleted=false",
+    );
     expect(status).toBe(400);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(body).toEqual({
@@ -56,7 +70,9 @@ describe("updated_since", () => {
     async (since) => {
       const { status, body } = await apiJson(`/v0.1/servers?updated_since=${encodeURIComponent(since)}`);
       expect(status).toBe(400);
-      expect(body.detail).toBe("Invalid updated_since format: expected RFC3339 timestamp (e.g., 2025-08-07T13:15:04.280Z)");
+      expect(body.detail).toBe(
+        "Invalid updated_since format: expected RFC3339 timestamp (e.g., 2025-08-07T13:15:04.280Z)",
+      );
     },
   );
 });

@@ -7,12 +7,31 @@ const ROWS = [
   { name: "com.alpha/tool", version: "1.10.0", publishedAt: "2025-01-02T00:00:00Z" },
   { name: "com.alpha/tool", version: "2.0.0-rc.1", publishedAt: "2025-01-03T00:00:00Z" },
   { name: "com.beta/weather", version: "0.1.0", publishedAt: "2025-02-01T00:00:00Z" },
-  { name: "com.beta/weather", version: "0.2.0", status: "deprecated", statusMessage: "use 1.0", publishedAt: "2025-02-02T00:00:00Z", updatedAt: "2025-03-01T00:00:00Z" },
+  {
+    name: "com.beta/weather",
+    version: "0.2.0",
+    status: "deprecated",
+    statusMessage: "use 1.0",
+    publishedAt: "2025-02-02T00:00:00Z",
+    updatedAt: "2025-03-01T00:00:00Z",
+  },
   { name: "com.beta/weather_x", version: "1.0.0", publishedAt: "2025-02-03T00:00:00Z" },
   { name: "com.beta/weatherxx", version: "1.0.0", publishedAt: "2025-02-04T00:00:00Z" },
-  { name: "com.gamma/old", version: "1.0.0", status: "deleted", publishedAt: "2025-03-01T00:00:00Z", updatedAt: "2025-04-01T00:00:00Z" },
+  {
+    name: "com.gamma/old",
+    version: "1.0.0",
+    status: "deleted",
+    publishedAt: "2025-03-01T00:00:00Z",
+    updatedAt: "2025-04-01T00:00:00Z",
+  },
   { name: "com.gamma/old", version: "1.1.0", publishedAt: "2025-03-02T00:00:00Z" },
-  { name: "com.gamma/gone", version: "1.0.0", status: "deleted", publishedAt: "2025-03-03T00:00:00Z", updatedAt: "2025-04-02T00:00:00Z" },
+  {
+    name: "com.gamma/gone",
+    version: "1.0.0",
+    status: "deleted",
+    publishedAt: "2025-03-03T00:00:00Z",
+    updatedAt: "2025-04-02T00:00:00Z",
+  },
   { name: "io.github.someone/snap", version: "snapshot-1", publishedAt: "2025-05-01T00:00:00Z" },
   { name: "io.github.someone/snap", version: "snapshot-2", publishedAt: "2025-05-02T00:00:00Z" },
 ] as const;
@@ -30,14 +49,20 @@ describe("GET /servers", () => {
     const { status, body, response } = await apiJson("/v0.1/servers");
     expect(status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
-    const expected = visible.map((r) => `${r.name}@${r.version}`).sort((a, b) => {
-      const [an, av] = a.split("@") as [string, string];
-      const [bn, bv] = b.split("@") as [string, string];
-      return an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0;
-    });
+    const expected = visible
+      .map((r) => `${r.name}@${r.version}`)
+      .sort((a, b) => {
+        const [an, av] = a.split("@") as [string, string];
+        const [bn, bv] = b.split("@") as [string, string];
+        return an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0;
+      });
     expect(body.servers.map(key)).toEqual(expected);
     expect(body.metadata).toEqual({ count: visible.length }); // short page: no nextCursor
-    expect(body.servers.map(key).slice(0, 3)).toEqual(["com.alpha/tool@1.10.0", "com.alpha/tool@1.9.0", "com.alpha/tool@2.0.0-rc.1"]);
+    expect(body.servers.map(key).slice(0, 3)).toEqual([
+      "com.alpha/tool@1.10.0",
+      "com.alpha/tool@1.9.0",
+      "com.alpha/tool@2.0.0-rc.1",
+    ]);
   });
 
   it("renders items as {server, _meta.official} with the official fields", async () => {
@@ -84,7 +109,9 @@ describe("pagination", () => {
   it("ends with an empty page when the rows divide evenly", async () => {
     const { body: first } = await apiJson(`/v0.1/servers?limit=${visible.length}`);
     expect(first.metadata.nextCursor).toBeDefined();
-    const { body: last } = await apiJson(`/v0.1/servers?limit=${visible.length}&cursor=${encodeURIComponent(first.metadata.nextCursor)}`);
+    const { body: last } = await apiJson(
+      `/v0.1/servers?limit=${visible.length}&cursor=${encodeURIComponent(first.metadata.nextCursor)}`,
+    );
     expect(last).toEqual({ servers: [], metadata: { count: 0 } });
   });
 
@@ -92,7 +119,11 @@ describe("pagination", () => {
     const raw = await (await api("/v0.1/servers?limit=3&cursor=com.beta/weather:0.1.0")).text();
     const encoded = await (await api("/v0.1/servers?limit=3&cursor=com.beta%2Fweather%3A0.1.0")).text();
     expect(raw).toBe(encoded);
-    expect(JSON.parse(raw).servers.map(key)).toEqual(["com.beta/weather@0.2.0", "com.beta/weather_x@1.0.0", "com.beta/weatherxx@1.0.0"]);
+    expect(JSON.parse(raw).servers.map(key)).toEqual([
+      "com.beta/weather@0.2.0",
+      "com.beta/weather_x@1.0.0",
+      "com.beta/weatherxx@1.0.0",
+    ]);
   });
 
   it("continues after a cursor that points at nothing, and reads a cursor without ':' as a name", async () => {
@@ -111,7 +142,12 @@ describe("pagination", () => {
 describe("search", () => {
   it("is a case-insensitive substring of the name", async () => {
     const { body } = await apiJson("/v0.1/servers?search=WEATHER");
-    expect(body.servers.map(key)).toEqual(["com.beta/weather@0.1.0", "com.beta/weather@0.2.0", "com.beta/weather_x@1.0.0", "com.beta/weatherxx@1.0.0"]);
+    expect(body.servers.map(key)).toEqual([
+      "com.beta/weather@0.1.0",
+      "com.beta/weather@0.2.0",
+      "com.beta/weather_x@1.0.0",
+      "com.beta/weatherxx@1.0.0",
+    ]);
   });
 
   it("matches % and _ literally", async () => {

@@ -10,7 +10,8 @@ import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 const NS = "com.moderation-race";
 
 async function reportCount(name: string) {
-  return (await env.DB.prepare("SELECT count(*) AS n FROM reports WHERE name = ?").bind(name).first<{ n: number }>())!.n;
+  return (await env.DB.prepare("SELECT count(*) AS n FROM reports WHERE name = ?").bind(name).first<{ n: number }>())!
+    .n;
 }
 
 describe("moderation under concurrency", async () => {
@@ -19,8 +20,12 @@ describe("moderation under concurrency", async () => {
 
   it("32 concurrent reports and 32 concurrent publishes into one namespace: all land, gapless", async () => {
     const before = (await auditOf(NS)).length;
-    const reports = Array.from({ length: 32 }, (_, i) => report({ name: `${NS}/target`, reason: "spam" }, { ip: `100.64.0.${i + 1}` }));
-    const publishes = Array.from({ length: 32 }, (_, i) => publish(publisher, serverJson(`${NS}/tool-${i % 4}`, `1.0.${i}`)));
+    const reports = Array.from({ length: 32 }, (_, i) =>
+      report({ name: `${NS}/target`, reason: "spam" }, { ip: `100.64.0.${i + 1}` }),
+    );
+    const publishes = Array.from({ length: 32 }, (_, i) =>
+      publish(publisher, serverJson(`${NS}/tool-${i % 4}`, `1.0.${i}`)),
+    );
     const results = await Promise.all([...reports, ...publishes]);
     expect(results.map((r) => r.status)).toEqual([...Array(32).fill(201), ...Array(32).fill(200)]);
 

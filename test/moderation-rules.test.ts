@@ -27,8 +27,15 @@ const version = (status: VersionRecord["status"], statusMessage: string | null =
 
 describe("moderation rules", () => {
   it("reads the configuration with defaults for missing or invalid values", () => {
-    expect(moderationConfig({})).toEqual({ reviewThreshold: 5, anonymousWeight: 1, tokenWeight: 3, reportsPerHour: 20 });
-    expect(moderationConfig({ REVIEW_THRESHOLD: "10", REPORTS_PER_HOUR: "-1", REPORT_WEIGHT_TOKEN: "x" })).toMatchObject({
+    expect(moderationConfig({})).toEqual({
+      reviewThreshold: 5,
+      anonymousWeight: 1,
+      tokenWeight: 3,
+      reportsPerHour: 20,
+    });
+    expect(
+      moderationConfig({ REVIEW_THRESHOLD: "10", REPORTS_PER_HOUR: "-1", REPORT_WEIGHT_TOKEN: "x" }),
+    ).toMatchObject({
       reviewThreshold: 10,
       reportsPerHour: 20,
       tokenWeight: 3,
@@ -58,10 +65,16 @@ describe("moderation rules", () => {
 
   it("turns resolutions into status changes, leaving deleted versions alone", () => {
     expect(resolutionStatusChange("dismiss", "m", version("active"))).toBeUndefined();
-    expect(resolutionStatusChange("deprecate", "m", version("active"))).toEqual({ status: "deprecated", statusMessage: "m" });
+    expect(resolutionStatusChange("deprecate", "m", version("active"))).toEqual({
+      status: "deprecated",
+      statusMessage: "m",
+    });
     expect(resolutionStatusChange("deprecate", "m", version("deleted"))).toBeUndefined();
     expect(resolutionStatusChange("deprecate", "m", version("deprecated", "m"))).toBeUndefined();
-    expect(resolutionStatusChange("delete", "m", version("deprecated", "old"))).toEqual({ status: "deleted", statusMessage: "m" });
+    expect(resolutionStatusChange("delete", "m", version("deprecated", "old"))).toEqual({
+      status: "deleted",
+      statusMessage: "m",
+    });
   });
 
   it("knows IPv4 reporters by address and IPv6 reporters by their /64", () => {

@@ -135,7 +135,9 @@ describe("mcpb: HEAD outcomes", () => {
     const routes: Record<string, Handler> = {};
     for (let n = 0; n < 10; n++) routes[`HEAD ${hop(n)}`] = status(302, hop(n + 1));
     const seen = stubFetch(routes);
-    expect(await verifyPackageOwnership(server(hop(0)), ENV)).toContain("failed to verify MCPB package accessibility: too many redirects");
+    expect(await verifyPackageOwnership(server(hop(0)), ENV)).toContain(
+      "failed to verify MCPB package accessibility: too many redirects",
+    );
     expect(seen).toHaveLength(6);
   });
 
@@ -145,7 +147,9 @@ describe("mcpb: HEAD outcomes", () => {
   });
 
   it("turns a timeout into a failure, not an exception", async () => {
-    vi.spyOn(globalThis, "fetch").mockRejectedValue(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+    vi.spyOn(globalThis, "fetch").mockRejectedValue(
+      new DOMException("The operation was aborted due to timeout", "TimeoutError"),
+    );
     expect(await verifyPackageOwnership(server(GITHUB), ENV)).toContain(
       "failed to verify MCPB package accessibility: request to github.com failed: The operation was aborted due to timeout",
     );

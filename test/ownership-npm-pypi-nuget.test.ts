@@ -61,7 +61,10 @@ describe("verifyPackageOwnership: general", () => {
 
   it("refuses an unknown registry type without a request", async () => {
     const seen = stubFetch({});
-    const result = await verifyPackageOwnership(server([{ registryType: "maven", identifier: "com.example:x", version: "1" }]), ENV);
+    const result = await verifyPackageOwnership(
+      server([{ registryType: "maven", identifier: "com.example:x", version: "1" }]),
+      ENV,
+    );
     expect(result).toBe(`${prefix(0, "com.example:x")}unsupported registry type: maven`);
     expect(seen).toHaveLength(0);
   });
@@ -85,7 +88,8 @@ describe("verifyPackageOwnership: general", () => {
 });
 
 describe("npm", () => {
-  const npm = (extra: Record<string, unknown> = {}) => server([{ registryType: "npm", identifier: "@alice/weather", version: "1.0.2", ...extra }]);
+  const npm = (extra: Record<string, unknown> = {}) =>
+    server([{ registryType: "npm", identifier: "@alice/weather", version: "1.0.2", ...extra }]);
   const url = "GET https://npm.test/@alice%2Fweather/1.0.2";
 
   it("passes when the version's mcpName equals the server name (scoped name as @scope%2Fname)", async () => {
@@ -117,7 +121,9 @@ describe("npm", () => {
 
   it("refuses fileSha256", async () => {
     stubFetch({});
-    expect(await verifyPackageOwnership(npm({ fileSha256: "a".repeat(64) }), ENV)).toContain("NPM packages must not have 'fileSha256' field");
+    expect(await verifyPackageOwnership(npm({ fileSha256: "a".repeat(64) }), ENV)).toContain(
+      "NPM packages must not have 'fileSha256' field",
+    );
   });
 
   it("reports a missing mcpName with the line to add", async () => {
@@ -134,8 +140,14 @@ describe("npm", () => {
 
   it.each([
     [404, "NPM package '@alice/weather' version '1.0.2' not found (status: 404)"],
-    [429, "NPM rate-limited the metadata request for package '@alice/weather' (status: 429). Likely transient, retry later"],
-    [503, "NPM upstream error fetching metadata for package '@alice/weather' (status: 503). Likely transient, retry later"],
+    [
+      429,
+      "NPM rate-limited the metadata request for package '@alice/weather' (status: 429). Likely transient, retry later",
+    ],
+    [
+      503,
+      "NPM upstream error fetching metadata for package '@alice/weather' (status: 503). Likely transient, retry later",
+    ],
     [403, "NPM package '@alice/weather' metadata fetch failed (status: 403)"],
   ])("maps status %i", async (status, reason) => {
     stubFetch({ [url]: text("nope", status) });
@@ -145,7 +157,9 @@ describe("npm", () => {
   it("turns a network error into a failure, not an exception", async () => {
     vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("Network connection lost."));
     const result = await verifyPackageOwnership(npm(), ENV);
-    expect(result).toMatch(/^registry validation failed for package 0 \(@alice\/weather\): failed to fetch package metadata from NPM: .*Network connection lost/);
+    expect(result).toMatch(
+      /^registry validation failed for package 0 \(@alice\/weather\): failed to fetch package metadata from NPM: .*Network connection lost/,
+    );
   });
 
   it("reports unparseable metadata", async () => {
@@ -155,20 +169,23 @@ describe("npm", () => {
 
   it("fails on an oversized body", async () => {
     stubFetch({ [url]: text(" ".repeat(2 * 1024 * 1024 + 1)) });
-    expect(await verifyPackageOwnership(npm(), ENV)).toContain("failed to fetch package metadata from NPM: response body exceeds");
+    expect(await verifyPackageOwnership(npm(), ENV)).toContain(
+      "failed to fetch package metadata from NPM: response body exceeds",
+    );
   });
 
   it("refuses dot-segment identifiers instead of requesting another path", async () => {
     const seen = stubFetch({});
-    expect(await verifyPackageOwnership(server([{ registryType: "npm", identifier: "..", version: "1.0.2" }]), ENV)).toContain(
-      'failed to fetch package metadata from NPM: ".." cannot be used as a URL path segment',
-    );
+    expect(
+      await verifyPackageOwnership(server([{ registryType: "npm", identifier: "..", version: "1.0.2" }]), ENV),
+    ).toContain('failed to fetch package metadata from NPM: ".." cannot be used as a URL path segment');
     expect(seen).toHaveLength(0);
   });
 });
 
 describe("pypi", () => {
-  const pypi = (extra: Record<string, unknown> = {}) => server([{ registryType: "pypi", identifier: "weather-mcp", version: "1.0.2", ...extra }]);
+  const pypi = (extra: Record<string, unknown> = {}) =>
+    server([{ registryType: "pypi", identifier: "weather-mcp", version: "1.0.2", ...extra }]);
   const url = "GET https://pypi.test/pypi/weather-mcp/1.0.2/json";
   const release = (description: unknown) => json({ info: { name: "weather-mcp", version: "1.0.2", description } });
 
@@ -187,9 +204,12 @@ describe("pypi", () => {
 
   it("does not let a shorter server name borrow a longer one's token", async () => {
     stubFetch({ [url]: release("mcp-name: io.github.a/bc") });
-    expect(await verifyPackageOwnership(server([{ registryType: "pypi", identifier: "weather-mcp", version: "1.0.2" }], "io.github.a/b"), ENV)).toContain(
-      "ownership validation failed",
-    );
+    expect(
+      await verifyPackageOwnership(
+        server([{ registryType: "pypi", identifier: "weather-mcp", version: "1.0.2" }], "io.github.a/b"),
+        ENV,
+      ),
+    ).toContain("ownership validation failed");
   });
 
   it("fails on a missing description", async () => {
@@ -210,7 +230,9 @@ describe("pypi", () => {
 
   it("reports a missing release", async () => {
     stubFetch({ [url]: json({ message: "Not Found" }, 404) });
-    expect(await verifyPackageOwnership(pypi(), ENV)).toContain("PyPI package 'weather-mcp' version '1.0.2' not found (status: 404)");
+    expect(await verifyPackageOwnership(pypi(), ENV)).toContain(
+      "PyPI package 'weather-mcp' version '1.0.2' not found (status: 404)",
+    );
   });
 
   it("follows PyPI's redirect to the canonical project name on the same origin", async () => {
@@ -226,7 +248,9 @@ describe("pypi", () => {
     const seen = stubFetch({
       [url]: () => new Response(null, { status: 302, headers: { Location: "https://elsewhere.test/x.json" } }),
     });
-    expect(await verifyPackageOwnership(pypi(), ENV)).toContain("redirect to another origin refused: https://elsewhere.test");
+    expect(await verifyPackageOwnership(pypi(), ENV)).toContain(
+      "redirect to another origin refused: https://elsewhere.test",
+    );
     expect(seen).toHaveLength(1);
   });
 });
@@ -246,7 +270,9 @@ describe("nuget", () => {
 
   it("passes when the version's README holds the token (lower-cased id and version)", async () => {
     const seen = stubFetch({ [readme]: text(`# Weather\n\nmcp-name: ${NAME}\n`) });
-    expect(await verifyPackageOwnership(nuget({ registryBaseUrl: "https://api.nuget.org/v3/index.json" }), ENV)).toBeUndefined();
+    expect(
+      await verifyPackageOwnership(nuget({ registryBaseUrl: "https://api.nuget.org/v3/index.json" }), ENV),
+    ).toBeUndefined();
     expect(seen).toHaveLength(1);
   });
 
@@ -259,11 +285,15 @@ describe("nuget", () => {
 
   it("tells a missing package, a missing version and a missing README apart", async () => {
     stubFetch({ [readme]: text("", 404), [index]: text("", 404) });
-    expect(await verifyPackageOwnership(nuget(), ENV)).toContain("NuGet package 'Alice.Weather' does not exist in the registry");
+    expect(await verifyPackageOwnership(nuget(), ENV)).toContain(
+      "NuGet package 'Alice.Weather' does not exist in the registry",
+    );
     vi.restoreAllMocks();
 
     stubFetch({ [readme]: text("", 404), [index]: json({ versions: ["1.0.0", "1.0.1"] }) });
-    expect(await verifyPackageOwnership(nuget(), ENV)).toContain("exists but version 1.0.2-Beta+build.5 does not exist in the registry");
+    expect(await verifyPackageOwnership(nuget(), ENV)).toContain(
+      "exists but version 1.0.2-Beta+build.5 does not exist in the registry",
+    );
     vi.restoreAllMocks();
 
     stubFetch({ [readme]: text("", 404), [index]: json({ versions: ["1.0.1", "1.0.2-beta"] }) });
@@ -280,15 +310,19 @@ describe("nuget", () => {
     expect(await verifyPackageOwnership(nuget({ registryBaseUrl: "https://api.nuget.org" }), ENV)).toContain(
       "registry type and base URL do not match: 'https://api.nuget.org' is not valid for registry type 'nuget'. Expected: https://api.nuget.org/v3/index.json",
     );
-    expect(await verifyPackageOwnership(nuget({ fileSha256: "b".repeat(64) }), ENV)).toContain("NuGet packages must not have 'fileSha256' field");
-    expect(await verifyPackageOwnership(server([{ registryType: "nuget", identifier: "Alice.Weather" }]), ENV)).toContain(
-      "package version is required for NuGet packages",
+    expect(await verifyPackageOwnership(nuget({ fileSha256: "b".repeat(64) }), ENV)).toContain(
+      "NuGet packages must not have 'fileSha256' field",
     );
+    expect(
+      await verifyPackageOwnership(server([{ registryType: "nuget", identifier: "Alice.Weather" }]), ENV),
+    ).toContain("package version is required for NuGet packages");
     expect(seen).toHaveLength(0);
   });
 
   it("turns a timeout into a failure", async () => {
-    vi.spyOn(globalThis, "fetch").mockRejectedValue(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+    vi.spyOn(globalThis, "fetch").mockRejectedValue(
+      new DOMException("The operation was aborted due to timeout", "TimeoutError"),
+    );
     expect(await verifyPackageOwnership(nuget(), ENV)).toContain("failed to fetch README from NuGet: ");
   });
 });

@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { stubFetch, type Handler } from "./helpers/fetch-stub.ts";
 import { sampleServer } from "./helpers/server-json-fixture.ts";
 import { parseServerJson, type ServerJson } from "../worker/src/domain/server-json/index.ts";
-import { isAllowedOciRegistry, parseImageReference, verifyPackageOwnership, type OwnershipEnv } from "../worker/src/ownership/index.ts";
+import {
+  isAllowedOciRegistry,
+  parseImageReference,
+  verifyPackageOwnership,
+  type OwnershipEnv,
+} from "../worker/src/ownership/index.ts";
 import { parseBearerChallenge, selectIndexManifest } from "../worker/src/ownership/oci.ts";
 
 // OCI ownership (spec §9): allow-listed registry, anonymous distribution-API read of the
@@ -18,7 +23,10 @@ const NAME = "io.github.alice/weather";
 const LABEL = "io.modelcontextprotocol.server.name";
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => () => Response.json(body, { status, headers });
+const json =
+  (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  () =>
+    Response.json(body, { status, headers });
 
 function server(identifier: string, extra: Record<string, unknown> = {}): ServerJson {
   const pkg = { registryType: "oci", identifier, transport: { type: "stdio" }, ...extra };
@@ -34,10 +42,19 @@ const imageManifest = (configDigest: string) => ({
   config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: 100 },
   layers: [],
 });
-const imageConfig = (labels: Record<string, string> | null) => ({ architecture: "amd64", os: "linux", config: { Labels: labels } });
+const imageConfig = (labels: Record<string, string> | null) => ({
+  architecture: "amd64",
+  os: "linux",
+  config: { Labels: labels },
+});
 
 /** A registry that wants a bearer token for every /v2 request; answers once authorised. */
-function tokenProtected(token: string, realm: string, service: string, routes: Record<string, Handler>): Record<string, Handler> {
+function tokenProtected(
+  token: string,
+  realm: string,
+  service: string,
+  routes: Record<string, Handler>,
+): Record<string, Handler> {
   const guarded: Record<string, Handler> = {};
   for (const [key, handler] of Object.entries(routes)) {
     guarded[key] = (request) =>
@@ -65,13 +82,25 @@ describe("parseImageReference", () => {
   it("applies Docker Hub defaults and normalises its aliases", () => {
     expect(ok("postgres:16")).toEqual({ registry: "docker.io", repository: "library/postgres", tag: "16" });
     expect(ok("alice/weather:1.0")).toEqual({ registry: "docker.io", repository: "alice/weather", tag: "1.0" });
-    expect(ok("registry-1.docker.io/alice/weather:1")).toEqual({ registry: "docker.io", repository: "alice/weather", tag: "1" });
-    expect(ok(`index.docker.io/redis@${digest("a")}`)).toEqual({ registry: "docker.io", repository: "library/redis", digest: digest("a") });
+    expect(ok("registry-1.docker.io/alice/weather:1")).toEqual({
+      registry: "docker.io",
+      repository: "alice/weather",
+      tag: "1",
+    });
+    expect(ok(`index.docker.io/redis@${digest("a")}`)).toEqual({
+      registry: "docker.io",
+      repository: "library/redis",
+      digest: digest("a"),
+    });
     expect(ok("docker.io/alice/weather:1").registry).toBe("docker.io");
   });
 
   it("reads hosts, ports, nested paths, tags and digests", () => {
-    expect(ok("ghcr.io/alice/tools/weather:1.0.0")).toEqual({ registry: "ghcr.io", repository: "alice/tools/weather", tag: "1.0.0" });
+    expect(ok("ghcr.io/alice/tools/weather:1.0.0")).toEqual({
+      registry: "ghcr.io",
+      repository: "alice/tools/weather",
+      tag: "1.0.0",
+    });
     expect(ok("localhost:5000/weather:dev")).toEqual({ registry: "localhost:5000", repository: "weather", tag: "dev" });
     expect(ok(`GHCR.io/alice/weather:1@${digest("b")}`)).toEqual({
       registry: "ghcr.io",
@@ -117,7 +146,11 @@ describe("isAllowedOciRegistry", () => {
 
 describe("OCI helpers", () => {
   it("parses Bearer challenges", () => {
-    expect(parseBearerChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a/b:pull,push"')).toEqual({
+    expect(
+      parseBearerChallenge(
+        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a/b:pull,push"',
+      ),
+    ).toEqual({
       realm: "https://auth.docker.io/token",
       service: "registry.docker.io",
       scope: "repository:a/b:pull,push",
@@ -171,7 +204,10 @@ describe("OCI verification", () => {
         ),
         [`GET https://ghcr.io/v2/alice/weather/manifests/${amd64}`]: json(imageManifest(cfg)),
         [`GET https://ghcr.io/v2/alice/weather/blobs/${cfg}`]: () =>
-          new Response(null, { status: 307, headers: { Location: "https://pkg-containers.githubusercontent.com/blob?sig=1" } }),
+          new Response(null, {
+            status: 307,
+            headers: { Location: "https://pkg-containers.githubusercontent.com/blob?sig=1" },
+          }),
       }),
       "GET https://ghcr.io/token?service=ghcr.io&scope=repository%3Ax%3Apull": json({ token: "t-ghcr" }),
       "GET https://pkg-containers.githubusercontent.com/blob?sig=1": json(imageConfig({ [LABEL]: NAME })),
@@ -196,9 +232,13 @@ describe("OCI verification", () => {
           mediaType: "application/vnd.docker.distribution.manifest.v2+json",
           config: { digest: cfg },
         }),
-        [`GET https://registry-1.docker.io/v2/library/weather/blobs/${cfg}`]: json(imageConfig({ [LABEL]: "io.github.bob/weather" })),
+        [`GET https://registry-1.docker.io/v2/library/weather/blobs/${cfg}`]: json(
+          imageConfig({ [LABEL]: "io.github.bob/weather" }),
+        ),
       }),
-      "GET https://auth.docker.io/token?service=registry.docker.io&scope=repository%3Ax%3Apull": json({ access_token: "t-hub" }),
+      "GET https://auth.docker.io/token?service=registry.docker.io&scope=repository%3Ax%3Apull": json({
+        access_token: "t-hub",
+      }),
     });
     expect(await verifyPackageOwnership(server("weather:2"), ENV)).toBe(
       `${prefix("weather:2")}OCI image ownership validation failed. Expected annotation '${LABEL}' = '${NAME}', got 'io.github.bob/weather'`,
@@ -267,7 +307,9 @@ describe("OCI verification", () => {
     expect(await verifyPackageOwnership(server("quay.io/alice/weather:1"), ENV)).toBe(
       `${prefix("quay.io/alice/weather:1")}unsupported OCI registry: quay.io`,
     );
-    expect(await verifyPackageOwnership(server("10.0.0.8:5000/weather:1"), ENV)).toContain("unsupported OCI registry: 10.0.0.8:5000");
+    expect(await verifyPackageOwnership(server("10.0.0.8:5000/weather:1"), ENV)).toContain(
+      "unsupported OCI registry: 10.0.0.8:5000",
+    );
     expect(seen).toHaveLength(0);
   });
 
@@ -292,7 +334,10 @@ describe("OCI verification", () => {
   it("refuses a token realm on a private address without requesting it", async () => {
     const seen = stubFetch({
       "GET https://ghcr.io/v2/alice/weather/manifests/1": () =>
-        new Response(null, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="https://169.254.169.254/token"' } }),
+        new Response(null, {
+          status: 401,
+          headers: { "WWW-Authenticate": 'Bearer realm="https://169.254.169.254/token"' },
+        }),
     });
     expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toContain(
       "failed to fetch OCI image: non-public address not allowed: 169.254.169.254",
@@ -302,18 +347,31 @@ describe("OCI verification", () => {
 
   it("turns network errors and bad documents into failures", async () => {
     vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("Network connection lost."));
-    expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toMatch(/failed to fetch OCI image: .*Network connection lost/);
+    expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toMatch(
+      /failed to fetch OCI image: .*Network connection lost/,
+    );
     vi.restoreAllMocks();
 
     stubFetch({ "GET https://ghcr.io/v2/alice/weather/manifests/1": () => new Response("not json") });
-    expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toContain("failed to fetch OCI image: ");
+    expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toContain(
+      "failed to fetch OCI image: ",
+    );
     vi.restoreAllMocks();
 
     stubFetch({ "GET https://ghcr.io/v2/alice/weather/manifests/1": json({ schemaVersion: 2, layers: [] }) });
-    expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toContain("image manifest has no sha256 config digest");
+    expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toContain(
+      "image manifest has no sha256 config digest",
+    );
     vi.restoreAllMocks();
 
-    stubFetch({ "GET https://ghcr.io/v2/alice/weather/manifests/1": json({ mediaType: "application/vnd.oci.image.index.v1+json", manifests: [] }) });
-    expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toContain("image index lists no manifests");
+    stubFetch({
+      "GET https://ghcr.io/v2/alice/weather/manifests/1": json({
+        mediaType: "application/vnd.oci.image.index.v1+json",
+        manifests: [],
+      }),
+    });
+    expect(await verifyPackageOwnership(server("ghcr.io/alice/weather:1"), ENV)).toContain(
+      "image index lists no manifests",
+    );
   });
 });

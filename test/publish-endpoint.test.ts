@@ -73,7 +73,11 @@ describe("framework layer (before authentication)", () => {
   });
 
   it("rejects unknown properties at any depth", async () => {
-    for (const extra of [{ status: "active" }, { website_url: "https://x.example" }, { _meta: { "com.example/x": {} } }]) {
+    for (const extra of [
+      { status: "active" },
+      { website_url: "https://x.example" },
+      { _meta: { "com.example/x": {} } },
+    ]) {
       const { status, body } = await publish(token, serverJson(`${NS}/strict`, "1.0.0", extra));
       expect(status).toBe(422);
       expect(body.errors.map((e: any) => e.message)).toContain("unexpected property");
@@ -88,7 +92,10 @@ describe("framework layer (before authentication)", () => {
     expect(garbled.status).toBe(400);
     expect(garbled.body.detail).toBe("validation failed");
     expect(garbled.body.errors[0].location).toBe("body");
-    const huge = await publish(token, JSON.stringify({ ...serverJson(`${NS}/huge`, "1.0.0"), title: "x".repeat(1024 * 1024) }));
+    const huge = await publish(
+      token,
+      JSON.stringify({ ...serverJson(`${NS}/huge`, "1.0.0"), title: "x".repeat(1024 * 1024) }),
+    );
     expect(huge.status).toBe(413);
     const deep = await publish(token, "[".repeat(100_000) + "]".repeat(100_000));
     expect([400, 422]).toContain(deep.status);
@@ -147,14 +154,18 @@ describe("semantic and service rules", () => {
     const { status, body } = await publish(token, serverJson(name, "1.0.0"));
     expect(status).toBe(400);
     expect(body.detail).toBe("Failed to publish server");
-    expect(body.errors).toEqual([{ message: `invalid version: cannot publish duplicate version: ${name}@1.0.0 already exists` }]);
+    expect(body.errors).toEqual([
+      { message: `invalid version: cannot publish duplicate version: ${name}@1.0.0 already exists` },
+    ]);
   });
 
   it("limits publisher-provided _meta to 4 KB", async () => {
     const big = { "io.modelcontextprotocol.registry/publisher-provided": { blob: "x".repeat(4100) } };
     const { status, body } = await publish(token, serverJson(`${NS}/meta`, "1.0.0", { _meta: big }));
     expect(status).toBe(400);
-    expect(body.errors[0].message).toMatch(/^_meta\.io\.modelcontextprotocol\.registry\/publisher-provided extension exceeds 4KB limit \(\d+ bytes\)$/);
+    expect(body.errors[0].message).toMatch(
+      /^_meta\.io\.modelcontextprotocol\.registry\/publisher-provided extension exceeds 4KB limit \(\d+ bytes\)$/,
+    );
     const small = { "io.modelcontextprotocol.registry/publisher-provided": { tool: "ci", n: 1 } };
     expect((await publish(token, serverJson(`${NS}/meta`, "1.0.0", { _meta: small }))).status).toBe(200);
   });
@@ -183,11 +194,15 @@ describe("semantic and service rules", () => {
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
        INSERT INTO server_versions (name, version, status, status_changed_at, published_at, updated_at, is_latest, server_json)
        SELECT ?, '0.0.' || i, CASE WHEN i = 1 THEN 'deleted' ELSE 'active' END, i, i, i, i = 10000, '{}' FROM n`,
-    ).bind(name).run();
+    )
+      .bind(name)
+      .run();
     // Writers keep the per-name summary in step; so does this shortcut.
     await env.DB.prepare(
       "INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at) VALUES (?, 'com.pub', '0.0.10000', 10000, 1, 10000)",
-    ).bind(name).run();
+    )
+      .bind(name)
+      .run();
     const { status, body } = await publish(token, serverJson(name, "1.0.0"));
     expect(status).toBe(400);
     expect(body.errors[0].message).toMatch(/^maximum number of versions for this server reached \(10000\)/);
@@ -202,9 +217,19 @@ describe("validate", () => {
     });
     expect(status).toBe(200);
     expect(body.valid).toBe(false);
-    expect(body.issues).toContainEqual(expect.objectContaining({ type: "semantic", path: "version", severity: "error", reference: "version-looks-like-range" }));
+    expect(body.issues).toContainEqual(
+      expect.objectContaining({
+        type: "semantic",
+        path: "version",
+        severity: "error",
+        reference: "version-looks-like-range",
+      }),
+    );
     expect((await api(`/v0.1/servers/${encodeURIComponent(`${NS}/val`)}/versions`)).status).toBe(404);
-    const clean = await apiJson("/v0.1/validate", { method: "POST", body: JSON.stringify(serverJson(`${NS}/val`, "1.0.0")) });
+    const clean = await apiJson("/v0.1/validate", {
+      method: "POST",
+      body: JSON.stringify(serverJson(`${NS}/val`, "1.0.0")),
+    });
     expect(clean.body).toEqual({ valid: true, issues: [] });
   });
 

@@ -9,7 +9,9 @@ import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 const NS = "com.fault";
 
 async function snapshot() {
-  const rows = await env.DB.prepare("SELECT name, version, is_latest FROM server_versions WHERE name LIKE 'com.fault/%' ORDER BY 1, 2").all();
+  const rows = await env.DB.prepare(
+    "SELECT name, version, is_latest FROM server_versions WHERE name LIKE 'com.fault/%' ORDER BY 1, 2",
+  ).all();
   const servers = await env.DB.prepare("SELECT * FROM servers WHERE name LIKE 'com.fault/%' ORDER BY 1").all();
   const kv = await env.CACHE.get(`server:${NS}/tool`);
   const list = await (await api(`/v0.1/servers?search=${NS}/`)).text();

@@ -40,7 +40,9 @@ describe("publish with ownership verification on", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(400);
     expect((error as ApiError).detail).toBe("Failed to publish server");
-    expect((error as ApiError).errors[0]!.message).toMatch(/^registry validation failed for package 0 \(weather-mcp\): /);
+    expect((error as ApiError).errors[0]!.message).toMatch(
+      /^registry validation failed for package 0 \(weather-mcp\): /,
+    );
     vi.restoreAllMocks();
     expect((await api(`/v0.1/servers/${encodeURIComponent(NAME)}/versions/2.0.0`)).status).toBe(404);
   });

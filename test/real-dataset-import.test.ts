@@ -17,7 +17,11 @@ const REFUSED = [
 
 describe.skipIf(REAL_DATASET_ABSENT)("the real dataset", () => {
   let report: ImportReport;
-  const metaLines = REAL_DATASET_ABSENT ? [] : env.TEST_REAL_META.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const metaLines = REAL_DATASET_ABSENT
+    ? []
+    : env.TEST_REAL_META.split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
 
   beforeAll(async () => {
     report = await importEntries(env, ndjsonEntries(env.TEST_REAL_SERVERS, env.TEST_REAL_META, "servers.ndjson"));
@@ -56,9 +60,15 @@ describe.skipIf(REAL_DATASET_ABSENT)("the real dataset", () => {
   it("keeps the official timestamps and server.json bytes", async () => {
     const line = env.TEST_REAL_SERVERS.split("\n")[0]!;
     const meta = metaLines[0];
-    const { body } = await apiJson(`/v0.1/servers/${encodeURIComponent(meta.name)}/versions/${encodeURIComponent(meta.version)}`);
+    const { body } = await apiJson(
+      `/v0.1/servers/${encodeURIComponent(meta.name)}/versions/${encodeURIComponent(meta.version)}`,
+    );
     expect(JSON.stringify(body.server)).toBe(line);
-    expect(official(body)).toMatchObject({ publishedAt: meta.publishedAt, updatedAt: meta.updatedAt, status: "active" });
+    expect(official(body)).toMatchObject({
+      publishedAt: meta.publishedAt,
+      updatedAt: meta.updatedAt,
+      status: "active",
+    });
   });
 
   it("changes nothing when imported again", async () => {

@@ -21,11 +21,20 @@ describe("filing a report", async () => {
   await patchStatus(token, `${NS}/gone`, undefined, { status: "deleted" });
 
   it("answers 201 with an id and status open, and audits it under the reporter's hash", async () => {
-    const res = await report({ name: `${NS}/tool`, version: "1.0.0", reason: "spam", details: "bulk-generated" }, { ip: "203.0.113.7" });
+    const res = await report(
+      { name: `${NS}/tool`, version: "1.0.0", reason: "spam", details: "bulk-generated" },
+      { ip: "203.0.113.7" },
+    );
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ id: expect.any(String), status: "open" });
     const row = (await auditOf(NS)).at(-1)!;
-    expect(row).toMatchObject({ action: "report", name: `${NS}/tool`, version: "1.0.0", outcome: "ok", actorMethod: "address" });
+    expect(row).toMatchObject({
+      action: "report",
+      name: `${NS}/tool`,
+      version: "1.0.0",
+      outcome: "ok",
+      actorMethod: "address",
+    });
     expect(row.actorSubject).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.stringify(row)).not.toContain("203.0.113.7");
     expect(row.requestId).toBe(res.response.headers.get("x-request-id"));
@@ -62,7 +71,8 @@ describe("filing a report", async () => {
   it("refuses forged and expired tokens with 401", async () => {
     const before = await counts();
     const forged = `${(await tokenFor([])).slice(0, -4)}AAAA`;
-    const expired = (await issueRegistryToken(env, "none", "old", [], Math.floor(Date.now() / 1000) - 3600)).registry_token;
+    const expired = (await issueRegistryToken(env, "none", "old", [], Math.floor(Date.now() / 1000) - 3600))
+      .registry_token;
     for (const token of [forged, expired]) {
       expect((await report({ name: `${NS}/tool`, reason: "spam" }, { token })).status).toBe(401);
     }

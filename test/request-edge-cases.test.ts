@@ -51,7 +51,11 @@ describe("NUL bytes", () => {
   it("answers 400 for a NUL in the path", async () => {
     const { status, body } = await apiJson("/v0.1/servers/a%00b/versions");
     expect(status).toBe(400);
-    expect(body).toEqual({ title: "Bad Request", status: 400, detail: "Invalid request: URL path contains null bytes" });
+    expect(body).toEqual({
+      title: "Bad Request",
+      status: 400,
+      detail: "Invalid request: URL path contains null bytes",
+    });
   });
 
   it("answers 400 for a NUL in the query", async () => {
@@ -73,7 +77,11 @@ describe("unknown routes", () => {
   });
 
   it("answers the short text under a versioned prefix, for any method", async () => {
-    for (const [method, path] of [["GET", "/v0.1/nothing"], ["DELETE", "/v0.1/servers/a%2Fb/versions/1"], ["POST", "/v0/servers"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/v0.1/nothing"],
+      ["DELETE", "/v0.1/servers/a%2Fb/versions/1"],
+      ["POST", "/v0/servers"],
+    ] as const) {
       const { status, body } = await apiJson(path, { method });
       expect(status).toBe(404);
       expect(body.detail).toBe("Endpoint not found. See /docs for the API documentation.");

@@ -11,7 +11,11 @@ const OTHER = "com.review-elsewhere";
 
 async function versionsOf(name: string) {
   const { body } = await apiJson(`/v0.1/servers/${encodeURIComponent(name)}/versions?include_deleted=true`);
-  return body.servers.map((s: any) => ({ version: s.server.version, status: official(s).status, statusMessage: official(s).statusMessage }));
+  return body.servers.map((s: any) => ({
+    version: s.server.version,
+    status: official(s).status,
+    statusMessage: official(s).statusMessage,
+  }));
 }
 
 describe("the review queue", async () => {
@@ -31,7 +35,16 @@ describe("the review queue", async () => {
     const all = await adminGet(admin, `/x/admin/reports?name=${encodeURIComponent(`${NS}/spammy`)}`);
     expect(all.status).toBe(200);
     expect(all.body.reports).toHaveLength(2);
-    expect(all.body.reports[0]).toMatchObject({ id: first.body.id, name: `${NS}/spammy`, reason: "spam", details: "SEO links", status: "open", weight: 1, targetWeight: 2, underReview: false });
+    expect(all.body.reports[0]).toMatchObject({
+      id: first.body.id,
+      name: `${NS}/spammy`,
+      reason: "spam",
+      details: "SEO links",
+      status: "open",
+      weight: 1,
+      targetWeight: 2,
+      underReview: false,
+    });
     expect(all.body.metadata).toEqual({ count: 2 });
 
     const mine = await adminGet(scoped, "/x/admin/reports?limit=100");
@@ -61,13 +74,21 @@ describe("the review queue", async () => {
     expect(res.body).toMatchObject({ id: first.body.id, status: "resolved", action: "dismiss", changedVersions: [] });
     expect(res.body.resolvedReports).toHaveLength(2);
     expect((await versionsOf(`${NS}/spammy`)).every((v: any) => v.status === "active")).toBe(true);
-    const resolved = await adminGet(admin, `/x/admin/reports?status=resolved&name=${encodeURIComponent(`${NS}/spammy`)}`);
-    expect(resolved.body.reports[0].resolution).toMatchObject({ action: "dismiss", message: "Links are documentation." });
+    const resolved = await adminGet(
+      admin,
+      `/x/admin/reports?status=resolved&name=${encodeURIComponent(`${NS}/spammy`)}`,
+    );
+    expect(resolved.body.reports[0].resolution).toMatchObject({
+      action: "dismiss",
+      message: "Links are documentation.",
+    });
   });
 
   it("refuses resolving a resolved report (409) and an unknown one (404)", async () => {
     expect((await resolve(admin, first.body.id, { action: "delete", message: "again" })).status).toBe(409);
-    expect((await resolve(admin, "00000000-0000-4000-8000-000000000000", { action: "dismiss", message: "x" })).status).toBe(404);
+    expect(
+      (await resolve(admin, "00000000-0000-4000-8000-000000000000", { action: "dismiss", message: "x" })).status,
+    ).toBe(404);
     expect((await versionsOf(`${NS}/spammy`)).every((v: any) => v.status === "active")).toBe(true);
   });
 
@@ -91,7 +112,11 @@ describe("the review queue", async () => {
   it("a maintainer outside the server's scope is refused (403), audited, and changes nothing", async () => {
     const res = await resolve(scoped, elsewhere.body.id, { action: "delete", message: "not mine" });
     expect(res.status).toBe(403);
-    expect((await auditOf(OTHER)).at(-1)).toMatchObject({ action: "resolve", outcome: "denied", actorSubject: "ns-moderator" });
+    expect((await auditOf(OTHER)).at(-1)).toMatchObject({
+      action: "resolve",
+      outcome: "denied",
+      actorSubject: "ns-moderator",
+    });
     expect((await versionsOf(`${OTHER}/tool`))[0].status).toBe("active");
     const open = await adminGet(admin, `/x/admin/reports?name=${encodeURIComponent(`${OTHER}/tool`)}`);
     expect(open.body.reports[0].status).toBe("open");
@@ -99,17 +124,23 @@ describe("the review queue", async () => {
 
   it("delete and denylist remove every version; denylist also blocks republishing", async () => {
     const del = await report({ name: `${NS}/fine`, reason: "inappropriate" }, { ip: "198.18.0.5" });
-    expect((await resolve(admin, del.body.id, { action: "delete", message: "Removed: inappropriate content." })).status).toBe(200);
+    expect(
+      (await resolve(admin, del.body.id, { action: "delete", message: "Removed: inappropriate content." })).status,
+    ).toBe(200);
     expect((await versionsOf(`${NS}/fine`)).map((v: any) => v.status)).toEqual(["deleted", "deleted"]);
     expect((await apiJson(`/v0.1/servers/${encodeURIComponent(`${NS}/fine`)}/versions`)).status).toBe(404);
 
     const mal = await report({ name: `${NS}/evil`, reason: "malicious" }, { ip: "198.18.0.6" });
-    expect((await resolve(admin, mal.body.id, { action: "denylist", message: "Exfiltrates credentials." })).status).toBe(200);
+    expect(
+      (await resolve(admin, mal.body.id, { action: "denylist", message: "Exfiltrates credentials." })).status,
+    ).toBe(200);
     expect((await versionsOf(`${NS}/evil`)).map((v: any) => v.status)).toEqual(["deleted", "deleted"]);
     const republish = await publish(publisher, serverJson(`${NS}/evil`, "2.0.0"));
     expect(republish.status).toBe(403);
     expect(republish.body.detail).toContain("Exfiltrates credentials.");
-    const entry = await env.DB.prepare("SELECT kind, value, reason FROM denylist WHERE value = ?").bind(`${NS}/evil`).first();
+    const entry = await env.DB.prepare("SELECT kind, value, reason FROM denylist WHERE value = ?")
+      .bind(`${NS}/evil`)
+      .first();
     expect(entry).toEqual({ kind: "server", value: `${NS}/evil`, reason: "Exfiltrates credentials." });
   });
 });

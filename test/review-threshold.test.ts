@@ -24,7 +24,13 @@ async function marksOnReadPaths(name: string) {
   const latest = await apiJson(`/v0.1/servers/${path}/versions/latest`);
   const search = await apiJson(`/x/search?q=${encodeURIComponent(name)}`);
   const hit = search.body.results.find((r: any) => r.server.name === name);
-  return [moderationMeta(list.body.servers[0]), moderationMeta(versions.body.servers[0]), moderationMeta(detail.body), moderationMeta(latest.body), hit && moderationMeta(hit)];
+  return [
+    moderationMeta(list.body.servers[0]),
+    moderationMeta(versions.body.servers[0]),
+    moderationMeta(detail.body),
+    moderationMeta(latest.body),
+    hit && moderationMeta(hit),
+  ];
 }
 
 describe("report weighting and the review threshold", async () => {
@@ -64,9 +70,13 @@ describe("report weighting and the review threshold", async () => {
     const last = await report({ name, reason: "impersonation" }, { ip: "192.0.2.11" });
     expect(await targetWeight(name)).toBe(5);
     const marks = await marksOnReadPaths(name);
-    for (const mark of marks) expect(mark).toEqual({ underReview: true, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    for (const mark of marks)
+      expect(mark).toEqual({ underReview: true, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
 
-    const resolved = await resolve(await maintainerToken(), last.body.id, { action: "dismiss", message: "Not impersonation: the publisher owns the brand." });
+    const resolved = await resolve(await maintainerToken(), last.body.id, {
+      action: "dismiss",
+      message: "Not impersonation: the publisher owns the brand.",
+    });
     expect(resolved.status).toBe(200);
     expect(await marksOnReadPaths(name)).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(await targetWeight(name)).toBe(0);

@@ -14,7 +14,18 @@ import {
 
 // A deterministic generated catalogue: topics × vendors, with some Unicode, deprecated
 // entries and every registry type and transport, so every encoded column is exercised.
-const TOPICS = ["postgres", "slack", "github", "weather", "kubernetes", "filesystem", "search", "calendar", "email", "browser"];
+const TOPICS = [
+  "postgres",
+  "slack",
+  "github",
+  "weather",
+  "kubernetes",
+  "filesystem",
+  "search",
+  "calendar",
+  "email",
+  "browser",
+];
 const VENDORS = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "tyrell", "cyberdyne", "soylent"];
 const EXTRA = ["Café crème", "日本語の説明", "emoji 🚀 rocket", "naïve façade", "ÄÖÜ umlauts", "plain words"];
 const TYPES = ["npm", "pypi", "oci", "nuget", "mcpb"];
@@ -35,7 +46,8 @@ function generated(): SearchDocument[] {
       if (n % 4 !== 0) {
         json.packages = [{ registryType: type, identifier: `@${vendor}/${topic}-mcp`, transport: { type: "stdio" } }];
       }
-      if (n % 3 !== 1) json.remotes = [{ type: TRANSPORTS[1 + (n % 2)], url: `https://mcp.${vendor}.example/${topic}` }];
+      if (n % 3 !== 1)
+        json.remotes = [{ type: TRANSPORTS[1 + (n % 2)], url: `https://mcp.${vendor}.example/${topic}` }];
       if (n % 5 === 0) json.title = `${vendor.toUpperCase()} ${topic}`;
       docs.push(searchDocument(json, n % 7 === 0 ? "deprecated" : "active"));
     }
@@ -44,7 +56,20 @@ function generated(): SearchDocument[] {
 }
 
 const DOCS = generated();
-const QUERIES = ["", "postgres", "postg", "slakc", "kubernets", "acme weather", "com.acme/postgres-tools", "café", "日本語", "rocket", "wayne search tools", "mcp"];
+const QUERIES = [
+  "",
+  "postgres",
+  "postg",
+  "slakc",
+  "kubernets",
+  "acme weather",
+  "com.acme/postgres-tools",
+  "café",
+  "日本語",
+  "rocket",
+  "wayne search tools",
+  "mcp",
+];
 const FILTERS: SearchFilters[] = [
   { status: ["active", "deprecated"] },
   { status: ["active"], registryType: ["npm", "oci"] },
@@ -53,7 +78,9 @@ const FILTERS: SearchFilters[] = [
 ];
 
 function answers(index: LoadedIndex) {
-  return QUERIES.flatMap((q) => FILTERS.map((filters) => search(index, EMPTY_OVERLAY, { q, limit: 15, offset: 0, filters })));
+  return QUERIES.flatMap((q) =>
+    FILTERS.map((filters) => search(index, EMPTY_OVERLAY, { q, limit: 15, offset: 0, filters })),
+  );
 }
 
 describe("serialized index", () => {
@@ -80,7 +107,12 @@ describe("serialized index", () => {
     const first = DOCS[0]!;
     const repeated = buildIndex([...DOCS, { ...first, description: "replacement text" }]);
     expect(repeated.docCount).toBe(DOCS.length);
-    const hits = search(loadIndex(repeated), EMPTY_OVERLAY, { q: "replacement", limit: 5, offset: 0, filters: FILTERS[0]! }).hits;
+    const hits = search(loadIndex(repeated), EMPTY_OVERLAY, {
+      q: "replacement",
+      limit: 5,
+      offset: 0,
+      filters: FILTERS[0]!,
+    }).hits;
     expect(hits.map((h) => h.name)).toEqual([first.name]);
   });
 

@@ -30,7 +30,8 @@ function server(
       transport: { type: transport },
     }));
   }
-  if (remotes.length > 0) json.remotes = remotes.map((type, i) => ({ type, url: `https://r${i}.${name.split("/")[1]}.example/mcp` }));
+  if (remotes.length > 0)
+    json.remotes = remotes.map((type, i) => ({ type, url: `https://r${i}.${name.split("/")[1]}.example/mcp` }));
   return searchDocument(json, status);
 }
 
@@ -41,7 +42,15 @@ const DOCS: SearchDocument[] = [
   server("com.acme/gamma", "Gamma database bridge", [], ["sse"], "deprecated"),
   server("io.github.x/delta", "Delta database service", [["oci", "streamable-http"]], []),
   server("io.github.x/epsilon", "Epsilon database viewer", [["nuget", "stdio"]], [], "deprecated"),
-  server("io.github.y/zeta", "Zeta database bundle", [["mcpb", "stdio"], ["npm", "stdio"]], []),
+  server(
+    "io.github.y/zeta",
+    "Zeta database bundle",
+    [
+      ["mcpb", "stdio"],
+      ["npm", "stdio"],
+    ],
+    [],
+  ),
   server("io.github.y/eta", "Eta database notes", [], []),
   server("org.custom/theta", "Theta database crate", [["cargo", "stdio"]], []),
 ];
@@ -49,7 +58,13 @@ const DOCS: SearchDocument[] = [
 const index = loadIndex(buildIndex(DOCS));
 const BOTH: SearchFilters = { status: ["active", "deprecated"] };
 
-function run(q: string, filters: Partial<SearchFilters> = {}, overlay: Overlay = EMPTY_OVERLAY, limit = 50, offset = 0): SearchResult {
+function run(
+  q: string,
+  filters: Partial<SearchFilters> = {},
+  overlay: Overlay = EMPTY_OVERLAY,
+  limit = 50,
+  offset = 0,
+): SearchResult {
   return search(index, overlay, { q, limit, offset, filters: { ...BOTH, ...filters } });
 }
 
@@ -74,7 +89,11 @@ describe("facets", () => {
   it("cover only documents matching q", () => {
     const result = run("zeta");
     expect(result.total).toBe(1);
-    expect(result.facets).toEqual({ registryType: { mcpb: 1, npm: 1 }, transport: { stdio: 1 }, hosting: { package: 1 } });
+    expect(result.facets).toEqual({
+      registryType: { mcpb: 1, npm: 1 },
+      transport: { stdio: 1 },
+      hosting: { package: 1 },
+    });
   });
 
   it("add up: hosting counts cover every document that has a hosting", () => {
@@ -137,10 +156,26 @@ describe("facets under filters that match nothing", () => {
 
 describe("filters", () => {
   it.each<[string, Partial<SearchFilters>, string[]]>([
-    ["registry types are an OR-list", { registryType: ["npm", "pypi"] }, ["com.acme/alpha", "com.acme/beta", "io.github.y/zeta"]],
-    ["transports are an OR-list", { transport: ["sse", "streamable-http"] }, ["com.acme/beta", "com.acme/gamma", "io.github.x/delta"]],
-    ["a package transport counts", { transport: ["streamable-http"], hosting: "package" }, ["com.acme/beta", "io.github.x/delta"]],
-    ["filters combine with AND", { registryType: ["npm", "pypi"], transport: ["stdio"], hosting: "remote" }, ["com.acme/beta"]],
+    [
+      "registry types are an OR-list",
+      { registryType: ["npm", "pypi"] },
+      ["com.acme/alpha", "com.acme/beta", "io.github.y/zeta"],
+    ],
+    [
+      "transports are an OR-list",
+      { transport: ["sse", "streamable-http"] },
+      ["com.acme/beta", "com.acme/gamma", "io.github.x/delta"],
+    ],
+    [
+      "a package transport counts",
+      { transport: ["streamable-http"], hosting: "package" },
+      ["com.acme/beta", "io.github.x/delta"],
+    ],
+    [
+      "filters combine with AND",
+      { registryType: ["npm", "pypi"], transport: ["stdio"], hosting: "remote" },
+      ["com.acme/beta"],
+    ],
     ["hosting remote", { hosting: "remote" }, ["com.acme/beta", "com.acme/gamma"]],
     ["namespace is exact", { namespace: "com.acme" }, ["com.acme/alpha", "com.acme/beta", "com.acme/gamma"]],
     ["namespace prefix does not match", { namespace: "io.github" }, []],
@@ -195,7 +230,10 @@ describe("overlay", () => {
     expect(run("beta", {}, overlay).total).toBe(0);
     expect(run("", {}, overlay).total).toBe(DOCS.length - 1);
     expect(run("database", {}, overlay).facets.hosting).toEqual({ package: 5, remote: 1 });
-    expect(run("", { namespace: "com.acme" }, overlay).hits.map((h) => h.name)).toEqual(["com.acme/alpha", "com.acme/gamma"]);
+    expect(run("", { namespace: "com.acme" }, overlay).hits.map((h) => h.name)).toEqual([
+      "com.acme/alpha",
+      "com.acme/gamma",
+    ]);
   });
 
   it("hides a name that is both upserted and removed", () => {

@@ -80,7 +80,9 @@ describe.skipIf(REAL_DATASET_ABSENT)("ranked search on the real dataset", () => 
   });
 
   it("combines filters", async () => {
-    const { body } = await apiJson("/x/search?q=database&registryType=npm,pypi&hosting=package&transport=stdio&limit=100");
+    const { body } = await apiJson(
+      "/x/search?q=database&registryType=npm,pypi&hosting=package&transport=stdio&limit=100",
+    );
     expect(body.metadata.total).toBeGreaterThan(0);
     for (const r of body.results) {
       const types = (r.server.packages ?? []).map((p: any) => p.registryType);
@@ -91,7 +93,11 @@ describe.skipIf(REAL_DATASET_ABSENT)("ranked search on the real dataset", () => 
   });
 
   it("never returns deleted servers, and finds a new one on the next request", async () => {
-    const token = await tokenFor([...publishAll("com.stripe/*"), { action: "edit", resource: "com.stripe/*" }, ...publishAll("com.freshly/*")]);
+    const token = await tokenFor([
+      ...publishAll("com.stripe/*"),
+      { action: "edit", resource: "com.stripe/*" },
+      ...publishAll("com.freshly/*"),
+    ]);
     const deleted = await apiJson(`/v0.1/servers/${encodeURIComponent("com.stripe/mcp")}/status`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${token}` },

@@ -34,48 +34,115 @@ function server(name: string, description: string, spec: Spec = {}): SearchDocum
 
 // A made-up catalogue: several servers per topic so that ranking has something to decide.
 const CORPUS: SearchDocument[] = [
-  server("io.github.modelcontextprotocol/postgres", "PostgreSQL database access: run read-only SQL queries and inspect schemas", { title: "PostgreSQL", npm: "@modelcontextprotocol/server-postgres" }),
-  server("io.github.alice/postgres-mcp-server", "Manage Postgres databases, migrations and backups", { pypi: "postgres-mcp-server" }),
-  server("com.supabase/mcp", "Supabase projects: Postgres database, auth, storage and edge functions", { remote: "https://mcp.supabase.com/mcp" }),
+  server(
+    "io.github.modelcontextprotocol/postgres",
+    "PostgreSQL database access: run read-only SQL queries and inspect schemas",
+    { title: "PostgreSQL", npm: "@modelcontextprotocol/server-postgres" },
+  ),
+  server("io.github.alice/postgres-mcp-server", "Manage Postgres databases, migrations and backups", {
+    pypi: "postgres-mcp-server",
+  }),
+  server("com.supabase/mcp", "Supabase projects: Postgres database, auth, storage and edge functions", {
+    remote: "https://mcp.supabase.com/mcp",
+  }),
   server("io.github.bob/mysql", "MySQL database server tools: query tables, describe schema", { npm: "mysql-mcp" }),
-  server("io.github.carol/sqlite-explorer", "Explore local SQLite databases safely", { title: "SQLite Explorer", pypi: "sqlite-explorer-mcp" }),
-  server("com.mongodb/mongodb-mcp-server", "MongoDB Atlas and local MongoDB clusters: collections, documents, aggregation", { npm: "mongodb-mcp-server" }),
-  server("io.github.dave/redis-cache", "Redis key-value store: get, set and scan keys", { oci: "docker.io/dave/redis-mcp:1.0" }),
-  server("com.slack/slack", "Send messages, read channels and search your Slack workspace", { title: "Slack", remote: "https://mcp.slack.com/mcp" }),
-  server("io.github.erin/slack-notifier", "Post alerts to a Slack channel from CI pipelines", { npm: "slack-notifier-mcp" }),
-  server("io.github.frank/discord-bot", "Send and read Discord messages in your server channels", { npm: "discord-bot-mcp" }),
-  server("io.github.github/github-mcp-server", "Manage repositories, issues, pull requests and workflows on GitHub", { title: "GitHub", oci: "ghcr.io/github/github-mcp-server:1.0", remote: "https://api.githubcopilot.com/mcp/" }),
-  server("com.gitlab/gitlab", "GitLab projects, merge requests and CI pipelines", { remote: "https://gitlab.com/api/v4/mcp" }),
-  server("io.github.grace/git-tools", "Local git repository operations: log, diff, blame and commit", { pypi: "mcp-server-git" }),
-  server("dev.weatherly/forecast", "Weather forecasts, alerts and historical climate data for any city", { title: "Weatherly Forecast", remote: "https://api.weatherly.dev/mcp" }),
+  server("io.github.carol/sqlite-explorer", "Explore local SQLite databases safely", {
+    title: "SQLite Explorer",
+    pypi: "sqlite-explorer-mcp",
+  }),
+  server(
+    "com.mongodb/mongodb-mcp-server",
+    "MongoDB Atlas and local MongoDB clusters: collections, documents, aggregation",
+    { npm: "mongodb-mcp-server" },
+  ),
+  server("io.github.dave/redis-cache", "Redis key-value store: get, set and scan keys", {
+    oci: "docker.io/dave/redis-mcp:1.0",
+  }),
+  server("com.slack/slack", "Send messages, read channels and search your Slack workspace", {
+    title: "Slack",
+    remote: "https://mcp.slack.com/mcp",
+  }),
+  server("io.github.erin/slack-notifier", "Post alerts to a Slack channel from CI pipelines", {
+    npm: "slack-notifier-mcp",
+  }),
+  server("io.github.frank/discord-bot", "Send and read Discord messages in your server channels", {
+    npm: "discord-bot-mcp",
+  }),
+  server("io.github.github/github-mcp-server", "Manage repositories, issues, pull requests and workflows on GitHub", {
+    title: "GitHub",
+    oci: "ghcr.io/github/github-mcp-server:1.0",
+    remote: "https://api.githubcopilot.com/mcp/",
+  }),
+  server("com.gitlab/gitlab", "GitLab projects, merge requests and CI pipelines", {
+    remote: "https://gitlab.com/api/v4/mcp",
+  }),
+  server("io.github.grace/git-tools", "Local git repository operations: log, diff, blame and commit", {
+    pypi: "mcp-server-git",
+  }),
+  server("dev.weatherly/forecast", "Weather forecasts, alerts and historical climate data for any city", {
+    title: "Weatherly Forecast",
+    remote: "https://api.weatherly.dev/mcp",
+  }),
   server("io.github.henry/weather", "Current conditions from the National Weather Service", { pypi: "weather-mcp" }),
   server("io.github.ivan/air-quality", "Air quality index and pollen counts by location", { npm: "air-quality-mcp" }),
-  server("io.github.kubernetes-sigs/kubernetes-mcp", "Inspect pods, deployments and logs in your Kubernetes clusters", { title: "Kubernetes", oci: "ghcr.io/kubernetes-sigs/kubernetes-mcp:0.3" }),
+  server("io.github.kubernetes-sigs/kubernetes-mcp", "Inspect pods, deployments and logs in your Kubernetes clusters", {
+    title: "Kubernetes",
+    oci: "ghcr.io/kubernetes-sigs/kubernetes-mcp:0.3",
+  }),
   server("io.github.judy/helm-charts", "Install and upgrade Helm charts on a k8s cluster", { npm: "helm-charts-mcp" }),
   server("io.github.ken/docker-manager", "Manage Docker containers, images and volumes", { npm: "docker-manager-mcp" }),
-  server("io.github.modelcontextprotocol/filesystem", "Read, write and search files in allowed directories", { title: "Filesystem", npm: "@modelcontextprotocol/server-filesystem" }),
-  server("io.github.laura/file-search", "Fast full-text search over local files with ripgrep", { mcpb: "https://github.com/laura/file-search/releases/download/v1/file-search.mcpb" }),
-  server("com.brave/brave-search", "Web and local search using the Brave Search API", { title: "Brave Search", npm: "@brave/brave-search-mcp-server" }),
+  server("io.github.modelcontextprotocol/filesystem", "Read, write and search files in allowed directories", {
+    title: "Filesystem",
+    npm: "@modelcontextprotocol/server-filesystem",
+  }),
+  server("io.github.laura/file-search", "Fast full-text search over local files with ripgrep", {
+    mcpb: "https://github.com/laura/file-search/releases/download/v1/file-search.mcpb",
+  }),
+  server("com.brave/brave-search", "Web and local search using the Brave Search API", {
+    title: "Brave Search",
+    npm: "@brave/brave-search-mcp-server",
+  }),
   server("ai.exa/exa", "Fast, intelligent web search and web crawling", { remote: "https://mcp.exa.ai/mcp" }),
   server("io.github.mike/duckduckgo-search", "Privacy-friendly web search via DuckDuckGo", { pypi: "duckduckgo-mcp" }),
-  server("io.github.nina/elasticsearch", "Query Elasticsearch indices and manage mappings", { npm: "elasticsearch-mcp" }),
+  server("io.github.nina/elasticsearch", "Query Elasticsearch indices and manage mappings", {
+    npm: "elasticsearch-mcp",
+  }),
   server("com.notion/notion", "Search and edit Notion pages and databases", { remote: "https://mcp.notion.com/mcp" }),
-  server("io.github.oscar/google-drive", "Find and read Google Drive documents and spreadsheets", { npm: "google-drive-mcp" }),
+  server("io.github.oscar/google-drive", "Find and read Google Drive documents and spreadsheets", {
+    npm: "google-drive-mcp",
+  }),
   server("io.github.paul/gmail", "Read and send Gmail email messages, manage labels", { npm: "gmail-mcp" }),
-  server("com.atlassian/jira", "Create and track Jira issues and sprints", { title: "Jira", remote: "https://mcp.atlassian.com/v1/sse" }),
+  server("com.atlassian/jira", "Create and track Jira issues and sprints", {
+    title: "Jira",
+    remote: "https://mcp.atlassian.com/v1/sse",
+  }),
   server("app.linear/linear", "Linear issue tracking and project management", { remote: "https://mcp.linear.app/mcp" }),
   server("io.github.quinn/stripe-payments", "Stripe payments, invoices and customers", { npm: "stripe-payments-mcp" }),
-  server("io.github.rachel/browserAutomation", "Browser automation with Playwright: navigate, click and take screenshots", { npm: "browser-automation-mcp" }),
+  server(
+    "io.github.rachel/browserAutomation",
+    "Browser automation with Playwright: navigate, click and take screenshots",
+    { npm: "browser-automation-mcp" },
+  ),
   server("io.github.sam/puppeteer", "Headless Chrome browser control via Puppeteer", { npm: "puppeteer-mcp" }),
   server("io.github.tina/youtube-transcripts", "Fetch YouTube video transcripts", { pypi: "youtube-transcripts-mcp" }),
   server("io.github.uma/openai-image", "Generate images with OpenAI DALL-E", { npm: "openai-image-mcp" }),
   server("io.github.victor/time-zones", "Current time and time zone conversions", { pypi: "time-zones-mcp" }),
   server("io.github.wendy/calculator", "Evaluate math expressions", { nuget: "Wendy.Calculator.Mcp" }),
-  server("io.github.xavier/arxiv-papers", "Search arXiv research papers and download PDFs", { pypi: "arxiv-papers-mcp" }),
+  server("io.github.xavier/arxiv-papers", "Search arXiv research papers and download PDFs", {
+    pypi: "arxiv-papers-mcp",
+  }),
   server("io.github.acme/fetch", "Fetch web pages and convert them to markdown", { pypi: "mcp-server-fetch" }),
-  server("io.github.acme/sentry-errors", "Sentry error monitoring: issues and stack traces", { remote: "https://mcp.sentry.dev/mcp" }),
-  server("io.github.legacy/postgres", "Old PostgreSQL connector, use the official one", { npm: "legacy-postgres-mcp", deprecated: true }),
-  server("io.github.zoe/kubectl-wrapper", "Run kubectl commands against Kubernetes", { npm: "kubectl-wrapper", deprecated: true }),
+  server("io.github.acme/sentry-errors", "Sentry error monitoring: issues and stack traces", {
+    remote: "https://mcp.sentry.dev/mcp",
+  }),
+  server("io.github.legacy/postgres", "Old PostgreSQL connector, use the official one", {
+    npm: "legacy-postgres-mcp",
+    deprecated: true,
+  }),
+  server("io.github.zoe/kubectl-wrapper", "Run kubectl commands against Kubernetes", {
+    npm: "kubectl-wrapper",
+    deprecated: true,
+  }),
 ];
 
 const index = loadIndex(buildIndex(CORPUS));
@@ -218,7 +285,12 @@ describe("ranking rules", () => {
       server("com.a/twin", "Identical twin server"),
       server("com.c/twin", "Identical twin server"),
     ];
-    const hits = search(loadIndex(buildIndex(twins)), EMPTY_OVERLAY, { q: "identical", limit: 3, offset: 0, filters: BOTH }).hits;
+    const hits = search(loadIndex(buildIndex(twins)), EMPTY_OVERLAY, {
+      q: "identical",
+      limit: 3,
+      offset: 0,
+      filters: BOTH,
+    }).hits;
     expect(hits.map((h) => h.name)).toEqual(["com.a/twin", "com.b/twin", "com.c/twin"]);
     expect(new Set(hits.map((h) => h.score)).size).toBe(1);
   });
@@ -282,8 +354,19 @@ describe("bad input never throws", () => {
   });
 
   it("accepts odd limits and offsets", () => {
-    for (const [limit, offset] of [[0, 0], [-5, -5], [Number.NaN, Number.NaN], [1e9, 0], [Infinity, 3]]) {
-      const result = search(index, EMPTY_OVERLAY, { q: "search", limit: limit ?? 0, offset: offset ?? 0, filters: BOTH });
+    for (const [limit, offset] of [
+      [0, 0],
+      [-5, -5],
+      [Number.NaN, Number.NaN],
+      [1e9, 0],
+      [Infinity, 3],
+    ]) {
+      const result = search(index, EMPTY_OVERLAY, {
+        q: "search",
+        limit: limit ?? 0,
+        offset: offset ?? 0,
+        filters: BOTH,
+      });
       expect(result.total).toBeGreaterThan(0);
     }
     expect(search(index, EMPTY_OVERLAY, { q: "search", limit: 0, offset: 0, filters: BOTH }).hits).toEqual([]);

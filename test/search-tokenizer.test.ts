@@ -96,7 +96,12 @@ describe("near-exact name keys", () => {
   const table = buildNameTable(names);
   const find = (compact: string) => {
     const found: [string, number][] = [];
-    lookupName(table, (d) => names[d] ?? "", compact, (d, kind) => found.push([names[d] ?? "", kind]));
+    lookupName(
+      table,
+      (d) => names[d] ?? "",
+      compact,
+      (d, kind) => found.push([names[d] ?? "", kind]),
+    );
     return found.sort();
   };
 
@@ -227,7 +232,11 @@ describe("searchDocument", () => {
         version: "1.2.0",
         packages: [
           { registryType: "npm", identifier: "@alice/postgres-mcp", version: "1.2.0", transport: { type: "stdio" } },
-          { registryType: "oci", identifier: "ghcr.io/alice/pg:1.2.0", transport: { type: "streamable-http", url: "http://localhost:8080/mcp" } },
+          {
+            registryType: "oci",
+            identifier: "ghcr.io/alice/pg:1.2.0",
+            transport: { type: "streamable-http", url: "http://localhost:8080/mcp" },
+          },
           { registryType: "npm", identifier: "@alice/postgres-mcp", transport: { type: "stdio" } },
         ],
         remotes: [

@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { importEntries, type ImportReport } from "../worker/src/writes/import-entries.ts";
 import { ndjsonEntries, official, walkList } from "./helpers/registry.ts";
 
-const lines = env.TEST_SEED_SERVERS.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const lines = env.TEST_SEED_SERVERS.split("\n")
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
 const all = JSON.stringify(lines);
 let report: ImportReport;
 
@@ -34,7 +36,17 @@ describe("the demo catalogue", () => {
     expect(new Set(remotes.map((r: any) => r.type))).toEqual(new Set(["streamable-http", "sse"]));
     expect(remotes.some((r: any) => r.headers?.length)).toBe(true);
     expect(remotes.some((r: any) => r.variables && /\{\w+\}/.test(r.url))).toBe(true);
-    for (const feature of ['"isSecret":true', '"choices":', '"default":', '"type":"named"', '"type":"positional"', '"fileSha256":', '"runtimeHint":', '"icons":', '"io.modelcontextprotocol.registry/publisher-provided"']) {
+    for (const feature of [
+      '"isSecret":true',
+      '"choices":',
+      '"default":',
+      '"type":"named"',
+      '"type":"positional"',
+      '"fileSha256":',
+      '"runtimeHint":',
+      '"icons":',
+      '"io.modelcontextprotocol.registry/publisher-provided"',
+    ]) {
       expect(all, feature).toContain(feature);
     }
     expect(lines.some((s) => !s.packages && !s.remotes)).toBe(true);

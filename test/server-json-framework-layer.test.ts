@@ -9,7 +9,13 @@ import type { ProblemDetail } from "../worker/src/errors.ts";
 const server = sampleServer;
 
 function npmPackage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { registryType: "npm", identifier: "@alice/weather", version: "1.0.2", transport: { type: "stdio" }, ...overrides };
+  return {
+    registryType: "npm",
+    identifier: "@alice/weather",
+    version: "1.0.2",
+    transport: { type: "stdio" },
+    ...overrides,
+  };
 }
 
 function errorsOf(input: unknown, prefix?: string): ProblemDetail[] {
@@ -28,14 +34,16 @@ describe("parseServerJson: accepted bodies", () => {
     const input = {
       _meta: { "io.modelcontextprotocol.registry/publisher-provided": { tool: "ci" } },
       remotes: [{ variables: { tenant: { description: "id" } }, url: "https://{tenant}.example.com/mcp", type: "sse" }],
-      packages: [{
-        environmentVariables: [{ name: "API_KEY", isSecret: true, description: "key" }],
-        transport: { type: "stdio" },
-        packageArguments: [{ isRepeated: true, valueHint: "path", type: "positional" }],
-        version: "1.0.0",
-        identifier: "weather",
-        registryType: "pypi",
-      }],
+      packages: [
+        {
+          environmentVariables: [{ name: "API_KEY", isSecret: true, description: "key" }],
+          transport: { type: "stdio" },
+          packageArguments: [{ isRepeated: true, valueHint: "path", type: "positional" }],
+          version: "1.0.0",
+          identifier: "weather",
+          registryType: "pypi",
+        },
+      ],
       icons: [{ theme: "dark", src: "https://example.com/i.png" }],
       websiteUrl: "https://example.com",
       version: "1.0.0",
@@ -48,7 +56,9 @@ describe("parseServerJson: accepted bodies", () => {
     const result = parseServerJson(input);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(JSON.stringify(result.value)).toBe(
-      '{"$schema":"' + CURRENT_SCHEMA_URL + '","name":"io.github.alice/weather","description":"Weather forecasts.",' +
+      '{"$schema":"' +
+        CURRENT_SCHEMA_URL +
+        '","name":"io.github.alice/weather","description":"Weather forecasts.",' +
         '"title":"Weather","repository":{"url":"https://github.com/alice/weather","source":"github","subfolder":"src"},' +
         '"version":"1.0.0","websiteUrl":"https://example.com","icons":[{"src":"https://example.com/i.png","theme":"dark"}],' +
         '"packages":[{"registryType":"pypi","identifier":"weather","version":"1.0.0","transport":{"type":"stdio"},' +
@@ -62,17 +72,21 @@ describe("parseServerJson: accepted bodies", () => {
   it("keeps explicit empty objects, empty strings and false values the publisher sent", () => {
     const input = server({
       repository: {},
-      packages: [npmPackage({ environmentVariables: [{ name: "", isRequired: false }], packageArguments: [{ type: "" }] })],
+      packages: [
+        npmPackage({ environmentVariables: [{ name: "", isRequired: false }], packageArguments: [{ type: "" }] }),
+      ],
       _meta: {},
     });
     expect(parseServerJson(input)).toEqual({ ok: true, value: input });
   });
 
   it("sorts map keys like Go's encoder: variables and publisher-provided (deeply)", () => {
-    const result = parseServerJson(server({
-      remotes: [{ type: "sse", url: "https://{b}.example.com/{a}", variables: { b: {}, a: {} } }],
-      _meta: { "io.modelcontextprotocol.registry/publisher-provided": { z: 1, a: { y: [{ d: 1, c: 2 }], x: 2 } } },
-    }));
+    const result = parseServerJson(
+      server({
+        remotes: [{ type: "sse", url: "https://{b}.example.com/{a}", variables: { b: {}, a: {} } }],
+        _meta: { "io.modelcontextprotocol.registry/publisher-provided": { z: 1, a: { y: [{ d: 1, c: 2 }], x: 2 } } },
+      }),
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(JSON.stringify(result.value.remotes?.[0]?.variables)).toBe('{"a":{},"b":{}}');
     expect(JSON.stringify(result.value._meta)).toBe(
@@ -82,8 +96,12 @@ describe("parseServerJson: accepted bodies", () => {
 
   it("accepts free-form publisher-provided content and any variable names", () => {
     const input = server({
-      remotes: [{ type: "sse", url: "https://x.example.com/{Any Name!}", variables: { "Any Name!": { format: "number" } } }],
-      _meta: { "io.modelcontextprotocol.registry/publisher-provided": { nested: { anything: [1, "two", null, true] } } },
+      remotes: [
+        { type: "sse", url: "https://x.example.com/{Any Name!}", variables: { "Any Name!": { format: "number" } } },
+      ],
+      _meta: {
+        "io.modelcontextprotocol.registry/publisher-provided": { nested: { anything: [1, "two", null, true] } },
+      },
     });
     expect(parseServerJson(input).ok).toBe(true);
   });
@@ -94,7 +112,11 @@ describe("parseServerJson: accepted bodies", () => {
   });
 
   it("matches field names case-insensitively, as Go's decoder and huma do", () => {
-    const result = parseServerJson({ ...server({ WebsiteURL: "https://example.com" }), Version: "2.0.0", version: undefined });
+    const result = parseServerJson({
+      ...server({ WebsiteURL: "https://example.com" }),
+      Version: "2.0.0",
+      version: undefined,
+    });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.value.websiteUrl).toBe("https://example.com");
     expect(result.value.version).toBe("2.0.0");
@@ -115,30 +137,68 @@ describe("parseServerJson: huma errors", () => {
     [
       "a missing $schema",
       { ...server(), $schema: undefined },
-      [{ message: "expected required property $schema to be present", location: "body", value: { ...server(), $schema: undefined } }],
+      [
+        {
+          message: "expected required property $schema to be present",
+          location: "body",
+          value: { ...server(), $schema: undefined },
+        },
+      ],
     ],
-    ["an empty $schema", server({ $schema: "" }), [{ message: "expected length >= 1", location: "body.$schema", value: "" }]],
+    [
+      "an empty $schema",
+      server({ $schema: "" }),
+      [{ message: "expected length >= 1", location: "body.$schema", value: "" }],
+    ],
     [
       "a $schema Go's url.Parse rejects",
       server({ $schema: ":schema" }),
-      [{ message: 'expected string to be RFC 3986 uri: parse ":schema": missing protocol scheme', location: "body.$schema", value: ":schema" }],
+      [
+        {
+          message: 'expected string to be RFC 3986 uri: parse ":schema": missing protocol scheme',
+          location: "body.$schema",
+          value: ":schema",
+        },
+      ],
     ],
     [
       "a name without a slash",
       server({ name: "no-namespace-separator" }),
-      [{ message: "expected string to match pattern ^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$", location: "body.name", value: "no-namespace-separator" }],
+      [
+        {
+          message: "expected string to match pattern ^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$",
+          location: "body.name",
+          value: "no-namespace-separator",
+        },
+      ],
     ],
     [
       "a two-character name",
       server({ name: "ab" }),
       [
         { message: "expected length >= 3", location: "body.name", value: "ab" },
-        { message: "expected string to match pattern ^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$", location: "body.name", value: "ab" },
+        {
+          message: "expected string to match pattern ^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$",
+          location: "body.name",
+          value: "ab",
+        },
       ],
     ],
-    ["a name of the wrong type", server({ name: 42 }), [{ message: "expected string", location: "body.name", value: 42 }]],
-    ["a null required field", server({ name: null }), [{ message: "expected string", location: "body.name", value: null }]],
-    ["an empty description", server({ description: "" }), [{ message: "expected length >= 1", location: "body.description", value: "" }]],
+    [
+      "a name of the wrong type",
+      server({ name: 42 }),
+      [{ message: "expected string", location: "body.name", value: 42 }],
+    ],
+    [
+      "a null required field",
+      server({ name: null }),
+      [{ message: "expected string", location: "body.name", value: null }],
+    ],
+    [
+      "an empty description",
+      server({ description: "" }),
+      [{ message: "expected length >= 1", location: "body.description", value: "" }],
+    ],
     [
       "a description of 101 code points",
       server({ description: "é".repeat(101) }),
@@ -148,29 +208,67 @@ describe("parseServerJson: huma errors", () => {
     [
       "a missing version",
       { ...server(), version: undefined },
-      [{ message: "expected required property version to be present", location: "body", value: { ...server(), version: undefined } }],
+      [
+        {
+          message: "expected required property version to be present",
+          location: "body",
+          value: { ...server(), version: undefined },
+        },
+      ],
     ],
     [
       "a websiteUrl with a bad escape",
       server({ websiteUrl: "https://example.com/%zz" }),
-      [{ message: 'expected string to be RFC 3986 uri: parse "https://example.com/%zz": invalid URL escape "%zz"', location: "body.websiteUrl", value: "https://example.com/%zz" }],
+      [
+        {
+          message: 'expected string to be RFC 3986 uri: parse "https://example.com/%zz": invalid URL escape "%zz"',
+          location: "body.websiteUrl",
+          value: "https://example.com/%zz",
+        },
+      ],
     ],
-    ["a non-object repository", server({ repository: [] }), [{ message: "expected object", location: "body.repository", value: [] }]],
-    ["icons that are not an array", server({ icons: {} }), [{ message: "expected array", location: "body.icons", value: {} }]],
+    [
+      "a non-object repository",
+      server({ repository: [] }),
+      [{ message: "expected object", location: "body.repository", value: [] }],
+    ],
+    [
+      "icons that are not an array",
+      server({ icons: {} }),
+      [{ message: "expected array", location: "body.icons", value: {} }],
+    ],
     [
       "an icon without src",
       server({ icons: [{ theme: "dark" }] }),
-      [{ message: "expected required property src to be present", location: "body.icons[0]", value: { theme: "dark" } }],
+      [
+        {
+          message: "expected required property src to be present",
+          location: "body.icons[0]",
+          value: { theme: "dark" },
+        },
+      ],
     ],
     [
       "an icon src longer than 255",
       server({ icons: [{ src: `https://example.com/${"a".repeat(236)}` }] }),
-      [{ message: "expected length <= 255", location: "body.icons[0].src", value: `https://example.com/${"a".repeat(236)}` }],
+      [
+        {
+          message: "expected length <= 255",
+          location: "body.icons[0].src",
+          value: `https://example.com/${"a".repeat(236)}`,
+        },
+      ],
     ],
     [
       "an unknown icon mimeType",
       server({ icons: [{ src: "https://example.com/i.gif", mimeType: "image/gif" }] }),
-      [{ message: 'expected value to be one of "image/png, image/jpeg, image/jpg, image/svg+xml, image/webp"', location: "body.icons[0].mimeType", value: "image/gif" }],
+      [
+        {
+          message: 'expected value to be one of "image/png, image/jpeg, image/jpg, image/svg+xml, image/webp"',
+          location: "body.icons[0].mimeType",
+          value: "image/gif",
+        },
+      ],
     ],
     [
       "an unknown icon theme",
@@ -180,20 +278,40 @@ describe("parseServerJson: huma errors", () => {
     [
       "a bad icon size",
       server({ icons: [{ src: "https://example.com/i.png", sizes: ["48"] }] }),
-      [{ message: "expected string to match pattern ^(\\d+x\\d+|any)$", location: "body.icons[0].sizes[0]", value: "48" }],
+      [
+        {
+          message: "expected string to match pattern ^(\\d+x\\d+|any)$",
+          location: "body.icons[0].sizes[0]",
+          value: "48",
+        },
+      ],
     ],
     [
       "a package without transport",
       server({ packages: [{ registryType: "npm", identifier: "x" }] }),
-      [{ message: "expected required property transport to be present", location: "body.packages[0]", value: { registryType: "npm", identifier: "x" } }],
+      [
+        {
+          message: "expected required property transport to be present",
+          location: "body.packages[0]",
+          value: { registryType: "npm", identifier: "x" },
+        },
+      ],
     ],
     [
       "a transport without type",
       server({ packages: [npmPackage({ transport: {} })] }),
       [{ message: "expected required property type to be present", location: "body.packages[0].transport", value: {} }],
     ],
-    ["an empty registryType", server({ packages: [npmPackage({ registryType: "" })] }), [{ message: "expected length >= 1", location: "body.packages[0].registryType", value: "" }]],
-    ["an empty package version", server({ packages: [npmPackage({ version: "" })] }), [{ message: "expected length >= 1", location: "body.packages[0].version", value: "" }]],
+    [
+      "an empty registryType",
+      server({ packages: [npmPackage({ registryType: "" })] }),
+      [{ message: "expected length >= 1", location: "body.packages[0].registryType", value: "" }],
+    ],
+    [
+      "an empty package version",
+      server({ packages: [npmPackage({ version: "" })] }),
+      [{ message: "expected length >= 1", location: "body.packages[0].version", value: "" }],
+    ],
     [
       "a package version of 256 characters",
       server({ packages: [npmPackage({ version: "1".repeat(256) })] }),
@@ -202,19 +320,35 @@ describe("parseServerJson: huma errors", () => {
     [
       "an upper-case fileSha256",
       server({ packages: [npmPackage({ fileSha256: "A".repeat(64) })] }),
-      [{ message: "expected string to match pattern ^[a-f0-9]{64}$", location: "body.packages[0].fileSha256", value: "A".repeat(64) }],
+      [
+        {
+          message: "expected string to match pattern ^[a-f0-9]{64}$",
+          location: "body.packages[0].fileSha256",
+          value: "A".repeat(64),
+        },
+      ],
     ],
     [
       "an argument without type",
       server({ packages: [npmPackage({ runtimeArguments: [{ value: "-y" }] })] }),
-      [{ message: "expected required property type to be present", location: "body.packages[0].runtimeArguments[0]", value: { value: "-y" } }],
+      [
+        {
+          message: "expected required property type to be present",
+          location: "body.packages[0].runtimeArguments[0]",
+          value: { value: "-y" },
+        },
+      ],
     ],
     [
       "an environment variable without name",
       server({ packages: [npmPackage({ environmentVariables: [{ isSecret: "yes" }] })] }),
       [
         { message: "expected boolean", location: "body.packages[0].environmentVariables[0].isSecret", value: "yes" },
-        { message: "expected required property name to be present", location: "body.packages[0].environmentVariables[0]", value: { isSecret: "yes" } },
+        {
+          message: "expected required property name to be present",
+          location: "body.packages[0].environmentVariables[0]",
+          value: { isSecret: "yes" },
+        },
       ],
     ],
     [
@@ -236,7 +370,11 @@ describe("parseServerJson: huma errors", () => {
     const pkg = npmPackage({ transport: { type: "stdio", command: "npx" }, foo: 1 });
     const input = server({ website_url: "https://example.com", status: "active", packages: [pkg] });
     expect(errorsOf(input)).toEqual([
-      { message: "unexpected property", location: "body.packages[0].transport.command", value: { type: "stdio", command: "npx" } },
+      {
+        message: "unexpected property",
+        location: "body.packages[0].transport.command",
+        value: { type: "stdio", command: "npx" },
+      },
       { message: "unexpected property", location: "body.packages[0].foo", value: pkg },
       { message: "unexpected property", location: "body.website_url", value: input },
       { message: "unexpected property", location: "body.status", value: input },
@@ -251,7 +389,9 @@ describe("parseServerJson: huma errors", () => {
   });
 
   it("rejects keys that plain JS objects treat specially", () => {
-    const body = JSON.parse(`{"$schema":"${CURRENT_SCHEMA_URL}","name":"a.b/cd","description":"d","version":"1","__proto__":{"x":1}}`);
+    const body = JSON.parse(
+      `{"$schema":"${CURRENT_SCHEMA_URL}","name":"a.b/cd","description":"d","version":"1","__proto__":{"x":1}}`,
+    );
     expect(errorsOf(body).map((e) => [e.message, e.location])).toEqual([["unexpected property", "body.__proto__"]]);
   });
 

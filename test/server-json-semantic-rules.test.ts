@@ -26,8 +26,16 @@ function summary(overrides: Record<string, unknown>): string[] {
 }
 
 const stdio = { type: "stdio" };
-const pkg = (overrides: Record<string, unknown>) => ({ registryType: "npm", identifier: "@alice/weather", version: "1.0.2", transport: stdio, ...overrides });
-const remote = (url: string, extra: Record<string, unknown> = {}) => ({ remotes: [{ type: "streamable-http", url, ...extra }] });
+const pkg = (overrides: Record<string, unknown>) => ({
+  registryType: "npm",
+  identifier: "@alice/weather",
+  version: "1.0.2",
+  transport: stdio,
+  ...overrides,
+});
+const remote = (url: string, extra: Record<string, unknown> = {}) => ({
+  remotes: [{ type: "streamable-http", url, ...extra }],
+});
 
 describe("semanticIssues: $schema", () => {
   const schemaUrl = (version: string) => `https://static.modelcontextprotocol.io/schemas/${version}/server.schema.json`;
@@ -37,9 +45,21 @@ describe("semanticIssues: $schema", () => {
     ["2025-09-29", schemaUrl("2025-09-29"), ["warning schema schema-version-deprecated"]],
     ["2025-09-16", schemaUrl("2025-09-16"), ["warning schema schema-version-deprecated"]],
     ["2025-07-09", schemaUrl("2025-07-09"), ["warning schema schema-version-deprecated"]],
-    ["2025-10-17 with a definitions fragment", `${schemaUrl("2025-10-17")}#/definitions/ServerDetail`, ["warning schema schema-version-deprecated"]],
-    ["an unknown version", schemaUrl("2024-01-01"), ["warning schema schema-version-deprecated", "error schema schema-version-not-available"]],
-    ["a URL without a version", "https://example.com/server.schema.json", ["error schema schema-version-extraction-error"]],
+    [
+      "2025-10-17 with a definitions fragment",
+      `${schemaUrl("2025-10-17")}#/definitions/ServerDetail`,
+      ["warning schema schema-version-deprecated"],
+    ],
+    [
+      "an unknown version",
+      schemaUrl("2024-01-01"),
+      ["warning schema schema-version-deprecated", "error schema schema-version-not-available"],
+    ],
+    [
+      "a URL without a version",
+      "https://example.com/server.schema.json",
+      ["error schema schema-version-extraction-error"],
+    ],
   ];
   it.each(cases)("%s", (_label, $schema, expected) => {
     expect(summary({ $schema })).toEqual(expected);
@@ -63,70 +83,199 @@ describe("semanticIssues: top-level fields", () => {
     ["a prerelease with an x (quirk)", { version: "2.0.0-next" }, ["error version version-looks-like-range"]],
     ["a free-form version", { version: "snapshot - 2025.09" }, []],
     ["an empty repository", { repository: {} }, []],
-    ["a GitHub repository", { repository: { url: "https://github.com/alice/weather", source: "github", subfolder: "src/a" } }, []],
-    ["http and a trailing slash (tolerated)", { repository: { url: "http://www.github.com/alice/weather/", source: "github" } }, []],
+    [
+      "a GitHub repository",
+      { repository: { url: "https://github.com/alice/weather", source: "github", subfolder: "src/a" } },
+      [],
+    ],
+    [
+      "http and a trailing slash (tolerated)",
+      { repository: { url: "http://www.github.com/alice/weather/", source: "github" } },
+      [],
+    ],
     ["a GitLab repository", { repository: { url: "https://gitlab.com/alice/weather", source: "gitlab" } }, []],
-    ["a GitLab subgroup", { repository: { url: "https://gitlab.com/group/sub/weather", source: "gitlab" } }, ["error repository.url invalid-repository-url"]],
-    ["another forge", { repository: { url: "https://bitbucket.org/alice/weather", source: "bitbucket" } }, ["error repository.url invalid-repository-url"]],
-    ["a url without source", { repository: { url: "https://github.com/alice/weather" } }, ["error repository.url invalid-repository-url"]],
-    ["a source/url mismatch", { repository: { url: "https://github.com/alice/weather", source: "gitlab" } }, ["error repository.url invalid-repository-url"]],
-    ["a subfolder with ..", { repository: { url: "https://github.com/a/b", source: "github", subfolder: "src/../x" } }, ["error repository.subfolder invalid-subfolder-path"]],
-    ["an absolute subfolder", { repository: { url: "https://github.com/a/b", source: "github", subfolder: "/src" } }, ["error repository.subfolder invalid-subfolder-path"]],
+    [
+      "a GitLab subgroup",
+      { repository: { url: "https://gitlab.com/group/sub/weather", source: "gitlab" } },
+      ["error repository.url invalid-repository-url"],
+    ],
+    [
+      "another forge",
+      { repository: { url: "https://bitbucket.org/alice/weather", source: "bitbucket" } },
+      ["error repository.url invalid-repository-url"],
+    ],
+    [
+      "a url without source",
+      { repository: { url: "https://github.com/alice/weather" } },
+      ["error repository.url invalid-repository-url"],
+    ],
+    [
+      "a source/url mismatch",
+      { repository: { url: "https://github.com/alice/weather", source: "gitlab" } },
+      ["error repository.url invalid-repository-url"],
+    ],
+    [
+      "a subfolder with ..",
+      { repository: { url: "https://github.com/a/b", source: "github", subfolder: "src/../x" } },
+      ["error repository.subfolder invalid-subfolder-path"],
+    ],
+    [
+      "an absolute subfolder",
+      { repository: { url: "https://github.com/a/b", source: "github", subfolder: "/src" } },
+      ["error repository.subfolder invalid-subfolder-path"],
+    ],
     ["a subfolder on an empty repository (skipped)", { repository: { subfolder: "/src" } }, []],
     ["an https websiteUrl", { websiteUrl: "https://example.com/docs" }, []],
     ["an http websiteUrl", { websiteUrl: "http://example.com" }, ["error websiteUrl website-url-invalid-scheme"]],
-    ["a relative websiteUrl", { websiteUrl: "docs/index.html" }, ["error websiteUrl website-url-must-be-absolute", "error websiteUrl website-url-invalid-scheme"]],
+    [
+      "a relative websiteUrl",
+      { websiteUrl: "docs/index.html" },
+      ["error websiteUrl website-url-must-be-absolute", "error websiteUrl website-url-invalid-scheme"],
+    ],
     ["a whitespace-only title", { title: " \t " }, ["error title title-whitespace-only"]],
     ["an https icon", { icons: [{ src: "https://example.com/i.png" }] }, []],
     ["an http icon", { icons: [{ src: "http://example.com/i.png" }] }, ["error icons[0].src icon-src-invalid-scheme"]],
-    ["a data: icon", { icons: [{ src: "data:image/png;base64,AAAA" }] }, ["error icons[0].src icon-src-invalid-scheme"]],
-    ["a relative icon", { icons: [{ src: "/i.png" }] }, ["error icons[0].src icon-src-not-absolute", "error icons[0].src icon-src-invalid-scheme"]],
+    [
+      "a data: icon",
+      { icons: [{ src: "data:image/png;base64,AAAA" }] },
+      ["error icons[0].src icon-src-invalid-scheme"],
+    ],
+    [
+      "a relative icon",
+      { icons: [{ src: "/i.png" }] },
+      ["error icons[0].src icon-src-not-absolute", "error icons[0].src icon-src-invalid-scheme"],
+    ],
   ];
   it.each(cases)("%s", (_label, overrides, expected) => {
     expect(summary(overrides)).toEqual(expected);
   });
 
   it("words issues like the official validator", () => {
-    expect(semanticIssues(parsed({ version: "^1.0.0" }))).toEqual<ValidationIssue[]>([{
-      type: "semantic",
-      path: "version",
-      message: 'version must be a specific version, not a range: "^1.0.0"',
-      severity: "error",
-      reference: "version-looks-like-range",
-    }]);
+    expect(semanticIssues(parsed({ version: "^1.0.0" }))).toEqual<ValidationIssue[]>([
+      {
+        type: "semantic",
+        path: "version",
+        message: 'version must be a specific version, not a range: "^1.0.0"',
+        severity: "error",
+        reference: "version-looks-like-range",
+      },
+    ]);
   });
 });
 
 describe("semanticIssues: packages", () => {
   const cases: ReadonlyArray<readonly [string, Record<string, unknown>, string[]]> = [
     ["a plain package", pkg({}), []],
-    ["an identifier with a space", pkg({ identifier: "alice weather" }), ["error packages[0].identifier package-name-has-spaces"]],
+    [
+      "an identifier with a space",
+      pkg({ identifier: "alice weather" }),
+      ["error packages[0].identifier package-name-has-spaces"],
+    ],
     ["version latest", pkg({ version: "latest" }), ["error packages[0].version reserved-version-string"]],
     ["a range version", pkg({ version: "~1.2" }), ["error packages[0].version version-looks-like-range"]],
     ["no version (OCI)", pkg({ version: undefined, registryType: "oci", identifier: "ghcr.io/a/b:1.0.0" }), []],
     ["a named argument", pkg({ runtimeArguments: [{ type: "named", name: "--port", value: "8080" }] }), []],
-    ["a named argument without name", pkg({ runtimeArguments: [{ type: "named" }] }), ["error packages[0].runtimeArguments[0].name named-argument-name-required"]],
+    [
+      "a named argument without name",
+      pkg({ runtimeArguments: [{ type: "named" }] }),
+      ["error packages[0].runtimeArguments[0].name named-argument-name-required"],
+    ],
     [
       "a named argument without name but with a value (quirk: the value 'starts with' \"\")",
       pkg({ packageArguments: [{ type: "named", value: "x" }] }),
-      ["error packages[0].packageArguments[0].name named-argument-name-required", "error packages[0].packageArguments[0].value argument-value-starts-with-name"],
+      [
+        "error packages[0].packageArguments[0].name named-argument-name-required",
+        "error packages[0].packageArguments[0].value argument-value-starts-with-name",
+      ],
     ],
-    ["a name with an embedded value", pkg({ packageArguments: [{ type: "named", name: "--dir <path>" }] }), ["error packages[0].packageArguments[0].name invalid-named-argument-name"]],
-    ["a name with a $", pkg({ packageArguments: [{ type: "named", name: "--key=$KEY" }] }), ["error packages[0].packageArguments[0].name invalid-named-argument-name"]],
-    ["a value repeating the flag", pkg({ packageArguments: [{ type: "named", name: "--port", value: "--port=1" }] }), ["error packages[0].packageArguments[0].value argument-value-starts-with-name"]],
-    ["a default repeating the flag", pkg({ packageArguments: [{ type: "named", name: "--port", default: "--port 1" }] }), ["error packages[0].packageArguments[0].default argument-default-starts-with-name"]],
+    [
+      "a name with an embedded value",
+      pkg({ packageArguments: [{ type: "named", name: "--dir <path>" }] }),
+      ["error packages[0].packageArguments[0].name invalid-named-argument-name"],
+    ],
+    [
+      "a name with a $",
+      pkg({ packageArguments: [{ type: "named", name: "--key=$KEY" }] }),
+      ["error packages[0].packageArguments[0].name invalid-named-argument-name"],
+    ],
+    [
+      "a value repeating the flag",
+      pkg({ packageArguments: [{ type: "named", name: "--port", value: "--port=1" }] }),
+      ["error packages[0].packageArguments[0].value argument-value-starts-with-name"],
+    ],
+    [
+      "a default repeating the flag",
+      pkg({ packageArguments: [{ type: "named", name: "--port", default: "--port 1" }] }),
+      ["error packages[0].packageArguments[0].default argument-default-starts-with-name"],
+    ],
     ["a positional argument without value (schema-only rule)", pkg({ packageArguments: [{ type: "positional" }] }), []],
-    ["a stdio transport with url", pkg({ transport: { type: "stdio", url: "http://localhost" } }), ["error packages[0].transport.url stdio-transport-url-not-empty"]],
-    ["an http transport without url", pkg({ transport: { type: "streamable-http" } }), ["error packages[0].transport.url streamable-transport-url-required"]],
-    ["http and localhost are fine for packages", pkg({ transport: { type: "sse", url: "http://localhost:3000/sse" } }), []],
-    ["an unknown transport type", pkg({ transport: { type: "websocket" } }), ["error packages[0].transport.type unsupported-transport-type"]],
-    ["a non-http URL", pkg({ transport: { type: "sse", url: "ftp://example.com" } }), ["error packages[0].transport.url invalid-templated-url"]],
-    ["a URL starting with a template", pkg({ transport: { type: "sse", url: "{baseUrl}/mcp" }, environmentVariables: [{ name: "baseUrl" }] }), ["error packages[0].transport.url invalid-templated-url"]],
-    ["an undeclared {var}", pkg({ transport: { type: "sse", url: "http://localhost:{port}/sse" } }), ["error packages[0].transport.url invalid-templated-url"]],
-    ["{port} declared by an env var", pkg({ transport: { type: "sse", url: "http://localhost:{PORT}/sse" }, environmentVariables: [{ name: "PORT" }] }), []],
-    ["{port} declared by a valueHint", pkg({ transport: { type: "sse", url: "http://{host}:{port}/sse" }, packageArguments: [{ type: "positional", valueHint: "port" }, { type: "positional", valueHint: "host" }] }), []],
-    ["{--port} matches a named argument as written", pkg({ transport: { type: "sse", url: "http://localhost:{--port}/sse" }, runtimeArguments: [{ type: "named", name: "--port" }] }), []],
-    ["{port} does not match --port", pkg({ transport: { type: "sse", url: "http://localhost:{port}/sse" }, runtimeArguments: [{ type: "named", name: "--port" }] }), ["error packages[0].transport.url invalid-templated-url"]],
+    [
+      "a stdio transport with url",
+      pkg({ transport: { type: "stdio", url: "http://localhost" } }),
+      ["error packages[0].transport.url stdio-transport-url-not-empty"],
+    ],
+    [
+      "an http transport without url",
+      pkg({ transport: { type: "streamable-http" } }),
+      ["error packages[0].transport.url streamable-transport-url-required"],
+    ],
+    [
+      "http and localhost are fine for packages",
+      pkg({ transport: { type: "sse", url: "http://localhost:3000/sse" } }),
+      [],
+    ],
+    [
+      "an unknown transport type",
+      pkg({ transport: { type: "websocket" } }),
+      ["error packages[0].transport.type unsupported-transport-type"],
+    ],
+    [
+      "a non-http URL",
+      pkg({ transport: { type: "sse", url: "ftp://example.com" } }),
+      ["error packages[0].transport.url invalid-templated-url"],
+    ],
+    [
+      "a URL starting with a template",
+      pkg({ transport: { type: "sse", url: "{baseUrl}/mcp" }, environmentVariables: [{ name: "baseUrl" }] }),
+      ["error packages[0].transport.url invalid-templated-url"],
+    ],
+    [
+      "an undeclared {var}",
+      pkg({ transport: { type: "sse", url: "http://localhost:{port}/sse" } }),
+      ["error packages[0].transport.url invalid-templated-url"],
+    ],
+    [
+      "{port} declared by an env var",
+      pkg({ transport: { type: "sse", url: "http://localhost:{PORT}/sse" }, environmentVariables: [{ name: "PORT" }] }),
+      [],
+    ],
+    [
+      "{port} declared by a valueHint",
+      pkg({
+        transport: { type: "sse", url: "http://{host}:{port}/sse" },
+        packageArguments: [
+          { type: "positional", valueHint: "port" },
+          { type: "positional", valueHint: "host" },
+        ],
+      }),
+      [],
+    ],
+    [
+      "{--port} matches a named argument as written",
+      pkg({
+        transport: { type: "sse", url: "http://localhost:{--port}/sse" },
+        runtimeArguments: [{ type: "named", name: "--port" }],
+      }),
+      [],
+    ],
+    [
+      "{port} does not match --port",
+      pkg({
+        transport: { type: "sse", url: "http://localhost:{port}/sse" },
+        runtimeArguments: [{ type: "named", name: "--port" }],
+      }),
+      ["error packages[0].transport.url invalid-templated-url"],
+    ],
   ];
   it.each(cases)("%s", (_label, packageJson, expected) => {
     const clean = Object.fromEntries(Object.entries(packageJson).filter(([, value]) => value !== undefined));
@@ -161,7 +310,9 @@ describe("semanticIssues: remotes", () => {
     ["not a URL", "mcp.example.com/mcp"],
   ];
   it.each(rejected)("rejects %s", (_label, url) => {
-    expect(summary(remote(url)).filter((s) => s.endsWith("invalid-remote-url"))).toEqual(["error remotes[0].url invalid-remote-url"]);
+    expect(summary(remote(url)).filter((s) => s.endsWith("invalid-remote-url"))).toEqual([
+      "error remotes[0].url invalid-remote-url",
+    ]);
   });
 
   const accepted: ReadonlyArray<readonly [string, string]> = [
@@ -186,7 +337,9 @@ describe("semanticIssues: remotes", () => {
   });
 
   it("rejects stdio and a missing url", () => {
-    expect(summary({ remotes: [{ type: "stdio" }] })).toEqual(["error remotes[0].type unsupported-remote-transport-type"]);
+    expect(summary({ remotes: [{ type: "stdio" }] })).toEqual([
+      "error remotes[0].type unsupported-remote-transport-type",
+    ]);
     expect(summary({ remotes: [{ type: "sse" }] })).toEqual([
       "error remotes[0].url remote-transport-url-required",
       "error remotes[0].url invalid-templated-url",
@@ -198,16 +351,26 @@ describe("validateServerJson (layer 1 then layer 2)", () => {
   it("returns the value and non-blocking warnings", () => {
     const $schema = "https://static.modelcontextprotocol.io/schemas/2025-10-17/server.schema.json";
     const result = validateServerJson(server({ $schema }));
-    expect(result).toMatchObject({ ok: true, value: server({ $schema }), warnings: [{ reference: "schema-version-deprecated" }] });
+    expect(result).toMatchObject({
+      ok: true,
+      value: server({ $schema }),
+      warnings: [{ reference: "schema-version-deprecated" }],
+    });
   });
 
   it("returns layer-1 errors as errors", () => {
-    expect(validateServerJson(server({ name: "bad" }))).toMatchObject({ ok: false, errors: [{ location: "body.name" }] });
+    expect(validateServerJson(server({ name: "bad" }))).toMatchObject({
+      ok: false,
+      errors: [{ location: "body.name" }],
+    });
   });
 
   it("returns layer-2 problems as issues", () => {
     const result = validateServerJson(server({ packages: [pkg({ version: "latest" })] }));
-    expect(result).toMatchObject({ ok: false, issues: [{ path: "packages[0].version", reference: "reserved-version-string" }] });
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [{ path: "packages[0].version", reference: "reserved-version-string" }],
+    });
   });
 });
 

@@ -11,7 +11,13 @@ beforeAll(async () => {
     { name: NAME, version: "2.0.0", publishedAt: "2025-02-01T00:00:00Z" },
     { name: NAME, version: "1.4.3", publishedAt: "2025-03-01T00:00:00Z" }, // backport
     { name: NAME, version: "2.1.0+build.7", publishedAt: "2025-04-01T00:00:00Z" },
-    { name: NAME, version: "3.0.0", status: "deleted", publishedAt: "2025-05-01T00:00:00Z", updatedAt: "2025-05-02T00:00:00Z" },
+    {
+      name: NAME,
+      version: "3.0.0",
+      status: "deleted",
+      publishedAt: "2025-05-01T00:00:00Z",
+      updatedAt: "2025-05-02T00:00:00Z",
+    },
     { name: "com.example/all-deleted", version: "1.0.0", status: "deleted", publishedAt: "2025-01-01T00:00:00Z" },
     { name: "com.example/all-deleted", version: "2.0.0", status: "deleted", publishedAt: "2025-01-02T00:00:00Z" },
   ]);
@@ -28,11 +34,20 @@ describe("GET /servers/{name}/versions", () => {
 
   it("includes deleted versions on request", async () => {
     const { body } = await apiJson(`/v0/servers/${ENCODED}/versions?include_deleted=true`);
-    expect(body.servers.map((i: any) => i.server.version)).toEqual(["3.0.0", "2.1.0+build.7", "1.4.3", "2.0.0", "1.0.0"]);
+    expect(body.servers.map((i: any) => i.server.version)).toEqual([
+      "3.0.0",
+      "2.1.0+build.7",
+      "1.4.3",
+      "2.0.0",
+      "1.0.0",
+    ]);
   });
 
   it("answers 404 Server not found for unknown names and all-deleted servers", async () => {
-    for (const path of ["/v0.1/servers/com.nope%2Fnothing/versions", "/v0.1/servers/com.example%2Fall-deleted/versions"]) {
+    for (const path of [
+      "/v0.1/servers/com.nope%2Fnothing/versions",
+      "/v0.1/servers/com.example%2Fall-deleted/versions",
+    ]) {
       const { status, body } = await apiJson(path);
       expect(status).toBe(404);
       expect(body).toEqual({ title: "Not Found", status: 404, detail: "Server not found" });

@@ -26,7 +26,12 @@ describe("one version", () => {
     const { status, body } = await patchStatus(owner, name, "2.0.0", { status: "deprecated", statusMessage: "use 3" });
     expect(status).toBe(200);
     const meta = official(body);
-    expect(meta).toMatchObject({ status: "deprecated", statusMessage: "use 3", isLatest: true, publishedAt: before.publishedAt });
+    expect(meta).toMatchObject({
+      status: "deprecated",
+      statusMessage: "use 3",
+      isLatest: true,
+      publishedAt: before.publishedAt,
+    });
     // Compare instants, not strings: RFC 3339 fractions vary in length.
     expect(parseRfc3339(meta.updatedAt)!).toBeGreaterThan(parseRfc3339(before.updatedAt)!);
     expect(meta.statusChangedAt).toBe(meta.updatedAt);
@@ -63,7 +68,10 @@ describe("one version", () => {
     expect(missing.body.detail).toBe("Server version not found");
     const badEnum = await patchStatus(owner, name, "1.0.0", { status: "gone" });
     expect(badEnum.status).toBe(422);
-    expect(badEnum.body.errors[0]).toMatchObject({ location: "body.status", message: 'expected value to be one of "active, deprecated, deleted"' });
+    expect(badEnum.body.errors[0]).toMatchObject({
+      location: "body.status",
+      message: 'expected value to be one of "active, deprecated, deleted"',
+    });
     const long = await patchStatus(owner, name, "1.0.0", { status: "deprecated", statusMessage: "x".repeat(501) });
     expect(long.status).toBe(422);
     expect(long.body.errors[0]).toMatchObject({ location: "body.statusMessage", message: "expected length <= 500" });
@@ -83,7 +91,9 @@ describe("one version", () => {
       body: JSON.stringify({ status: "active" }),
     });
     expect(noHeader.status).toBe(422);
-    expect(noHeader.body.errors).toEqual([{ message: "required header parameter is missing", location: "header.Authorization" }]);
+    expect(noHeader.body.errors).toEqual([
+      { message: "required header parameter is missing", location: "header.Authorization" },
+    ]);
   });
 });
 

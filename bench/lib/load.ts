@@ -42,10 +42,13 @@ export function runLoad(spec: LoadSpec, meter?: CpuMeter): Promise<Measured> {
     const child = track(fork(CHILD, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     let cpuBefore = 0;
     let settled = false;
-    const limit = setTimeout(() => {
-      finish(new Error(`load generator did not finish within ${spec.durationSeconds + 60} s`));
-      child.kill("SIGKILL");
-    }, (spec.durationSeconds + 60) * 1000);
+    const limit = setTimeout(
+      () => {
+        finish(new Error(`load generator did not finish within ${spec.durationSeconds + 60} s`));
+        child.kill("SIGKILL");
+      },
+      (spec.durationSeconds + 60) * 1000,
+    );
     const finish = (err: Error | undefined, value?: Measured) => {
       if (settled) return;
       settled = true;
@@ -60,7 +63,10 @@ export function runLoad(spec: LoadSpec, meter?: CpuMeter): Promise<Measured> {
       } else if (message.type === "result" && message.result) {
         const cpu = meter ? meter.micros() - cpuBefore : undefined;
         const r = message.result;
-        finish(undefined, { ...r, ...(cpu !== undefined && r.responses > 0 ? { cpuPerRequest: cpu / r.responses } : {}) });
+        finish(undefined, {
+          ...r,
+          ...(cpu !== undefined && r.responses > 0 ? { cpuPerRequest: cpu / r.responses } : {}),
+        });
       } else if (message.type === "error") {
         finish(new Error(`load generator: ${message.message}`));
       }

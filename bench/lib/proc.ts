@@ -69,7 +69,11 @@ export function descendants(root: number): ProcStat[] {
 
 /** PIDs of the workerd processes below this Node process. */
 export function workerdPids(): Set<number> {
-  return new Set(descendants(process.pid).filter((s) => s.comm.startsWith("workerd")).map((s) => s.pid));
+  return new Set(
+    descendants(process.pid)
+      .filter((s) => s.comm.startsWith("workerd"))
+      .map((s) => s.pid),
+  );
 }
 
 /** A group of processes whose CPU time is summed (one Miniflare instance's workerd). */
@@ -108,7 +112,11 @@ export function threadMicros(pid: number): Map<number, { comm: string; micros: n
     const comm = text.slice(text.indexOf("(") + 1, close);
     const rest = text.slice(close + 2).split(" ");
     const tick = 1_000_000 / ticksPerSecond();
-    out.set(Number(tid), { comm, micros: (Number(rest[11]) + Number(rest[12])) * tick, systemMicros: Number(rest[12]) * tick });
+    out.set(Number(tid), {
+      comm,
+      micros: (Number(rest[11]) + Number(rest[12])) * tick,
+      systemMicros: Number(rest[12]) * tick,
+    });
   }
   return out;
 }
@@ -142,7 +150,11 @@ export function assertPortFree(host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", (err: NodeJS.ErrnoException) =>
-      reject(new BenchError(`port ${host}:${port} is not free (${err.code ?? err.message}); pick others with --port N (uses N and N+1)`)),
+      reject(
+        new BenchError(
+          `port ${host}:${port} is not free (${err.code ?? err.message}); pick others with --port N (uses N and N+1)`,
+        ),
+      ),
     );
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve()));
   });

@@ -147,10 +147,17 @@ export class FrameClassifier {
     const name = frame.functionName;
     const user = target.startsWith("core:user:");
     const role = isolateRole(target);
-    const pseudo = (category: string): FrameInfo => ({ key: `${name} [${target}]`, name, location: "", category, script: false });
+    const pseudo = (category: string): FrameInfo => ({
+      key: `${name} [${target}]`,
+      name,
+      location: "",
+      category,
+      script: false,
+    });
     if (name === "(garbage collector)") return pseudo(user ? "GC" : `${role}: GC`);
     if (name === "(idle)") return pseudo("idle");
-    if (name === "(program)") return pseudo(user ? "(program): workerd C++ under the isolate lock, no JS frame" : `${role}: (program)`);
+    if (name === "(program)")
+      return pseudo(user ? "(program): workerd C++ under the isolate lock, no JS frame" : `${role}: (program)`);
     if (name === "(root)") return pseudo("root");
     if (frame.url === "") {
       const shown = name || "(anonymous)";
@@ -280,7 +287,10 @@ export function analyse(
       bump(a.byCategoryOwner, owner.category);
       if (target.startsWith("core:user:")) {
         const ourFrame = stack.find((f) => f.category === "ours (worker/)");
-        bump(a.byFolderOwner, ourFrame ? (ourFolder(ourFrame.location) ?? "worker/?") : "(no frame of ours on the stack)");
+        bump(
+          a.byFolderOwner,
+          ourFrame ? (ourFolder(ourFrame.location) ?? "worker/?") : "(no frame of ours on the stack)",
+        );
       }
       const selfEntry = a.self.get(leaf.key) ?? { info: leaf, samples: 0 };
       selfEntry.samples++;
@@ -296,7 +306,10 @@ export function analyse(
         a.total.set(f.key, t);
         const callee = j > 0 ? stack[j - 1]! : undefined;
         let byCallee = a.callees.get(f.key);
-        if (!byCallee) a.callees.set(f.key, (byCallee = new Map()));
+        if (!byCallee) {
+          byCallee = new Map();
+          a.callees.set(f.key, byCallee);
+        }
         const calleeKey = callee?.key ?? "(self)";
         const c = byCallee.get(calleeKey) ?? { info: callee, samples: 0 };
         c.samples++;
@@ -363,7 +376,8 @@ export function renderReport(an: Analysis, ctx: ReportContext): string {
 
   // Per isolate.
   const isoRows = an.isolates.map((i) => {
-    const cat = (pred: (c: string) => boolean) => [...i.byCategorySelf].filter(([c]) => pred(c)).reduce((s, [, n]) => s + n, 0);
+    const cat = (pred: (c: string) => boolean) =>
+      [...i.byCategorySelf].filter(([c]) => pred(c)).reduce((s, [, n]) => s + n, 0);
     const gc = cat((c) => c.endsWith("GC"));
     const program = cat((c) => c.includes("(program)"));
     return [
@@ -396,7 +410,7 @@ export function renderReport(an: Analysis, ctx: ReportContext): string {
   if (profiled) {
     out.push(
       `Busy isolate time is ${pct(sumBusy, profiled.main)} of the first thread's CPU while profiling; the rest of that thread (≈${us(Math.max(0, profiled.main - sumBusy))} µs/req) is workerd C++ outside any isolate: sockets, HTTP, capnp RPC between the services, the event loop.`,
-      "The profiler's own threads show as \"other threads\" (compare with and without); in-thread it slows every isolate a little, so shares are more reliable than absolute µs.",
+      'The profiler\'s own threads show as "other threads" (compare with and without); in-thread it slows every isolate a little, so shares are more reliable than absolute µs.',
     );
   }
   out.push("");
@@ -409,9 +423,7 @@ export function renderReport(an: Analysis, ctx: ReportContext): string {
     for (const [c, n] of i.byCategoryOwner) bump(catOwner, c, n);
   }
   const catRows = (m: Map<string, number>) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .map(([c, n]) => [c, us(perReq(n)), pct(n, allBusy)]);
+    [...m].sort((a, b) => b[1] - a[1]).map(([c, n]) => [c, us(perReq(n)), pct(n, allBusy)]);
   out.push("Categories, self time of the sampled frame (all isolates)", "");
   out.push(table(["category", "µs/req", "% of busy"], catRows(catSelf), new Set([1, 2])));
   out.push("");
@@ -420,7 +432,10 @@ export function renderReport(an: Analysis, ctx: ReportContext): string {
   out.push("");
   const user = an.isolates.find((i) => i.target.startsWith("core:user:"));
   if (user && user.byFolderOwner.size > 0) {
-    out.push(`Our code by folder (${user.target}): each busy sample charged to the innermost worker/ frame on its stack`, "");
+    out.push(
+      `Our code by folder (${user.target}): each busy sample charged to the innermost worker/ frame on its stack`,
+      "",
+    );
     out.push(
       table(
         ["folder", "µs/req", "% of isolate busy"],
@@ -461,10 +476,17 @@ export function renderReport(an: Analysis, ctx: ReportContext): string {
       .sort((x, y) => y.samples - x.samples)
       .slice(0, ctx.breakdowns);
     if (heavy.length > 0) {
-      out.push(`${i.target} (${i.role}): the ${heavy.length} heaviest JS functions by total time, split by direct callee`, "");
+      out.push(
+        `${i.target} (${i.role}): the ${heavy.length} heaviest JS functions by total time, split by direct callee`,
+        "",
+      );
       for (const e of heavy) {
         out.push(`  ${e.info.name} ${e.info.location}: ${us(perReq(e.samples))} µs/req total`);
-        const rows = [...(i.callees.get(e.info.key) ?? new Map<string, { info: FrameInfo | undefined; samples: number }>()).entries()]
+        const rows = [
+          ...(
+            i.callees.get(e.info.key) ?? new Map<string, { info: FrameInfo | undefined; samples: number }>()
+          ).entries(),
+        ]
           .sort((x, y) => y[1].samples - x[1].samples)
           .slice(0, 8)
           .map(([k, c]) => [
@@ -484,7 +506,10 @@ export function renderReport(an: Analysis, ctx: ReportContext): string {
   }
   const skipped = an.isolates.filter((i) => i.busy === 0 || i.busy / Math.max(1, allBusy) < ctx.minShare);
   if (skipped.length > 0) {
-    out.push(`No function tables for isolates under ${(ctx.minShare * 100).toFixed(0)}% of busy samples: ${skipped.map((i) => `${i.target} (${i.busy} busy)`).join(", ")}.`, "");
+    out.push(
+      `No function tables for isolates under ${(ctx.minShare * 100).toFixed(0)}% of busy samples: ${skipped.map((i) => `${i.target} (${i.busy} busy)`).join(", ")}.`,
+      "",
+    );
   }
   return out.join("\n");
 }

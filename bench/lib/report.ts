@@ -28,7 +28,14 @@ export function tableCells(rows: readonly Row[], withAgainst: boolean): string[]
   if (withAgainst) header.push("req/s ÷ against", "p50 ÷ against");
   header.push("notes");
   const body = rows.map((r) => {
-    const cells = [r.endpoint, fmt.int(r.reqPerSec), fmt.ms(r.p50), fmt.ms(r.p99), fmt.int(r.cpuPerRequest), fmt.ratio(r.cpuRatio)];
+    const cells = [
+      r.endpoint,
+      fmt.int(r.reqPerSec),
+      fmt.ms(r.p50),
+      fmt.ms(r.p99),
+      fmt.int(r.cpuPerRequest),
+      fmt.ratio(r.cpuRatio),
+    ];
     if (withAgainst) {
       cells.push(r.againstNote ?? fmt.ratio(r.againstReqPerSec), r.againstNote ? "–" : fmt.ratio(r.againstP50));
     }
@@ -43,15 +50,18 @@ const NUMERIC = (header: string) => header !== "endpoint" && header !== "notes";
 export function terminalTable(cells: string[][]): string {
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   const line = (row: string[]) =>
-    row.map((cell, c) => (NUMERIC(cells[0]![c]!) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ").trimEnd();
+    row
+      .map((cell, c) => (NUMERIC(cells[0]![c]!) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
 }
 
 export function markdownTable(cells: string[][]): string {
-  const escape = (s: string) => s.replace(/\|/g, "\\|");
+  const escapeCell = (s: string) => s.replace(/\|/g, "\\|");
   const header = cells[0]!;
   const align = header.map((h) => (NUMERIC(h) ? "---:" : "---"));
-  return [header, align, ...cells.slice(1)].map((row) => `| ${row.map(escape).join(" | ")} |`).join("\n");
+  return [header, align, ...cells.slice(1)].map((row) => `| ${row.map(escapeCell).join(" | ")} |`).join("\n");
 }
 
 const TITLE = "# Benchmark results";

@@ -43,10 +43,26 @@ export function readRowDefs(names: readonly string[]): ReadRowDef[] {
   return [
     { id: "list", endpoint: "list page /v0.1/servers", paths: ["/v0.1/servers"] },
     { id: "latest", endpoint: "list ?version=latest&limit=100", paths: ["/v0.1/servers?version=latest&limit=100"] },
-    { id: "substring", endpoint: `substring ?search=<${SUBSTRING_WORDS.length} words>`, paths: SUBSTRING_WORDS.map((w) => `/v0.1/servers?search=${enc(w)}`) },
-    { id: "search", endpoint: `/x/search?q=<${SEARCH_QUERIES.length} queries>`, paths: SEARCH_QUERIES.map((q) => `/x/search?q=${enc(q)}`) },
-    { id: "detail", endpoint: `detail …/versions/latest (${names.length} names)`, paths: names.map((n) => `/v0.1/servers/${enc(n)}/versions/latest`) },
-    { id: "versions", endpoint: `versions …/versions (${names.length} names)`, paths: names.map((n) => `/v0.1/servers/${enc(n)}/versions`) },
+    {
+      id: "substring",
+      endpoint: `substring ?search=<${SUBSTRING_WORDS.length} words>`,
+      paths: SUBSTRING_WORDS.map((w) => `/v0.1/servers?search=${enc(w)}`),
+    },
+    {
+      id: "search",
+      endpoint: `/x/search?q=<${SEARCH_QUERIES.length} queries>`,
+      paths: SEARCH_QUERIES.map((q) => `/x/search?q=${enc(q)}`),
+    },
+    {
+      id: "detail",
+      endpoint: `detail …/versions/latest (${names.length} names)`,
+      paths: names.map((n) => `/v0.1/servers/${enc(n)}/versions/latest`),
+    },
+    {
+      id: "versions",
+      endpoint: `versions …/versions (${names.length} names)`,
+      paths: names.map((n) => `/v0.1/servers/${enc(n)}/versions`),
+    },
   ];
 }
 

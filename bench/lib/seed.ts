@@ -21,7 +21,11 @@ export interface Dataset {
 export function loadDataset(opts: { data?: string; synthetic?: number; seed: number; defaultData: string }): Dataset {
   if (opts.synthetic !== undefined) {
     const entries = syntheticEntries({ versions: opts.synthetic, seed: opts.seed });
-    return { label: `synthetic ${opts.synthetic} versions (seed ${opts.seed})`, key: `synthetic-${opts.synthetic}`, entries };
+    return {
+      label: `synthetic ${opts.synthetic} versions (seed ${opts.seed})`,
+      key: `synthetic-${opts.synthetic}`,
+      entries,
+    };
   }
   const path = opts.data ?? opts.defaultData;
   if (!existsSync(path)) {
@@ -52,7 +56,9 @@ export async function seed(server: RegistryServer, dataset: Dataset): Promise<Ca
   const report = await importEntries(env, dataset.entries, { onProgress: progressBar("seeding") });
   if (report.rejected.length > 0) {
     const sample = report.rejected.slice(0, 3).map((r) => `${r.name ?? r.source}: ${r.reasons[0] ?? ""}`);
-    process.stderr.write(`seeding: ${report.rejected.length} entries rejected by validation (as the official importer would), e.g.\n  ${sample.join("\n  ")}\n`);
+    process.stderr.write(
+      `seeding: ${report.rejected.length} entries rejected by validation (as the official importer would), e.g.\n  ${sample.join("\n  ")}\n`,
+    );
   }
   const rejected = new Set(report.rejected.map((r) => `${r.name}@${r.version}`));
   const status = new Map<string, boolean>();

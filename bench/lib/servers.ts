@@ -46,7 +46,13 @@ export function buildBundle(root: string, outDir: string): Promise<string> {
   const bin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
   const args = [bin, "deploy", "--dry-run", "--outdir", outDir, "--config", join(root, "wrangler.toml")];
   return new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...QUIET_ENV }, stdio: ["ignore", "pipe", "pipe"] }));
+    const child = track(
+      spawn(process.execPath, args, {
+        cwd: root,
+        env: { ...process.env, ...QUIET_ENV },
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     let output = "";
     child.stdout?.on("data", (chunk) => (output += chunk));
     child.stderr?.on("data", (chunk) => (output += chunk));
@@ -77,18 +83,25 @@ export async function readRegistryConfig(root: string): Promise<RegistryConfig> 
   const d1 = config.d1_databases[0];
   const kv = config.kv_namespaces[0];
   if (!d1 || !kv) throw new Error("wrangler.toml: expected a D1 database and a KV namespace");
-  const sqliteClasses = new Set(config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []));
+  const sqliteClasses = new Set(
+    config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []),
+  );
   const durableObjects: RegistryConfig["durableObjects"] = {};
   for (const b of config.durable_objects.bindings) {
     durableObjects[b.name] = { className: b.class_name, useSQLite: sqliteClasses.has(b.class_name) };
   }
   const vars: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config.vars)) vars[key] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(config.vars))
+    vars[key] = typeof value === "string" ? value : JSON.stringify(value);
   return {
     compatibilityDate: config.compatibility_date ?? "2026-10-20",
     compatibilityFlags: config.compatibility_flags,
     vars,
-    d1: { binding: d1.binding, id: d1.database_id ?? d1.database_name ?? "db", migrationsDir: join(root, d1.migrations_dir ?? "migrations") },
+    d1: {
+      binding: d1.binding,
+      id: d1.database_id ?? d1.database_name ?? "db",
+      migrationsDir: join(root, d1.migrations_dir ?? "migrations"),
+    },
     kv: { binding: kv.binding, id: kv.id ?? "cache" },
     durableObjects,
     cron: config.triggers.crons?.[0] ?? "*/5 * * * *",
@@ -116,10 +129,22 @@ async function startInstance(name: string, options: V4MiniflareOptions): Promise
     throw new Error(`${name}: could not find the workerd process Miniflare started (no /proc?)`);
   }
   const inspectorPort = options.inspectorPort;
-  return { name, url: url.href.replace(/\/$/, ""), mf, cpu: new CpuMeter(pids), ...(inspectorPort !== undefined ? { inspectorPort } : {}) };
+  return {
+    name,
+    url: url.href.replace(/\/$/, ""),
+    mf,
+    cpu: new CpuMeter(pids),
+    ...(inspectorPort !== undefined ? { inspectorPort } : {}),
+  };
 }
 
-const SHARED = { cf: false, logRequests: false, verbose: false, telemetry: { enabled: false }, unsafeLocalExplorer: false } as const;
+const SHARED = {
+  cf: false,
+  logRequests: false,
+  verbose: false,
+  telemetry: { enabled: false },
+  unsafeLocalExplorer: false,
+} as const;
 
 export interface RegistryServer extends RunningServer {
   jwtPrivateKey: string;
@@ -168,7 +193,13 @@ export async function startRegistry(opts: {
   return { ...server, jwtPrivateKey, config };
 }
 
-export function startHello(opts: { script: string; host: string; port: number; compatibilityDate: string; inspectorPort?: number }): Promise<RunningServer> {
+export function startHello(opts: {
+  script: string;
+  host: string;
+  port: number;
+  compatibilityDate: string;
+  inspectorPort?: number;
+}): Promise<RunningServer> {
   return startInstance("hello", {
     ...SHARED,
     host: opts.host,
@@ -183,7 +214,9 @@ export async function applyMigrations(server: RegistryServer): Promise<string[]>
   const { unstable_splitSqlQuery } = await loadWrangler();
   const db = await server.mf.getD1Database(server.config.d1.binding);
   const dir = server.config.d1.migrationsDir;
-  const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   for (const file of files) {
     const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"));
     await db.batch(statements.map((sql) => db.prepare(sql)));

@@ -107,14 +107,95 @@ const SERVICES: readonly [string, readonly string[]][] = [
   ["Zoom", ["meetings", "recordings", "transcripts"]],
 ];
 
-const VERBS = ["Query", "Manage", "Search", "Create and update", "Monitor", "Automate", "Read and write", "Summarise", "Analyze", "Sync", "Browse", "Explore"];
-const SUFFIXES = ["from your AI assistant", "with natural language", "via the official API", "for LLM agents", "in read-only mode", "securely", "with full-text search", "", "", ""];
-const USERS = ["alice", "bob-dev", "cmorgan", "datawiz", "ekim", "fjohnson", "gpt-tools", "hsato", "ivanov", "jdoe", "kai-ai", "lmartin", "mcp-labs", "nakamura", "oliveira", "pkumar", "quanta", "rsmith", "s-lee", "tnguyen", "ubuntu-fan", "vchen", "wbrown", "xli", "yamada", "zhang-w"];
-const COMPANIES = ["acme", "brightdata", "cloudscale", "datastax", "elastic", "fathom", "glean", "hyperlane", "infracost", "jetstream", "kestra", "lumen", "mongodb", "neon", "octopus", "pinecone", "quill", "replicate", "stackone", "tinybird", "upstash", "vectara", "weatherly", "xata", "yugabyte", "zapier"];
+const VERBS = [
+  "Query",
+  "Manage",
+  "Search",
+  "Create and update",
+  "Monitor",
+  "Automate",
+  "Read and write",
+  "Summarise",
+  "Analyze",
+  "Sync",
+  "Browse",
+  "Explore",
+];
+const SUFFIXES = [
+  "from your AI assistant",
+  "with natural language",
+  "via the official API",
+  "for LLM agents",
+  "in read-only mode",
+  "securely",
+  "with full-text search",
+  "",
+  "",
+  "",
+];
+const USERS = [
+  "alice",
+  "bob-dev",
+  "cmorgan",
+  "datawiz",
+  "ekim",
+  "fjohnson",
+  "gpt-tools",
+  "hsato",
+  "ivanov",
+  "jdoe",
+  "kai-ai",
+  "lmartin",
+  "mcp-labs",
+  "nakamura",
+  "oliveira",
+  "pkumar",
+  "quanta",
+  "rsmith",
+  "s-lee",
+  "tnguyen",
+  "ubuntu-fan",
+  "vchen",
+  "wbrown",
+  "xli",
+  "yamada",
+  "zhang-w",
+];
+const COMPANIES = [
+  "acme",
+  "brightdata",
+  "cloudscale",
+  "datastax",
+  "elastic",
+  "fathom",
+  "glean",
+  "hyperlane",
+  "infracost",
+  "jetstream",
+  "kestra",
+  "lumen",
+  "mongodb",
+  "neon",
+  "octopus",
+  "pinecone",
+  "quill",
+  "replicate",
+  "stackone",
+  "tinybird",
+  "upstash",
+  "vectara",
+  "weatherly",
+  "xata",
+  "yugabyte",
+  "zapier",
+];
 const TLDS = ["com", "com", "ai", "dev", "io", "app", "org", "net"];
 
 function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 export interface SyntheticOptions {
@@ -144,14 +225,24 @@ function versionList(r: () => number, count: number): string[] {
     const bump = r();
     if (i > 0) {
       if (bump < 0.7) patch++;
-      else if (bump < 0.95) (minor++, (patch = 0));
-      else (major++, (minor = 0), (patch = 0));
+      else if (bump < 0.95) {
+        minor++;
+        patch = 0;
+      } else {
+        major++;
+        minor = 0;
+        patch = 0;
+      }
     }
     let v = `${major}.${minor}.${patch}`;
     const kind = r();
     if (kind < 0.02) {
       const template = NON_SEMVER[Math.floor(r() * NON_SEMVER.length)]!;
-      v = template.replace("{M}", String(major)).replace("{m}", String(minor)).replace(/\{p\}/g, String(patch)).replace("{Y}", "2025");
+      v = template
+        .replace("{M}", String(major))
+        .replace("{m}", String(minor))
+        .replace(/\{p\}/g, String(patch))
+        .replace("{Y}", "2025");
     } else if (kind < 0.06) {
       v = `${v}-${r() < 0.5 ? "beta" : "rc"}.${1 + Math.floor(r() * 3)}`;
     }
@@ -189,10 +280,19 @@ function nameSpec(r: () => number, index: number, usedNames: Set<string>): NameS
     owner = `${COMPANIES[Math.floor(r() * COMPANIES.length)]!}${r() < 0.6 ? index % 211 : ""}`;
     namespace = `${TLDS[Math.floor(r() * TLDS.length)]!}.${owner}`;
   }
-  const slugStyles = [`${serviceSlug}-mcp`, `mcp-server-${serviceSlug}`, `${serviceSlug}-${slugify(object)}`, serviceSlug, `${serviceSlug}-mcp-server`];
+  const slugStyles = [
+    `${serviceSlug}-mcp`,
+    `mcp-server-${serviceSlug}`,
+    `${serviceSlug}-${slugify(object)}`,
+    serviceSlug,
+    `${serviceSlug}-mcp-server`,
+  ];
   let slug = slugStyles[Math.floor(r() * slugStyles.length)]!;
   let name = `${namespace}/${slug}`;
-  for (let n = 2; usedNames.has(name); n++) name = `${namespace}/${(slug = `${slugStyles[0]}-${n}`)}`;
+  for (let n = 2; usedNames.has(name); n++) {
+    slug = `${slugStyles[0]}-${n}`;
+    name = `${namespace}/${slug}`;
+  }
   usedNames.add(name);
   const verb = VERBS[Math.floor(r() * VERBS.length)]!;
   const suffix = SUFFIXES[Math.floor(r() * SUFFIXES.length)]!;
@@ -212,21 +312,46 @@ function nameSpec(r: () => number, index: number, usedNames: Set<string>): NameS
     kind,
     registryType,
     remoteType: r() < 0.83 ? "streamable-http" : "sse",
-    remoteHost: style < 0.5 ? `${slug}.${owner.replace(/[^a-z0-9-]/g, "")}.workers.dev` : `mcp.${owner}.${TLDS[Math.floor(r() * TLDS.length)]!}`,
+    remoteHost:
+      style < 0.5
+        ? `${slug}.${owner.replace(/[^a-z0-9-]/g, "")}.workers.dev`
+        : `mcp.${owner}.${TLDS[Math.floor(r() * TLDS.length)]!}`,
     versions: versionList(r, versionsPerName(r)),
   };
 }
 
 function packageFor(spec: NameSpec, version: string, r: () => number): Record<string, unknown> {
-  const env = r() < 0.6
-    ? [{ name: `${slugify(spec.service).replace(/-/g, "_").toUpperCase()}_API_KEY`, description: `API key for ${spec.service}`, isRequired: true, isSecret: true }]
-    : undefined;
+  const env =
+    r() < 0.6
+      ? [
+          {
+            name: `${slugify(spec.service).replace(/-/g, "_").toUpperCase()}_API_KEY`,
+            description: `API key for ${spec.service}`,
+            isRequired: true,
+            isSecret: true,
+          },
+        ]
+      : undefined;
   const stdio = { type: "stdio" };
   switch (spec.registryType) {
     case "npm":
-      return { registryType: "npm", identifier: r() < 0.5 ? `@${spec.owner}/${spec.slug}` : spec.slug, version, runtimeHint: "npx", transport: stdio, ...(env ? { environmentVariables: env } : {}) };
+      return {
+        registryType: "npm",
+        identifier: r() < 0.5 ? `@${spec.owner}/${spec.slug}` : spec.slug,
+        version,
+        runtimeHint: "npx",
+        transport: stdio,
+        ...(env ? { environmentVariables: env } : {}),
+      };
     case "pypi":
-      return { registryType: "pypi", identifier: spec.slug.replace(/-/g, "_"), version, runtimeHint: "uvx", transport: stdio, ...(env ? { environmentVariables: env } : {}) };
+      return {
+        registryType: "pypi",
+        identifier: spec.slug.replace(/-/g, "_"),
+        version,
+        runtimeHint: "uvx",
+        transport: stdio,
+        ...(env ? { environmentVariables: env } : {}),
+      };
     case "oci":
       return {
         registryType: "oci",
@@ -264,8 +389,14 @@ function serverJsonFor(spec: NameSpec, version: string, r: () => number): Record
   };
   if (spec.kind === "package" || spec.kind === "both") server.packages = [packageFor(spec, version, r)];
   if (spec.kind === "remote" || spec.kind === "both") {
-    const remote: Record<string, unknown> = { type: spec.remoteType, url: `https://${spec.remoteHost}/${slugify(spec.name)}/${spec.remoteType === "sse" ? "sse" : "mcp"}` };
-    if (r() < 0.45) remote.headers = [{ name: "Authorization", description: "Bearer token for authentication", isRequired: true, isSecret: true }];
+    const remote: Record<string, unknown> = {
+      type: spec.remoteType,
+      url: `https://${spec.remoteHost}/${slugify(spec.name)}/${spec.remoteType === "sse" ? "sse" : "mcp"}`,
+    };
+    if (r() < 0.45)
+      remote.headers = [
+        { name: "Authorization", description: "Bearer token for authentication", isRequired: true, isSecret: true },
+      ];
     server.remotes = [remote];
   }
   return server;
@@ -288,7 +419,12 @@ export function syntheticEntries({ versions, seed = 42 }: SyntheticOptions): Imp
       entries.push({
         source: `synthetic:${entries.length + 1}`,
         server: serverJsonFor(spec, version, r),
-        official: { status, publishedAt, updatedAt: publishedAt, ...(status === "active" ? {} : { statusMessage: `${status} by the publisher` }) },
+        official: {
+          status,
+          publishedAt,
+          updatedAt: publishedAt,
+          ...(status === "active" ? {} : { statusMessage: `${status} by the publisher` }),
+        },
       });
       at += 86_400_000 + Math.floor(r() * 3_600_000);
     }

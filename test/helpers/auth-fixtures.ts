@@ -58,7 +58,8 @@ export async function ed25519ProofKey(): Promise<ProofKey> {
   return {
     algorithm: "ed25519",
     record: `v=MCPv1; k=ed25519; p=${base64Encode(raw)}`,
-    sign: async (message) => hexEncode(new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, utf8(message)))),
+    sign: async (message) =>
+      hexEncode(new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, utf8(message)))),
   };
 }
 
@@ -73,7 +74,10 @@ export function compressPoint(uncompressed: Uint8Array): Uint8Array {
 }
 
 export async function p384ProofKey(): Promise<ProofKey & { compressed: Uint8Array }> {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
   const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
   const compressed = compressPoint(raw);
   return {
@@ -81,7 +85,9 @@ export async function p384ProofKey(): Promise<ProofKey & { compressed: Uint8Arra
     compressed,
     record: `v=MCPv1; k=ecdsap384; p=${base64Encode(compressed)}`,
     sign: async (message) =>
-      hexEncode(new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-384" }, pair.privateKey, utf8(message)))),
+      hexEncode(
+        new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-384" }, pair.privateKey, utf8(message))),
+      ),
   };
 }
 
@@ -111,7 +117,10 @@ export async function rsaIssuer(kid: string): Promise<TokenIssuer> {
 }
 
 export async function es256Issuer(kid: string): Promise<TokenIssuer> {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
   const { x, y } = (await crypto.subtle.exportKey("jwk", pair.publicKey)) as JsonWebKey;
   return {
     kid,

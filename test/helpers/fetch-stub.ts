@@ -20,5 +20,11 @@ export function stubFetch(routes: Record<string, Handler>): Request[] {
   return seen;
 }
 
-export const jsonReply = (body: unknown, status = 200) => () => Response.json(body, { status });
-export const textReply = (body: string, status = 200) => () => new Response(body, { status });
+export const jsonReply =
+  (body: unknown, status = 200) =>
+  () =>
+    Response.json(body, { status });
+export const textReply =
+  (body: string, status = 200) =>
+  () =>
+    new Response(body, { status });

@@ -24,9 +24,10 @@ export function publish(token: string, body: unknown, prefix = "/v0.1") {
 }
 
 export function patchStatus(token: string, name: string, version: string | undefined, body: unknown) {
-  const path = version === undefined
-    ? `/v0.1/servers/${encodeURIComponent(name)}/status`
-    : `/v0.1/servers/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/status`;
+  const path =
+    version === undefined
+      ? `/v0.1/servers/${encodeURIComponent(name)}/status`
+      : `/v0.1/servers/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/status`;
   return apiJson(path, {
     method: "PATCH",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },

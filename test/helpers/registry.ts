@@ -11,14 +11,21 @@ export function api(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: "manual", ...init }));
 }
 
-export async function apiJson<T = any>(path: string, init?: RequestInit): Promise<{ status: number; body: T; response: Response }> {
+export async function apiJson<T = any>(
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T; response: Response }> {
   const response = await api(path, init);
   const body = (await response.json()) as T;
   return { status: response.status, body, response };
 }
 
 /** A minimal valid server.json. */
-export function serverJson(name: string, version: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function serverJson(
+  name: string,
+  version: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { $schema: CURRENT_SCHEMA_URL, name, description: `Test server ${name}`, version, ...extra };
 }
 

@@ -16,7 +16,10 @@ const LOCAL_DEFAULTS: Record<string, () => string> = {
 export function ensureDevVars(): void {
   const current = existsSync(DEV_VARS) ? readFileSync(DEV_VARS, "utf8") : "";
   const present = new Set(
-    current.split("\n").map((line) => line.split("=")[0]?.trim()).filter((key): key is string => !!key),
+    current
+      .split("\n")
+      .map((line) => line.split("=")[0]?.trim())
+      .filter((key): key is string => !!key),
   );
   const missing = Object.entries(LOCAL_DEFAULTS).filter(([key]) => !present.has(key));
   if (missing.length === 0) return;

@@ -4,10 +4,17 @@ import { parseArgs } from "node:util";
 import { importEntries, type ImportReport } from "../src/writes/import-entries.ts";
 import { withLocalEnv } from "./local-env.ts";
 import { progressBar } from "./progress.ts";
-import { defaultMetaPath, readFileEntries, readMetaFile, readRegistryEntries, type SourceEntries } from "./import-sources.ts";
+import {
+  defaultMetaPath,
+  readFileEntries,
+  readMetaFile,
+  readRegistryEntries,
+  type SourceEntries,
+} from "./import-sources.ts";
 import { applyLocalMigrations } from "./wrangler.ts";
 
-const USAGE = "usage: npm run import -- <file.ndjson | file.json | https://registry.example> [--meta FILE] [--since RFC3339]";
+const USAGE =
+  "usage: npm run import -- <file.ndjson | file.json | https://registry.example> [--meta FILE] [--since RFC3339]";
 
 export async function runImport(source: string, options: { meta?: string; since?: string }): Promise<ImportReport> {
   let loaded: SourceEntries;

@@ -14,7 +14,9 @@ export async function runReindex({ force = false, chunkNames = 2000 } = {}): Pro
       const step = await buildSearchIndexStep(env, { chunkNames, force: force && first });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (step.state === "collecting") {
-        process.stderr.write(`${tty ? "\r" : ""}search index: collected ${step.collected} servers ${seconds}s${tty ? "" : "\n"}`);
+        process.stderr.write(
+          `${tty ? "\r" : ""}search index: collected ${step.collected} servers ${seconds}s${tty ? "" : "\n"}`,
+        );
         continue;
       }
       if (tty) process.stderr.write("\n");

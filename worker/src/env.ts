@@ -60,5 +60,3 @@ declare global {
   }
   type Env = Cloudflare.Env;
 }
-
-export {};

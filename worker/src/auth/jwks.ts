@@ -2,7 +2,7 @@
 // issuer), fetched from their configured URL and kept per isolate for a few minutes. A token
 // naming an unknown kid triggers a refetch (key rotation), at most once per REFETCH interval,
 // so tokens with made-up kids cannot turn us into a request amplifier.
-import { fetchConfigured } from "../net/outbound.ts";
+import { fetchConfigured, type OutboundResponse } from "../net/outbound.ts";
 import type { PublicJwk } from "./jwt.ts";
 import { clip, fail, ok, type Result } from "./result.ts";
 
@@ -23,7 +23,7 @@ export function clearJwksCache(): void {
 }
 
 async function fetchJwks(url: string): Promise<Result<PublicJwk[]>> {
-  let response;
+  let response: OutboundResponse;
   try {
     response = await fetchConfigured(url, { headers: { accept: "application/json" }, maxBytes: MAX_JWKS_BYTES });
   } catch (err) {
@@ -56,7 +56,11 @@ function matching(keys: readonly PublicJwk[], kid: string | undefined): PublicJw
 }
 
 /** The keys that may have signed a token with this kid (all keys when the token has none). */
-export async function candidateKeys(url: string, kid: string | undefined, now = Date.now()): Promise<Result<PublicJwk[]>> {
+export async function candidateKeys(
+  url: string,
+  kid: string | undefined,
+  now = Date.now(),
+): Promise<Result<PublicJwk[]>> {
   let entry = cache.get(url);
   if (entry === undefined || now - entry.fetchedAt > TTL_MS) entry = load(url, now);
   let keys = await entry.keys;
@@ -68,5 +72,7 @@ export async function candidateKeys(url: string, kid: string | undefined, now = 
     if (!keys.ok) return keys;
     found = matching(keys.value, kid);
   }
-  return found.length > 0 ? ok(found) : fail(kid === undefined ? "JWKS has no keys" : `key with ID ${clip(kid)} not found`);
+  return found.length > 0
+    ? ok(found)
+    : fail(kid === undefined ? "JWKS has no keys" : `key with ID ${clip(kid)} not found`);
 }

@@ -34,7 +34,9 @@ export interface PublicJwk {
 export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -90,7 +92,11 @@ function verifyParams(alg: JwsAlgorithm): SubtleCryptoSignAlgorithm {
  * Checks `jws.alg` against the accepted list and the signature against `key`, which must
  * have been imported for that same algorithm.
  */
-export async function verifyJws(jws: DecodedJws, accepted: readonly JwsAlgorithm[], key: CryptoKey): Promise<Result<true>> {
+export async function verifyJws(
+  jws: DecodedJws,
+  accepted: readonly JwsAlgorithm[],
+  key: CryptoKey,
+): Promise<Result<true>> {
   const alg = accepted.find((a) => a === jws.alg);
   if (alg === undefined) return fail(`token signature is invalid: signing method ${clip(jws.alg)} is invalid`);
   if (!keyFits(key, alg)) return fail(`token signature is invalid: key does not fit signing method ${alg}`);
@@ -121,7 +127,8 @@ const MIN_RSA_MODULUS_BYTES = 256;
 /** Imports a public JWK for `alg`, refusing keys whose type, curve, use or alg do not fit. */
 export async function importVerificationJwk(jwk: PublicJwk, alg: JwsAlgorithm): Promise<Result<CryptoKey>> {
   if (jwk.use !== undefined && jwk.use !== "sig") return fail(`key ${String(jwk.kid)} is not a signing key`);
-  if (jwk.alg !== undefined && jwk.alg !== alg) return fail(`key ${String(jwk.kid)} is for ${String(jwk.alg)}, not ${alg}`);
+  if (jwk.alg !== undefined && jwk.alg !== alg)
+    return fail(`key ${String(jwk.kid)} is for ${String(jwk.alg)}, not ${alg}`);
   try {
     if (alg === "RS256") {
       if (jwk.kty !== "RSA" || typeof jwk.n !== "string" || typeof jwk.e !== "string") {
@@ -168,15 +175,21 @@ export async function importVerificationJwk(jwk: PublicJwk, alg: JwsAlgorithm): 
  * exp is required and nbf honoured, each with `leewaySeconds` of clock skew, as the official
  * registry's JWT library does. Numeric dates may be fractional.
  */
-export function checkTimeClaims(claims: Record<string, unknown>, nowSeconds: number, leewaySeconds: number): Result<true> {
+export function checkTimeClaims(
+  claims: Record<string, unknown>,
+  nowSeconds: number,
+  leewaySeconds: number,
+): Result<true> {
   const { exp, nbf } = claims;
-  if (exp === undefined) return fail("token has invalid claims: token is missing required claim: exp claim is required");
+  if (exp === undefined)
+    return fail("token has invalid claims: token is missing required claim: exp claim is required");
   if (typeof exp !== "number" || !Number.isFinite(exp)) return fail("token is malformed: exp is not a number");
   if (nbf !== undefined && (typeof nbf !== "number" || !Number.isFinite(nbf))) {
     return fail("token is malformed: nbf is not a number");
   }
   if (nowSeconds > exp + leewaySeconds) return fail("token has invalid claims: token is expired");
-  if (typeof nbf === "number" && nowSeconds + leewaySeconds < nbf) return fail("token has invalid claims: token is not valid yet");
+  if (typeof nbf === "number" && nowSeconds + leewaySeconds < nbf)
+    return fail("token has invalid claims: token is not valid yet");
   return ok(true);
 }
 

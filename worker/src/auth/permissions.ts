@@ -14,7 +14,11 @@ export function matchesPattern(pattern: string, name: string): boolean {
   return name === pattern;
 }
 
-export function hasPermission(claims: Pick<RegistryClaims, "permissions">, action: PermissionAction, name: string): boolean {
+export function hasPermission(
+  claims: Pick<RegistryClaims, "permissions">,
+  action: PermissionAction,
+  name: string,
+): boolean {
   return claims.permissions.some((p: Permission) => p.action === action && matchesPattern(p.resource, name));
 }
 

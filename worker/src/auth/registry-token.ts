@@ -2,7 +2,13 @@
 // `Authorization: Bearer <token>` on writes (spec §4 steps 2–3).
 import { LruCache } from "../storage/lru.ts";
 import { ApiError, type ProblemDetail } from "../errors.ts";
-import { REGISTRY_ISSUER, readRegistryClaims, type AuthMethod, type Permission, type RegistryClaims } from "./claims.ts";
+import {
+  REGISTRY_ISSUER,
+  readRegistryClaims,
+  type AuthMethod,
+  type Permission,
+  type RegistryClaims,
+} from "./claims.ts";
 import { checkTimeClaims, decodeClaims, decodeJws, signEdDSA, verifyJws } from "./jwt.ts";
 import { fail, ok, type Result } from "./result.ts";
 import { signingKeys } from "./signing-key.ts";

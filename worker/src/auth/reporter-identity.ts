@@ -15,7 +15,10 @@ let hashKey: { salt: string; key: CryptoKey } | undefined;
 async function keyFor(salt: string): Promise<CryptoKey> {
   if (hashKey?.salt !== salt) {
     const raw = new TextEncoder().encode(`mcp-registry reporter hash\n${salt}`);
-    hashKey = { salt, key: await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]) };
+    hashKey = {
+      salt,
+      key: await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]),
+    };
   }
   return hashKey.key;
 }
@@ -26,11 +29,19 @@ export function addressBlock(address: string): string {
   const [head = "", tail = ""] = address.toLowerCase().split("::");
   const left = head === "" ? [] : head.split(":");
   const right = tail === "" ? [] : tail.split(":");
-  const groups = address.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const groups = address.includes("::")
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
-export async function addressHash(env: Pick<Env, "REPORTER_HASH_SALT" | "JWT_PRIVATE_KEY">, address: string): Promise<string> {
+export async function addressHash(
+  env: Pick<Env, "REPORTER_HASH_SALT" | "JWT_PRIVATE_KEY">,
+  address: string,
+): Promise<string> {
   // Without a dedicated salt the token-signing secret serves (it is secret and stable too).
   const salt = env.REPORTER_HASH_SALT || env.JWT_PRIVATE_KEY || "local-development";
   const mac = await crypto.subtle.sign("HMAC", await keyFor(salt), new TextEncoder().encode(addressBlock(address)));

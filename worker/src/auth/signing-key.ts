@@ -18,10 +18,18 @@ async function importSeed(seedHex: string): Promise<SigningKeys> {
   const seed = hexDecode(seedHex);
   // A deployment problem, not a client one: surfaces as a logged 500, never echoing the value.
   if (seed === null || seed.length !== 32) throw new Error("JWT_PRIVATE_KEY must be the hex of a 32-byte Ed25519 seed");
-  const privateKey = await crypto.subtle.importKey("pkcs8", concatBytes(PKCS8_ED25519_PREFIX, seed), { name: "Ed25519" }, true, ["sign"]);
+  const privateKey = await crypto.subtle.importKey(
+    "pkcs8",
+    concatBytes(PKCS8_ED25519_PREFIX, seed),
+    { name: "Ed25519" },
+    true,
+    ["sign"],
+  );
   // WebCrypto derives the public half on export; only x is kept.
   const { x } = (await crypto.subtle.exportKey("jwk", privateKey)) as JsonWebKey;
-  const publicKey = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x }, { name: "Ed25519" }, true, ["verify"]);
+  const publicKey = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x }, { name: "Ed25519" }, true, [
+    "verify",
+  ]);
   return { privateKey, publicKey };
 }
 

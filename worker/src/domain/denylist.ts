@@ -26,11 +26,17 @@ export function normalizeDenylistValue(kind: DenylistKind, raw: string): { value
   if (value === "") return { error: "value must not be empty" };
   switch (kind) {
     case "namespace":
-      return NAMESPACE.test(value) ? { value } : { error: "a namespace is the part of a server name before '/', e.g. com.example" };
+      return NAMESPACE.test(value)
+        ? { value }
+        : { error: "a namespace is the part of a server name before '/', e.g. com.example" };
     case "server":
-      return SERVER_NAME.test(value) ? { value } : { error: "a server value is a full server name, e.g. com.example/weather" };
+      return SERVER_NAME.test(value)
+        ? { value }
+        : { error: "a server value is a full server name, e.g. com.example/weather" };
     case "remote-host":
-      return HOST.test(value) ? { value } : { error: "a remote-host value is a host name, e.g. mcp.example.com (no scheme, port or path)" };
+      return HOST.test(value)
+        ? { value }
+        : { error: "a remote-host value is a host name, e.g. mcp.example.com (no scheme, port or path)" };
     case "package":
       return { value: packageKey(value) };
   }

@@ -1,8 +1,7 @@
 // Timestamps are kept as integer microseconds since the Unix epoch (what Postgres keeps in
 // the official registry) and printed the way Go prints time.Time with RFC3339Nano.
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-](\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-](\d{2}):(\d{2}))$/;
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -17,7 +16,12 @@ export function parseRfc3339(text: string): number | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
@@ -29,7 +33,7 @@ export function parseRfc3339(text: string): number | undefined {
     offsetMinutes = (oh * 60 + om) * (m[8]!.startsWith("-") ? -1 : 1);
   }
   const fraction = m[7] ?? "";
-  const micros = Number((fraction + "000000").slice(0, 6));
+  const micros = Number(`${fraction}000000`.slice(0, 6));
   const epochMs = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
   return epochMs * 1000 + micros;
 }

@@ -28,7 +28,10 @@ export class CatalogClock extends DurableObject<Env> {
     this.lastFlush = Date.now();
     if (keys.length === 0) return;
     // Names reported during the flush stay pending and get the next alarm.
-    await flushChanges(this.env, keys.map((key) => key.slice(PENDING.length)));
+    await flushChanges(
+      this.env,
+      keys.map((key) => key.slice(PENDING.length)),
+    );
     await this.ctx.storage.delete(keys);
   }
 }

@@ -56,7 +56,12 @@ export class StreamWriter extends DurableObject<Env> {
     return new Promise((settle) => this.enqueue({ kind: "publish", job: { caller, server }, settle }));
   }
 
-  setVersionStatus(caller: Caller, name: string, version: string, change: StatusChange): Promise<WriteOutcome<StatusResult>> {
+  setVersionStatus(
+    caller: Caller,
+    name: string,
+    version: string,
+    change: StatusChange,
+  ): Promise<WriteOutcome<StatusResult>> {
     return this.single(namespaceOf(name), caller, (ctx) => setVersionStatus(ctx, name, version, change));
   }
 
@@ -72,7 +77,12 @@ export class StreamWriter extends DurableObject<Env> {
     return this.single(namespaceOf(filing.name), caller, (ctx) => fileReport(ctx, filing, moderationConfig(this.env)));
   }
 
-  resolveReport(caller: Caller, name: string, reportId: string, resolution: Resolution): Promise<WriteOutcome<ResolvedReports>> {
+  resolveReport(
+    caller: Caller,
+    name: string,
+    reportId: string,
+    resolution: Resolution,
+  ): Promise<WriteOutcome<ResolvedReports>> {
     return this.single(namespaceOf(name), caller, (ctx) => resolveReport(ctx, reportId, resolution));
   }
 
@@ -80,11 +90,19 @@ export class StreamWriter extends DurableObject<Env> {
     return this.single(stream, caller, (ctx) => addDenylistEntry(ctx, entry));
   }
 
-  removeDenylistEntry(caller: Caller, stream: string, key: DenylistKey): Promise<WriteOutcome<{ entry: DenylistEntry }>> {
+  removeDenylistEntry(
+    caller: Caller,
+    stream: string,
+    key: DenylistKey,
+  ): Promise<WriteOutcome<{ entry: DenylistEntry }>> {
     return this.single(stream, caller, (ctx) => removeDenylistEntry(ctx, key));
   }
 
-  sweepDenylisted(caller: Caller, namespace: string, key: DenylistKey): Promise<WriteOutcome<Record<string, string[]>>> {
+  sweepDenylisted(
+    caller: Caller,
+    namespace: string,
+    key: DenylistKey,
+  ): Promise<WriteOutcome<Record<string, string[]>>> {
     return this.single(namespace, caller, (ctx) => sweepDenylisted(ctx, key));
   }
 
@@ -126,7 +144,11 @@ export class StreamWriter extends DurableObject<Env> {
           await this.runPublishes(this.jobs.splice(0, count) as Extract<Job, { kind: "publish" }>[]);
         } else {
           this.jobs.shift();
-          await this.guarded(head.stream, async () => head.run(await this.context(head.stream, head.caller)), head.fail);
+          await this.guarded(
+            head.stream,
+            async () => head.run(await this.context(head.stream, head.caller)),
+            head.fail,
+          );
         }
       }
     } finally {
@@ -136,17 +158,22 @@ export class StreamWriter extends DurableObject<Env> {
 
   private async runPublishes(group: Extract<Job, { kind: "publish" }>[]): Promise<void> {
     const stream = namespaceOf(group[0]!.job.server.name);
-    const grouped = group.length > 1 && await this.guarded(
-      stream,
-      async () => {
-        const ctx = await this.context(stream, group[0]!.job.caller);
-        const outcomes = await publishVersions(ctx, group.map((g) => g.job));
-        this.advance(ctx);
-        group.forEach((g, i) => g.settle(outcomes[i]!));
-        return true;
-      },
-      () => false,
-    );
+    const grouped =
+      group.length > 1 &&
+      (await this.guarded(
+        stream,
+        async () => {
+          const ctx = await this.context(stream, group[0]!.job.caller);
+          const outcomes = await publishVersions(
+            ctx,
+            group.map((g) => g.job),
+          );
+          this.advance(ctx);
+          group.forEach((g, i) => g.settle(outcomes[i]!));
+          return true;
+        },
+        () => false,
+      ));
     if (grouped) return;
     // The group's batch failed and wrote nothing: give every publish its own attempt and answer.
     for (const { job, settle } of group) {
@@ -166,7 +193,15 @@ export class StreamWriter extends DurableObject<Env> {
   private async context(stream: string, caller: Caller): Promise<WriteContext> {
     this.lastSeq ??= await lastAuditSeq(this.env.DB, stream);
     const now = Math.max(Date.now() * 1000, this.lastNow + 1);
-    return { env: this.env, stream, seq: this.lastSeq + 1, now, actor: caller.actor, requestId: caller.requestId, used: 0 };
+    return {
+      env: this.env,
+      stream,
+      seq: this.lastSeq + 1,
+      now,
+      actor: caller.actor,
+      requestId: caller.requestId,
+      used: 0,
+    };
   }
 
   /** Moves the counters past the audit rows the step at `ctx` committed. */

@@ -19,11 +19,7 @@ function parseGoInt(raw: string): number | undefined {
 }
 
 /** Reads a boolean query parameter; an empty value means "not given", as in the framework. */
-export function readBoolParam(
-  params: URLSearchParams,
-  key: string,
-  errors: ProblemDetail[],
-): boolean | undefined {
+export function readBoolParam(params: URLSearchParams, key: string, errors: ProblemDetail[]): boolean | undefined {
   const raw = params.get(key);
   if (raw === null || raw === "") return undefined;
   const value = parseGoBool(raw);
@@ -94,4 +90,3 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   }
   return query;
 }
-

@@ -60,6 +60,9 @@ export function parseWith<TSchema extends v.GenericSchema>(
 }
 
 /** Reads a JSON body and checks it against a body model (strict keys, required fields). */
-export async function readBodyAs<TSchema extends v.GenericSchema>(request: Request, schema: TSchema): Promise<v.InferOutput<TSchema>> {
+export async function readBodyAs<TSchema extends v.GenericSchema>(
+  request: Request,
+  schema: TSchema,
+): Promise<v.InferOutput<TSchema>> {
   return parseWith(schema, await readJsonBody(request));
 }

@@ -2,7 +2,10 @@
  * Reads a body stream as UTF-8 text, stopping as soon as it exceeds `maxBytes`; undefined then.
  * Shared by request bodies (413) and outbound responses (size caps).
  */
-export async function readTextCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string | undefined> {
+export async function readTextCapped(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<string | undefined> {
   if (!body) return "";
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

@@ -1,6 +1,12 @@
 // Plumbing shared by the ownership checks: the limits every upstream request runs under, a
 // redirect walker for publisher-chosen URLs, and the status wording of the metadata registries.
-import { fetchConfigured, fetchPublic, OutboundError, type OutboundRequest, type OutboundResponse } from "../net/outbound.ts";
+import {
+  fetchConfigured,
+  fetchPublic,
+  OutboundError,
+  type OutboundRequest,
+  type OutboundResponse,
+} from "../net/outbound.ts";
 
 /** Sent to every upstream so operators can recognise (and rate-limit) these checks. */
 export const USER_AGENT = "mcp-registry-workers/ownership-check";
@@ -108,7 +114,7 @@ export async function fetchMetadataJson(
   version: string,
   maxBytes: number,
 ): Promise<{ document: unknown } | { problem: string }> {
-  let response;
+  let response: Awaited<ReturnType<typeof fetchConfiguredFollowing>>;
   try {
     response = await fetchConfiguredFollowing(urlOf(), {
       headers: { Accept: "application/json", "User-Agent": USER_AGENT },

@@ -1,7 +1,7 @@
 // The README ownership token of PyPI and NuGet packages: "mcp-name: <server name>".
 
 /** Characters a server name can contain; the token must not be followed by one of them. */
-const NAME_CHAR = /^[A-Za-z0-9._\/-]$/;
+const NAME_CHAR = /^[A-Za-z0-9._/-]$/;
 
 /**
  * True when `content` holds "mcp-name: <serverName>" as a whole token. The name must end at

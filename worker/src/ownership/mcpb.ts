@@ -12,7 +12,8 @@ import { describeError, fetchPublicFollowing, REQUEST_TIMEOUT_MS, USER_AGENT } f
 const GITHUB_HOSTS = new Set(["github.com", "www.github.com"]);
 const GITLAB_HOSTS = new Set(["gitlab.com", "www.gitlab.com"]);
 /** /owner/repo/releases/download/tag/file */
-const GITHUB_RELEASE = /^\/[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,37}[a-zA-Z0-9])?\/[a-zA-Z0-9._-]+\/releases\/download\/[^/]+\/[^/]+$/;
+const GITHUB_RELEASE =
+  /^\/[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,37}[a-zA-Z0-9])?\/[a-zA-Z0-9._-]+\/releases\/download\/[^/]+\/[^/]+$/;
 /** /group[/subgroup…]/project/-/releases/tag/downloads/file */
 const GITLAB_RELEASE = /^\/[a-zA-Z0-9._-]+(?:\/[a-zA-Z0-9._-]+)*\/-\/releases\/[^/]+\/downloads\/[^/]+$/;
 /** /group[/subgroup…]/project/-/package_files/<id>/download */

@@ -31,7 +31,8 @@ export function npmManifestProblem(
   version: string,
   serverName: string,
 ): string | undefined {
-  const mcpName = typeof manifest === "object" && manifest !== null ? (manifest as { mcpName?: unknown }).mcpName : undefined;
+  const mcpName =
+    typeof manifest === "object" && manifest !== null ? (manifest as { mcpName?: unknown }).mcpName : undefined;
   if (typeof mcpName !== "string" || mcpName === "") {
     return `NPM package '${identifier}' version '${version}' is missing required 'mcpName' field. Add this to your package.json: "mcpName": "${serverName}"`;
   }
@@ -41,7 +42,11 @@ export function npmManifestProblem(
   return undefined;
 }
 
-export async function verifyNpm(pkg: ServerPackage, serverName: string, registryUrl: string): Promise<string | undefined> {
+export async function verifyNpm(
+  pkg: ServerPackage,
+  serverName: string,
+  registryUrl: string,
+): Promise<string | undefined> {
   const problem = npmFieldProblem(pkg);
   if (problem !== undefined) return problem;
   const version = pkg.version ?? "";

@@ -59,7 +59,12 @@ export function nugetVersionsUrl(base: string, identifier: string): string {
   return joinBase(base, `/v3-flatcontainer/${pathSegment(identifier.toLowerCase())}/index.json`);
 }
 
-export function nugetReadmeProblem(readme: string, identifier: string, version: string, serverName: string): string | undefined {
+export function nugetReadmeProblem(
+  readme: string,
+  identifier: string,
+  version: string,
+  serverName: string,
+): string | undefined {
   if (readmeDeclaresMcpName(readme, serverName)) return undefined;
   return `NuGet package '${identifier}' ownership validation for version ${version} failed. The server name '${serverName}' must appear as 'mcp-name: ${serverName}' in the package README. Add it to your README and publish a new package version`;
 }
@@ -77,7 +82,11 @@ export function nugetMissingReadmeReason(versions: unknown, identifier: string, 
   return `NuGet package '${identifier}' exists but version ${version} does not exist in the registry. If you recently published the version, wait for validation to complete`;
 }
 
-export async function verifyNuGet(pkg: ServerPackage, serverName: string, nugetUrl: string): Promise<string | undefined> {
+export async function verifyNuGet(
+  pkg: ServerPackage,
+  serverName: string,
+  nugetUrl: string,
+): Promise<string | undefined> {
   const problem = nugetFieldProblem(pkg);
   if (problem !== undefined) return problem;
   const version = pkg.version ?? "";

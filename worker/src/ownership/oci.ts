@@ -142,7 +142,12 @@ async function anonymousToken(challenge: BearerChallenge, repository: string): P
 }
 
 /** GET <base>/v2/<repo>/<path>; a 401 Bearer challenge is answered once with an anonymous token. */
-async function registryGet(session: Session, path: string, accept: string, maxBytes: number): Promise<OutboundResponse> {
+async function registryGet(
+  session: Session,
+  path: string,
+  accept: string,
+  maxBytes: number,
+): Promise<OutboundResponse> {
   const url = `${session.base}/v2/${session.repository}/${path}`;
   const send = () =>
     fetchPublicFollowing(url, {
@@ -169,7 +174,12 @@ async function registryGet(session: Session, path: string, accept: string, maxBy
 /** Resolves the reference to an image config (following one level of index). */
 async function fetchImageConfig(ref: ImageReference): Promise<unknown> {
   const session: Session = { base: registryApiBase(ref.registry), repository: ref.repository };
-  let response = await registryGet(session, `manifests/${ref.digest ?? ref.tag ?? ""}`, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES);
+  let response = await registryGet(
+    session,
+    `manifests/${ref.digest ?? ref.tag ?? ""}`,
+    MANIFEST_ACCEPT,
+    MAX_MANIFEST_BYTES,
+  );
   let manifest = JSON.parse(response.body) as unknown;
   if (isImageIndex(manifest, response.headers.get("content-type"))) {
     const child = selectIndexManifest(manifest);

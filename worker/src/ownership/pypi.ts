@@ -26,7 +26,8 @@ export function pypiReleaseUrl(base: string, identifier: string, version: string
 /** Judges a parsed release document by its info.description. */
 export function pypiReleaseProblem(release: unknown, identifier: string, serverName: string): string | undefined {
   const info = typeof release === "object" && release !== null ? (release as { info?: unknown }).info : undefined;
-  const description = typeof info === "object" && info !== null ? (info as { description?: unknown }).description : undefined;
+  const description =
+    typeof info === "object" && info !== null ? (info as { description?: unknown }).description : undefined;
   if (typeof description === "string" && readmeDeclaresMcpName(description, serverName)) return undefined;
   return `PyPI package '${identifier}' ownership validation failed. The server name '${serverName}' must appear as 'mcp-name: ${serverName}' in the package README`;
 }

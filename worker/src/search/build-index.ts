@@ -38,7 +38,10 @@ export function buildIndex(input: readonly SearchDocument[]): SerializedIndex {
   for (let d = 0; d < docCount; d++) {
     for (const [term, tf] of termFrequencies(fields[d] ?? [], fieldAverages)) {
       let list = postingsByTerm.get(term);
-      if (list === undefined) postingsByTerm.set(term, (list = []));
+      if (list === undefined) {
+        list = [];
+        postingsByTerm.set(term, list);
+      }
       list.push(d, tf);
       postingCount++;
     }
@@ -74,7 +77,10 @@ export function buildIndex(input: readonly SearchDocument[]): SerializedIndex {
       const key = packageKey(identifier);
       if (key.length < MIN_PACKAGE_KEY_LENGTH) continue;
       let list = packageDocs.get(key);
-      if (list === undefined) packageDocs.set(key, (list = []));
+      if (list === undefined) {
+        list = [];
+        packageDocs.set(key, list);
+      }
       if (list[list.length - 1] !== d) list.push(d);
     }
   });

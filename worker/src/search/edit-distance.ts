@@ -23,8 +23,8 @@ export function boundedEditDistance(a: string, b: string, max: number): number {
   for (let j = 0; j <= lb; j++) previous[j] = j <= max ? j : over;
   for (let i = 1; i <= la; i++) {
     const ca = a.charCodeAt(i - 1);
-    const from = i - max > 1 ? i - max : 1;
-    const to = i + max < lb ? i + max : lb;
+    const from = Math.max(i - max, 1);
+    const to = Math.min(i + max, lb);
     current[0] = i <= max ? i : over;
     if (from > 1) current[from - 1] = over;
     let rowMin = current[0] ?? over;

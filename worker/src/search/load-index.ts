@@ -113,7 +113,10 @@ export function loadIndex(serialized: SerializedIndex): LoadedIndex {
 
   const profiles = serialized.profiles.map((p): Profile => {
     const inRange = (ids: number[], size: number) => ids.every((id) => Number.isInteger(id) && id >= 0 && id < size);
-    if (!inRange(p.registryTypes, serialized.registryTypes.length) || !inRange(p.transports, serialized.transports.length)) {
+    if (
+      !inRange(p.registryTypes, serialized.registryTypes.length) ||
+      !inRange(p.transports, serialized.transports.length)
+    ) {
       fail("profile value out of range");
     }
     return { flags: p.flags, registryIds: p.registryTypes, transportIds: p.transports };

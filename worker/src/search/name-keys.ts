@@ -2,7 +2,7 @@
 // "/"), or either with separators removed, or the server part without "mcp"/"server" words
 // ("postgres" ~ "postgres-mcp-server"), or a package identifier.
 import { serverPart } from "./fields.ts";
-import { compactKey, foldAccents, textRuns } from "./tokenize.ts";
+import { foldAccents, textRuns } from "./tokenize.ts";
 
 /** Boosts added to the relevance score (which stays far below 100 for normal queries). */
 export const FULL_NAME_BOOST = 1000;

@@ -33,6 +33,7 @@ function keyChar(c: number): number {
   return -1;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** [full, part, core] key hashes of a name; core is -1 when the name has no core key. */

@@ -3,12 +3,11 @@
 // index over them, and profiles/dictionaries extended with values the index has not seen.
 import { fieldTokens, inverseDocumentFrequency, termFrequencies, termImpact } from "./fields.ts";
 import type { LoadedIndex, OverlayDoc, OverlayPostings, PreparedOverlay } from "./loaded-index.ts";
-import { type NameTable, buildNameTable } from "./name-table.ts";
+import { buildNameTable } from "./name-table.ts";
 import { MIN_PACKAGE_KEY_LENGTH, packageKey } from "./package-keys.ts";
-import { Dictionary, type Profile, ProfileTable } from "./profiles.ts";
+import { Dictionary, ProfileTable } from "./profiles.ts";
 import { indexOfSorted } from "./sorted-strings.ts";
 import type { Overlay, SearchDocument } from "./types.ts";
-
 
 function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   const byName = new Map<string, SearchDocument>();
@@ -43,7 +42,10 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
       const df = t === -1 ? 0 : (index.termStart[t + 1] ?? 0) - (index.termStart[t] ?? 0);
       if (t === -1) vocabulary.add(term);
       let list = lists.get(term);
-      if (list === undefined) lists.set(term, (list = { docs: [], impacts: [] }));
+      if (list === undefined) {
+        list = { docs: [], impacts: [] };
+        lists.set(term, list);
+      }
       list.docs.push(i);
       list.impacts.push(termImpact(tf, inverseDocumentFrequency(df, index.docCount)));
     }

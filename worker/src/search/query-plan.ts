@@ -47,7 +47,12 @@ function prefixCap(length: number): number {
   return length <= 2 ? 8 : length === 3 ? 16 : 32;
 }
 
-function exactExpansion(index: LoadedIndex, overlay: PreparedOverlay, term: string, factor: number): Expansion | undefined {
+function exactExpansion(
+  index: LoadedIndex,
+  overlay: PreparedOverlay,
+  term: string,
+  factor: number,
+): Expansion | undefined {
   const termId = indexOfSorted(index.terms, term);
   if (termId !== -1) return { term, termId, factor };
   if (indexOfSorted(overlay.vocabulary, term) !== -1) return { term, termId: -1, factor };
@@ -83,10 +88,14 @@ function indexTypos(index: LoadedIndex, word: string): Expansion[] {
   const matches = typoMatches(index.typoTable, index.terms, word)
     .sort(
       (a, b) =>
-        a.distance - b.distance || documentFrequency(index, b.termId) - documentFrequency(index, a.termId) || a.termId - b.termId,
+        a.distance - b.distance ||
+        documentFrequency(index, b.termId) - documentFrequency(index, a.termId) ||
+        a.termId - b.termId,
     )
     .slice(0, MAX_TYPO_TERMS);
-  const out = matches.map((m): Expansion => ({ term: index.terms[m.termId] ?? "", termId: m.termId, factor: typoFactor(m.distance) }));
+  const out = matches.map(
+    (m): Expansion => ({ term: index.terms[m.termId] ?? "", termId: m.termId, factor: typoFactor(m.distance) }),
+  );
   if (index.typoMemo.size >= TYPO_MEMO_SIZE) index.typoMemo.clear();
   index.typoMemo.set(word, out);
   return out;
@@ -141,7 +150,9 @@ export function planQuery(index: LoadedIndex, overlay: PreparedOverlay, q: strin
     const exact = exactExpansions(index, overlay, run.word);
     if (exact.length === 0 && run.parts.length > 1) {
       // "PostgresMCP" is not a term, but "postgres" and "mcp" are.
-      run.parts.forEach((part, i) => add(part, wordExpansions(index, overlay, part, run.last && i === run.parts.length - 1)));
+      run.parts.forEach((part, i) =>
+        add(part, wordExpansions(index, overlay, part, run.last && i === run.parts.length - 1)),
+      );
     } else {
       add(run.word, wordExpansions(index, overlay, run.word, run.last));
     }

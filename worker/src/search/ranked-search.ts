@@ -57,7 +57,12 @@ export function rankedSearch(
   limit: number,
 ): SearchHit[] {
   const docCount = index.docCount;
-  const acc: Accumulator = { index, overlay, scratch: scratchFor(index, docCount + overlay.docs.length), touchedCount: 0 };
+  const acc: Accumulator = {
+    index,
+    overlay,
+    scratch: scratchFor(index, docCount + overlay.docs.length),
+    touchedCount: 0,
+  };
   const threshold = Math.max(COMMON_MIN_DOCS, docCount * COMMON_SHARE);
   const common = plan.words.map((w) => wordFrequency(index, w) > threshold);
   const restrict = common.includes(false);
@@ -80,15 +85,63 @@ function addWord(acc: Accumulator, expansions: readonly Expansion[], existingOnl
     const to = termId === -1 ? 0 : (index.termStart[termId + 1] ?? 0);
     const extra = overlay.postings.get(term);
     if (single) {
-      acc.touchedCount = addTerm(index.postingDocs, index.postingImpact, from, to, factor, 0, existingOnly, matched, score, touched, acc.touchedCount);
+      acc.touchedCount = addTerm(
+        index.postingDocs,
+        index.postingImpact,
+        from,
+        to,
+        factor,
+        0,
+        existingOnly,
+        matched,
+        score,
+        touched,
+        acc.touchedCount,
+      );
       if (extra !== undefined) {
-        acc.touchedCount = addTerm(extra.docs, extra.impacts, 0, extra.docs.length, factor, index.docCount, existingOnly, matched, score, touched, acc.touchedCount);
+        acc.touchedCount = addTerm(
+          extra.docs,
+          extra.impacts,
+          0,
+          extra.docs.length,
+          factor,
+          index.docCount,
+          existingOnly,
+          matched,
+          score,
+          touched,
+          acc.touchedCount,
+        );
       }
     } else {
       // Several terms (variants, completions, typos): a document counts its best one.
-      wordCount = bestOfTerm(index.postingDocs, index.postingImpact, from, to, factor, 0, existingOnly, matched, wordBest, wordTouched, wordCount);
+      wordCount = bestOfTerm(
+        index.postingDocs,
+        index.postingImpact,
+        from,
+        to,
+        factor,
+        0,
+        existingOnly,
+        matched,
+        wordBest,
+        wordTouched,
+        wordCount,
+      );
       if (extra !== undefined) {
-        wordCount = bestOfTerm(extra.docs, extra.impacts, 0, extra.docs.length, factor, index.docCount, existingOnly, matched, wordBest, wordTouched, wordCount);
+        wordCount = bestOfTerm(
+          extra.docs,
+          extra.impacts,
+          0,
+          extra.docs.length,
+          factor,
+          index.docCount,
+          existingOnly,
+          matched,
+          wordBest,
+          wordTouched,
+          wordCount,
+        );
       }
     }
   }
@@ -109,7 +162,11 @@ function addNameBoosts(acc: Accumulator, plan: QueryPlan): void {
   const indexName = (d: number): string => index.names[d] ?? "";
   const overlayName = (i: number): string => overlay.docs[i]?.name ?? "";
   const boostOf = (name: string, kind: number): number =>
-    kind === FULL_KEY ? fullNameBoost(name, lower) : kind === PART_KEY ? serverPartBoost(name, lower) : SERVER_CORE_BOOST;
+    kind === FULL_KEY
+      ? fullNameBoost(name, lower)
+      : kind === PART_KEY
+        ? serverPartBoost(name, lower)
+        : SERVER_CORE_BOOST;
   lookupName(index.nameTable, indexName, compact, (d, kind) => add(d, boostOf(indexName(d), kind)));
   lookupName(overlay.nameTable, overlayName, compact, (i, kind) => add(docCount + i, boostOf(overlayName(i), kind)));
   const k = indexOfSorted(index.packageKeys, compact);
@@ -132,7 +189,8 @@ function select(
   const { index, overlay, touchedCount } = acc;
   const { score, boost, matched, touched } = acc.scratch;
   const docCount = index.docCount;
-  const nameOf = (c: number): string => (c < docCount ? (index.names[c] ?? "") : (overlay.docs[c - docCount]?.name ?? ""));
+  const nameOf = (c: number): string =>
+    c < docCount ? (index.names[c] ?? "") : (overlay.docs[c - docCount]?.name ?? "");
   const top = new TopK(Math.min(offset + limit, touchedCount), docCount, nameOf);
   const overlayIds: number[] = [];
   const overlayScores: number[] = [];

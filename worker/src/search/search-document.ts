@@ -19,25 +19,25 @@ function addOnce(list: string[], value: string | undefined): void {
 
 /** Derives the document from a server.json object (already validated, plain JSON) and its status. */
 export function searchDocument(server: Record<string, unknown>, status: SearchStatus): SearchDocument {
-  const name = str(server["name"]) ?? "";
+  const name = str(server.name) ?? "";
   const slash = name.indexOf("/");
-  const packages = objects(server["packages"]);
-  const remotes = objects(server["remotes"]);
+  const packages = objects(server.packages);
+  const remotes = objects(server.remotes);
   const packageIdentifiers: string[] = [];
   const registryTypes: string[] = [];
   const transports: string[] = [];
   const remoteHosts: string[] = [];
   for (const pkg of packages) {
-    addOnce(packageIdentifiers, str(pkg["identifier"]));
-    addOnce(registryTypes, str(pkg["registryType"]));
-    const transport = pkg["transport"];
+    addOnce(packageIdentifiers, str(pkg.identifier));
+    addOnce(registryTypes, str(pkg.registryType));
+    const transport = pkg.transport;
     if (typeof transport === "object" && transport !== null) {
-      addOnce(transports, str((transport as Json)["type"]));
+      addOnce(transports, str((transport as Json).type));
     }
   }
   for (const remote of remotes) {
-    addOnce(transports, str(remote["type"]));
-    const url = str(remote["url"]);
+    addOnce(transports, str(remote.type));
+    const url = str(remote.url);
     if (url !== undefined) addOnce(remoteHosts, urlHost(url));
   }
   const hosting: Hosting[] = [];
@@ -46,16 +46,16 @@ export function searchDocument(server: Record<string, unknown>, status: SearchSt
   const doc: SearchDocument = {
     name,
     namespace: slash === -1 ? name : name.slice(0, slash),
-    version: str(server["version"]) ?? "",
+    version: str(server.version) ?? "",
     status,
-    description: str(server["description"]) ?? "",
+    description: str(server.description) ?? "",
     packageIdentifiers,
     remoteHosts,
     registryTypes,
     transports,
     hosting,
   };
-  const title = str(server["title"]);
+  const title = str(server.title);
   if (title !== undefined && title !== "") doc.title = title;
   return doc;
 }

@@ -23,7 +23,10 @@ export function search(index: LoadedIndex, overlay: Overlay, request: SearchRequ
   const filters = request.filters;
   const counter = new FilterFacets(prepared, filters);
   const name = typeof filters.namespace === "string" ? filters.namespace : undefined;
-  const namespace: NamespaceFilter = { id: name === undefined ? undefined : indexOfSorted(index.namespaces, name), name };
+  const namespace: NamespaceFilter = {
+    id: name === undefined ? undefined : indexOfSorted(index.namespaces, name),
+    name,
+  };
   const plan = planQuery(index, prepared, normalizeQuery(typeof request.q === "string" ? request.q : ""));
   const hits = counter.countsNothing
     ? []

@@ -23,5 +23,5 @@ export function indexOfSorted(sorted: readonly string[], key: string): number {
 export function prefixRange(sorted: readonly string[], prefix: string): [number, number] {
   const from = lowerBound(sorted, prefix);
   // "\uffff" sorts after every character a term can hold.
-  return [from, lowerBound(sorted, prefix + "\uffff", from)];
+  return [from, lowerBound(sorted, `${prefix}\uffff`, from)];
 }

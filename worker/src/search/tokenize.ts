@@ -5,6 +5,7 @@
 
 const RUNS = /[\p{L}\p{N}]+/gu;
 const MARKS = /\p{M}+/gu;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 const NUMBER_CHAR = /\p{N}/u;
 

@@ -55,7 +55,8 @@ export class TopK {
       if (left >= n) break;
       let worst = left;
       const right = left + 1;
-      if (right < n && this.before(ids[left] ?? 0, scores[left] ?? 0, ids[right] ?? 0, scores[right] ?? 0)) worst = right;
+      if (right < n && this.before(ids[left] ?? 0, scores[left] ?? 0, ids[right] ?? 0, scores[right] ?? 0))
+        worst = right;
       const wid = ids[worst] ?? 0;
       const ws = scores[worst] ?? 0;
       if (!this.before(id, score, wid, ws)) break;

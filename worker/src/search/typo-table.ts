@@ -78,7 +78,16 @@ function firstCharBound(table: TypoTable, from: number, to: number, c: number): 
   return lo;
 }
 
-function scan(table: TypoTable, terms: readonly string[], word: string, mask: number, max: number, from: number, to: number, out: TypoMatch[]): void {
+function scan(
+  table: TypoTable,
+  terms: readonly string[],
+  word: string,
+  mask: number,
+  max: number,
+  from: number,
+  to: number,
+  out: TypoMatch[],
+): void {
   for (let k = from; k < to; k++) {
     const m = table.masks[k]!;
     // Each edit adds or removes at most one distinct character on each side.
@@ -97,12 +106,22 @@ export function typoMatches(table: TypoTable, terms: readonly string[], word: st
   const mask = charMask(word);
   const lo = Math.max(1, word.length - max);
   const hi = Math.min(table.maxLength, word.length + max);
-  const starts = word.charCodeAt(0) === word.charCodeAt(1) ? [word.charCodeAt(0)] : [word.charCodeAt(0), word.charCodeAt(1)];
+  const starts =
+    word.charCodeAt(0) === word.charCodeAt(1) ? [word.charCodeAt(0)] : [word.charCodeAt(0), word.charCodeAt(1)];
   for (let length = lo; length <= hi; length++) {
     const from = table.lengthStart[length] ?? 0;
     const to = table.lengthStart[length + 1] ?? 0;
     for (const c of starts) {
-      scan(table, terms, word, mask, max, firstCharBound(table, from, to, c), firstCharBound(table, from, to, c + 1), out);
+      scan(
+        table,
+        terms,
+        word,
+        mask,
+        max,
+        firstCharBound(table, from, to, c),
+        firstCharBound(table, from, to, c + 1),
+        out,
+      );
     }
   }
   if (out.length > 0) return out;

@@ -27,14 +27,17 @@ export interface StoredAuditEntry extends AuditEntry {
   id: number;
 }
 
-const COLUMNS = "namespace, seq, at, actor_method, actor_subject, action, name, version, outcome, reason, request_id, detail";
+const COLUMNS =
+  "namespace, seq, at, actor_method, actor_subject, action, name, version, outcome, reason, request_id, detail";
 const PER_ROW = 12;
 
 /** Audit rows, several per statement, for the batch of the change they record. */
 export function auditStatements(db: D1Database, entries: readonly AuditEntry[]): D1PreparedStatement[] {
   return chunked(entries, Math.floor(MAX_PARAMS / PER_ROW)).map((group) =>
     db
-      .prepare(`INSERT INTO audit_log (${COLUMNS}) VALUES ${group.map(() => `(${Array(PER_ROW).fill("?").join(", ")})`).join(", ")}`)
+      .prepare(
+        `INSERT INTO audit_log (${COLUMNS}) VALUES ${group.map(() => `(${Array(PER_ROW).fill("?").join(", ")})`).join(", ")}`,
+      )
       .bind(
         ...group.flatMap((e) => [
           e.namespace,

@@ -76,10 +76,11 @@ export async function listVersions(db: D1Database, query: ListQuery): Promise<Ve
   if (!query.includeDeleted) where.push("status <> 'deleted'");
   args.push(query.limit);
   const sql =
-    READ_SELECT +
-    (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-    " ORDER BY name, version LIMIT ?";
-  const { results } = await db.prepare(sql).bind(...args).all<VersionRow>();
+    READ_SELECT + (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") + " ORDER BY name, version LIMIT ?";
+  const { results } = await db
+    .prepare(sql)
+    .bind(...args)
+    .all<VersionRow>();
   return results.map(toRecord);
 }
 
@@ -138,7 +139,11 @@ export function toPublishState(row: PublishStateRow | undefined | null): Publish
     latest:
       row?.latest_version == null
         ? undefined
-        : { version: row.latest_version, publishedAt: row.latest_published_at ?? 0, deleted: row.latest_status === "deleted" },
+        : {
+            version: row.latest_version,
+            publishedAt: row.latest_published_at ?? 0,
+            deleted: row.latest_status === "deleted",
+          },
   };
 }
 
@@ -185,7 +190,6 @@ export async function namesUpdatedAfter(db: D1Database, micros: number): Promise
     .all<{ name: string }>();
   return results.map((row) => row.name);
 }
-
 
 const REPLACE_ON_CONFLICT = `ON CONFLICT (name, version) DO UPDATE SET
   status = excluded.status, status_message = excluded.status_message,
@@ -235,7 +239,9 @@ export function setLatestStatements(
 ): D1PreparedStatement[] {
   const clear = chunked(latest, MAX_PARAMS).map((group) =>
     db
-      .prepare(`UPDATE server_versions SET is_latest = 0 WHERE is_latest = 1 AND name IN (${group.map(() => "?").join(", ")})`)
+      .prepare(
+        `UPDATE server_versions SET is_latest = 0 WHERE is_latest = 1 AND name IN (${group.map(() => "?").join(", ")})`,
+      )
       .bind(...group.map((l) => l.name)),
   );
   const set = chunked(latest, MAX_PARAMS / 2).map((group) =>
@@ -279,7 +285,9 @@ export function countPublishedStatements(db: D1Database, counts: readonly Publis
 export function clearLatestStatements(db: D1Database, names: readonly string[]): D1PreparedStatement[] {
   return chunked(names, MAX_PARAMS).map((group) =>
     db
-      .prepare(`UPDATE server_versions SET is_latest = 0 WHERE is_latest = 1 AND name IN (${group.map(() => "?").join(", ")})`)
+      .prepare(
+        `UPDATE server_versions SET is_latest = 0 WHERE is_latest = 1 AND name IN (${group.map(() => "?").join(", ")})`,
+      )
       .bind(...group),
   );
 }
@@ -373,7 +381,10 @@ export function replaceRemotesStatements(
 ): D1PreparedStatement[] {
   return [
     db.prepare("DELETE FROM server_remotes WHERE name = ? AND version = ?").bind(name, version),
-    ...insertRemotesStatements(db, urls.map((url) => ({ url, name, version }))),
+    ...insertRemotesStatements(
+      db,
+      urls.map((url) => ({ url, name, version })),
+    ),
   ];
 }
 
@@ -433,7 +444,12 @@ export async function searchChangesSince(
         ORDER BY c.name`,
     )
     .bind(micros)
-    .all<{ name: string; version: string | null; status: "active" | "deprecated" | null; server_json: string | null }>();
+    .all<{
+      name: string;
+      version: string | null;
+      status: "active" | "deprecated" | null;
+      server_json: string | null;
+    }>();
   return results.map((r) => ({
     name: r.name,
     source:

@@ -317,10 +317,18 @@ function candidateClause(entry: DenylistKey, args: unknown[]): string {
  * Versions of one namespace that are not deleted and that an entry may match; the caller
  * narrows them with denylistMatches.
  */
-export async function denylistCandidates(db: D1Database, entry: DenylistKey, namespace: string): Promise<VersionRecord[]> {
+export async function denylistCandidates(
+  db: D1Database,
+  entry: DenylistKey,
+  namespace: string,
+): Promise<VersionRecord[]> {
   const args: unknown[] = [namespace];
   const clause = candidateClause(entry, args);
-  return versionsWhere(db, `v.name IN (SELECT name FROM servers WHERE namespace = ?) AND v.status <> 'deleted' AND ${clause}`, args);
+  return versionsWhere(
+    db,
+    `v.name IN (SELECT name FROM servers WHERE namespace = ?) AND v.status <> 'deleted' AND ${clause}`,
+    args,
+  );
 }
 
 /** The namespaces holding versions an entry may match (each is swept by its own writer). */

@@ -196,7 +196,11 @@ export function forgetWrite(name: string): void {
   servers.delete(name);
   listPages.clear();
   writtenHere.set(name, now + LOCAL_HOLD_MS);
-  generation = { token: `local-${crypto.randomUUID()}`, checkedAt: now, local: { staleToken, until: now + LOCAL_HOLD_MS } };
+  generation = {
+    token: `local-${crypto.randomUUID()}`,
+    checkedAt: now,
+    local: { staleToken, until: now + LOCAL_HOLD_MS },
+  };
 }
 
 /** Whether the current generation is this isolate's private one (nothing of it is in KV). */

@@ -2,7 +2,14 @@
 // isolate from its KV shards; the overlay of names written since the build, re-read from D1
 // when the catalogue generation changes (within MEMORY_CACHE_TTL_MS of a write); and rendered
 // answers per query, dropped with the generation.
-import { buildIndex, loadIndex, searchDocument, type LoadedIndex, type Overlay, type SearchDocument } from "../search/index.ts";
+import {
+  buildIndex,
+  loadIndex,
+  searchDocument,
+  type LoadedIndex,
+  type Overlay,
+  type SearchDocument,
+} from "../search/index.ts";
 import { searchChangesSince } from "./d1-catalog.ts";
 import { LruCache } from "./lru.ts";
 import { currentGeneration, freshGeneration, type CacheEnv } from "./read-cache.ts";

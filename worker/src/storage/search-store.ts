@@ -81,12 +81,21 @@ export async function writeBuildState(kv: KVNamespace, state: SearchBuildState |
   else await kv.put(SEARCH_BUILD_KEY, JSON.stringify(state));
 }
 
-export async function writeBuildPart(kv: KVNamespace, buildId: string, part: number, documents: unknown[]): Promise<void> {
-  await kv.put(searchBuildPartKey(buildId, part), JSON.stringify(documents), { expirationTtl: SEARCH_BUILD_TTL_SECONDS });
+export async function writeBuildPart(
+  kv: KVNamespace,
+  buildId: string,
+  part: number,
+  documents: unknown[],
+): Promise<void> {
+  await kv.put(searchBuildPartKey(buildId, part), JSON.stringify(documents), {
+    expirationTtl: SEARCH_BUILD_TTL_SECONDS,
+  });
 }
 
 export async function readBuildParts<T>(kv: KVNamespace, buildId: string, parts: number): Promise<T[] | null> {
-  const texts = await Promise.all(Array.from({ length: parts }, (_, i) => kv.get<T[]>(searchBuildPartKey(buildId, i), "json")));
+  const texts = await Promise.all(
+    Array.from({ length: parts }, (_, i) => kv.get<T[]>(searchBuildPartKey(buildId, i), "json")),
+  );
   if (texts.some((t) => t === null)) return null;
   return texts.flatMap((t) => t ?? []);
 }

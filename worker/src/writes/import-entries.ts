@@ -163,7 +163,10 @@ export async function importEntries(
         }
       }
       // Remote URLs stay unique across names among non-deleted versions, as on publish.
-      const holders = await remoteHolders(env.DB, incoming.flatMap((i) => i.urls));
+      const holders = await remoteHolders(
+        env.DB,
+        incoming.flatMap((i) => i.urls),
+      );
       // The denylist applies to mirrors as to publishers.
       const parsed = new Map(incoming.map((i) => [i, JSON.parse(i.record.serverJson) as DenylistSubject]));
       const denylisted = await findDenylistHits(env.DB, [...parsed.values()].flatMap(denylistKeys));
@@ -187,7 +190,12 @@ export async function importEntries(
         }
         const blocked = record.status === "deleted" ? undefined : blockingEntry(denylisted, parsed.get(item)!);
         if (blocked) {
-          report.rejected.push({ source, name: record.name, version: record.version, reasons: [denylistRefusal(blocked)] });
+          report.rejected.push({
+            source,
+            name: record.name,
+            version: record.version,
+            reasons: [denylistRefusal(blocked)],
+          });
           continue;
         }
         const conflict = record.status === "deleted" ? undefined : remoteConflict(holders, urls, record.name);

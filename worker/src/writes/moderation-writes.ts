@@ -1,12 +1,7 @@
 // The moderation writes of one stream: reports, resolutions, denylist entries and the sweeps
 // that apply them, and audit-only records of refused attempts. Like server-writes.ts, each
 // step is one D1 batch with its audit row, run by the stream's Durable Object one at a time.
-import {
-  denylistMatches,
-  denylistStatusMessage,
-  type DenylistEntry,
-  type DenylistKey,
-} from "../domain/denylist.ts";
+import { denylistMatches, denylistStatusMessage, type DenylistEntry, type DenylistKey } from "../domain/denylist.ts";
 import {
   addedWeight,
   rateLimitRetryAfter,
@@ -36,7 +31,15 @@ import {
   type NewReport,
 } from "../storage/d1-moderation.ts";
 import { changeStatuses, statusChangeDetail, statusChangeStatements } from "./server-writes.ts";
-import { auditEntry, commit, refusal, refuse, type AuditFacts, type WriteContext, type WriteOutcome } from "./write-context.ts";
+import {
+  auditEntry,
+  commit,
+  refusal,
+  refuse,
+  type AuditFacts,
+  type WriteContext,
+  type WriteOutcome,
+} from "./write-context.ts";
 
 /** A report as the route hands it over: the writer assigns id, time and weight. */
 export interface ReportFiling {
@@ -96,7 +99,13 @@ export async function fileReport(
     action: "report",
     name: filing.name,
     version: filing.version,
-    detail: { reportId: report.id, reason: filing.reason, weight, targetWeight: after, ...(marks ? { underReview: true } : {}) },
+    detail: {
+      reportId: report.id,
+      reason: filing.reason,
+      weight,
+      targetWeight: after,
+      ...(marks ? { underReview: true } : {}),
+    },
   });
   await commit(
     ctx,
@@ -207,20 +216,36 @@ async function deleteMatches(
  */
 export async function addDenylistEntry(ctx: WriteContext, entry: DenylistEntry): Promise<WriteOutcome<DenylistEntry>> {
   const db = ctx.env.DB;
-  const facts: AuditFacts = { action: "denylist-add", name: entry.value, detail: { kind: entry.kind, value: entry.value, reason: entry.reason } };
-  if (await getDenylistEntry(db, entry)) return refuse(ctx, facts, 409, `${entry.kind} ${entry.value} is already denylisted`);
+  const facts: AuditFacts = {
+    action: "denylist-add",
+    name: entry.value,
+    detail: { kind: entry.kind, value: entry.value, reason: entry.reason },
+  };
+  if (await getDenylistEntry(db, entry))
+    return refuse(ctx, facts, 409, `${entry.kind} ${entry.value} is already denylisted`);
   const stored = { ...entry, createdAt: ctx.now, createdBy: `${ctx.actor.method}:${ctx.actor.subject}` };
   await commit(ctx, [insertDenylistStatement(db, stored)], [auditEntry(ctx, facts)]);
   return { ok: true, value: entry };
 }
 
 /** Removes a denylist entry: publishing matches is allowed again; nothing is restored. */
-export async function removeDenylistEntry(ctx: WriteContext, key: DenylistKey): Promise<WriteOutcome<{ entry: DenylistEntry }>> {
+export async function removeDenylistEntry(
+  ctx: WriteContext,
+  key: DenylistKey,
+): Promise<WriteOutcome<{ entry: DenylistEntry }>> {
   const db = ctx.env.DB;
-  const facts: AuditFacts = { action: "denylist-remove", name: key.value, detail: { kind: key.kind, value: key.value } };
+  const facts: AuditFacts = {
+    action: "denylist-remove",
+    name: key.value,
+    detail: { kind: key.kind, value: key.value },
+  };
   const existing = await getDenylistEntry(db, key);
   if (!existing) return refuse(ctx, facts, 404, `${key.kind} ${key.value} is not denylisted`);
-  await commit(ctx, [deleteDenylistStatement(db, key)], [auditEntry(ctx, { ...facts, detail: { ...facts.detail, reason: existing.reason } })]);
+  await commit(
+    ctx,
+    [deleteDenylistStatement(db, key)],
+    [auditEntry(ctx, { ...facts, detail: { ...facts.detail, reason: existing.reason } })],
+  );
   return { ok: true, value: { entry: existing } };
 }
 
@@ -229,7 +254,10 @@ export async function removeDenylistEntry(ctx: WriteContext, key: DenylistKey): 
  * still visible. Idempotent (the cron re-runs it); writes nothing when nothing matches, and
  * nothing when the entry has been removed meanwhile.
  */
-export async function sweepDenylisted(ctx: WriteContext, key: DenylistKey): Promise<WriteOutcome<Record<string, string[]>>> {
+export async function sweepDenylisted(
+  ctx: WriteContext,
+  key: DenylistKey,
+): Promise<WriteOutcome<Record<string, string[]>>> {
   const entry = await getDenylistEntry(ctx.env.DB, key);
   if (!entry) return { ok: true, value: {} };
   const candidates = await denylistCandidates(ctx.env.DB, entry, ctx.stream);

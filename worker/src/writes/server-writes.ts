@@ -101,7 +101,10 @@ export async function publishVersions(
   const db = ctx.env.DB;
   const detail = "Failed to publish server";
   const urlsOf = jobs.map((job) => remoteUrls(job.server));
-  const denylistReads = denylistHitsStatements(db, jobs.flatMap((job) => denylistKeys(job.server)));
+  const denylistReads = denylistHitsStatements(
+    db,
+    jobs.flatMap((job) => denylistKeys(job.server)),
+  );
   const reads: D1PreparedStatement[] = [...denylistReads];
   for (const [i, job] of jobs.entries()) {
     reads.push(publishStateStatement(db, job.server.name, job.server.version));
@@ -132,13 +135,16 @@ export async function publishVersions(
     const state = toPublishState(results[read++]?.results[0] as Parameters<typeof toPublishState>[0]);
     let conflict: { url: string; holder: string } | undefined;
     if (urls.length > MAX_BATCHED_URLS) conflict = await findRemoteConflict(db, urls, name);
-    else if (urls.length > 0) conflict = (results[read++]?.results[0] as { url: string; holder: string } | undefined) ?? undefined;
+    else if (urls.length > 0)
+      conflict = (results[read++]?.results[0] as { url: string; holder: string } | undefined) ?? undefined;
     const blocked = blockingEntry(denylisted, job.server);
     if (blocked) {
       refused(403, denylistRefusal(blocked), denylistRefusal(blocked));
       continue;
     }
-    const groupHolder = urls.map((url) => ({ url, holder: claimed.get(url) })).find((c) => c.holder && c.holder !== name);
+    const groupHolder = urls
+      .map((url) => ({ url, holder: claimed.get(url) }))
+      .find((c) => c.holder && c.holder !== name);
     if (!conflict && groupHolder) conflict = { url: groupHolder.url, holder: groupHolder.holder! };
     if (conflict) {
       refused(400, remoteConflictMessage(conflict));
@@ -210,8 +216,14 @@ export async function publishVersions(
       ? []
       : [
           ...clearLatestStatements(db, [...newLatest.keys()]),
-          ...insertVersionsStatements(db, accepted.map((a) => a.record)),
-          ...insertRemotesStatements(db, accepted.flatMap((a) => a.urls.map((url) => ({ url, name: a.record.name, version: a.record.version })))),
+          ...insertVersionsStatements(
+            db,
+            accepted.map((a) => a.record),
+          ),
+          ...insertRemotesStatements(
+            db,
+            accepted.flatMap((a) => a.urls.map((url) => ({ url, name: a.record.name, version: a.record.version }))),
+          ),
           ...countPublishedStatements(db, [...summaries.values()]),
         ],
     entries,
@@ -272,13 +284,18 @@ export async function changeStatuses(
   facts: AuditFacts,
   extraStatements: readonly D1PreparedStatement[] = [],
 ): Promise<WriteOutcome<StatusResult>> {
-  const restored = versions.filter((v) => v.status === "deleted" && changes.has(v.version) && changes.get(v.version)!.status !== "deleted");
+  const restored = versions.filter(
+    (v) => v.status === "deleted" && changes.has(v.version) && changes.get(v.version)!.status !== "deleted",
+  );
   const detail = "Failed to update server status";
   if (restored.length > 0) {
     // A restore must not bring back what the denylist removed, nor take a remote URL that
     // another server now holds.
     const servers = restored.map((v) => JSON.parse(v.serverJson) as ServerJson);
-    const hits = await findDenylistHits(ctx.env.DB, servers.flatMap((server) => denylistKeys(server)));
+    const hits = await findDenylistHits(
+      ctx.env.DB,
+      servers.flatMap((server) => denylistKeys(server)),
+    );
     const blocked = servers.map((server) => blockingEntry(hits, server)).find((entry) => entry !== undefined);
     if (blocked) return refuse(ctx, facts, 403, denylistRefusal(blocked));
   }

@@ -101,8 +101,19 @@ export async function refuse(
 }
 
 /** A refusal's answer, without its audit row (group commits write those in their batch). */
-export function refusal(status: number, detail: string, message?: string, headers?: Record<string, string>): WriteOutcome<never> {
-  return { ok: false, status, detail, errors: message === undefined ? [] : [{ message }], ...(headers ? { headers } : {}) };
+export function refusal(
+  status: number,
+  detail: string,
+  message?: string,
+  headers?: Record<string, string>,
+): WriteOutcome<never> {
+  return {
+    ok: false,
+    status,
+    detail,
+    errors: message === undefined ? [] : [{ message }],
+    ...(headers ? { headers } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // POST /auth/dns (spec §10.4–10.5): a signature by a key published in TXT records at the
 // domain's apex, looked up over DNS-over-HTTPS. Proves the domain and its sub-namespaces.
-import { fetchConfigured } from "../../net/outbound.ts";
+import { fetchConfigured, type OutboundResponse } from "../../net/outbound.ts";
 import { reverseDomain } from "../proof/domain.ts";
 import { txtRecordsFromDohJson } from "../proof/txt-records.ts";
 import { issueRegistryToken, type TokenResponse } from "../registry-token.ts";
@@ -14,13 +14,14 @@ async function lookupTxt(env: Pick<Env, "DNS_RESOLVER_URL">, domain: string): Pr
   const url = new URL(env.DNS_RESOLVER_URL);
   url.searchParams.set("name", domain);
   url.searchParams.set("type", "TXT");
-  let response;
+  let response: OutboundResponse;
   try {
     response = await fetchConfigured(url, { headers: { accept: "application/dns-json" }, maxBytes: MAX_DOH_BYTES });
   } catch (err) {
     return fail(`failed to lookup DNS TXT records: ${(err as Error).message}`);
   }
-  if (response.status !== 200) return fail(`failed to lookup DNS TXT records: resolver answered HTTP ${response.status}`);
+  if (response.status !== 200)
+    return fail(`failed to lookup DNS TXT records: resolver answered HTTP ${response.status}`);
   const records = txtRecordsFromDohJson(response.body);
   return records.ok ? records : fail(`failed to lookup DNS TXT records: ${records.error}`);
 }

@@ -14,7 +14,11 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 10;
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-async function githubGet(env: Pick<Env, "GITHUB_API_BASE_URL">, path: string, token: string): Promise<Result<OutboundResponse>> {
+async function githubGet(
+  env: Pick<Env, "GITHUB_API_BASE_URL">,
+  path: string,
+  token: string,
+): Promise<Result<OutboundResponse>> {
   try {
     return ok(
       await fetchConfigured(`${env.GITHUB_API_BASE_URL.replace(/\/+$/, "")}${path}`, {
@@ -44,7 +48,8 @@ async function githubLogin(env: Pick<Env, "GITHUB_API_BASE_URL">, token: string)
   const response = await githubGet(env, "/user", token);
   if (!response.ok) return fail(`failed to get GitHub user: ${response.error}`);
   // GitHub's error bodies are not echoed (they may describe the token).
-  if (response.value.status !== 200) return fail(`failed to get GitHub user: GitHub API error (status ${response.value.status})`);
+  if (response.value.status !== 200)
+    return fail(`failed to get GitHub user: GitHub API error (status ${response.value.status})`);
   const login = (parseJson(response.value.body) as { login?: unknown } | undefined)?.login;
   if (typeof login !== "string") return fail("failed to get GitHub user: failed to decode user response");
   if (!GITHUB_NAME.test(login)) return fail("failed to get GitHub user: login is not a valid GitHub name");
@@ -52,8 +57,16 @@ async function githubLogin(env: Pick<Env, "GITHUB_API_BASE_URL">, token: string)
 }
 
 /** One page of memberships; null when the token may not list them (no read:org scope). */
-async function membershipsPage(env: Pick<Env, "GITHUB_API_BASE_URL">, token: string, page: number): Promise<Result<unknown[] | null>> {
-  const response = await githubGet(env, `/user/memberships/orgs?state=active&per_page=${PAGE_SIZE}&page=${page}`, token);
+async function membershipsPage(
+  env: Pick<Env, "GITHUB_API_BASE_URL">,
+  token: string,
+  page: number,
+): Promise<Result<unknown[] | null>> {
+  const response = await githubGet(
+    env,
+    `/user/memberships/orgs?state=active&per_page=${PAGE_SIZE}&page=${page}`,
+    token,
+  );
   if (!response.ok) return fail(`failed to get GitHub organizations: ${response.error}`);
   const { status, headers, body } = response.value;
   if (status === 403) {
@@ -62,13 +75,16 @@ async function membershipsPage(env: Pick<Env, "GITHUB_API_BASE_URL">, token: str
       return fail("failed to get GitHub organizations: GitHub API rate limit exceeded (status 403)");
     }
     if (headers.get("x-github-sso") !== null) {
-      return fail("failed to get GitHub organizations: org memberships require SSO authorization for this token (status 403)");
+      return fail(
+        "failed to get GitHub organizations: org memberships require SSO authorization for this token (status 403)",
+      );
     }
     return ok(null);
   }
   if (status !== 200) return fail(`failed to get GitHub organizations: GitHub API error (status ${status})`);
   const memberships = parseJson(body);
-  if (!Array.isArray(memberships)) return fail("failed to get GitHub organizations: failed to decode memberships response");
+  if (!Array.isArray(memberships))
+    return fail("failed to get GitHub organizations: failed to decode memberships response");
   return ok(memberships);
 }
 
@@ -76,9 +92,14 @@ async function membershipsPage(env: Pick<Env, "GITHUB_API_BASE_URL">, token: str
 export function ownedOrgs(memberships: readonly unknown[]): string[] {
   const orgs: string[] = [];
   for (const m of memberships) {
-    const { state, role, organization } = (m ?? {}) as { state?: unknown; role?: unknown; organization?: { login?: unknown } };
+    const { state, role, organization } = (m ?? {}) as {
+      state?: unknown;
+      role?: unknown;
+      organization?: { login?: unknown };
+    };
     const login = organization?.login;
-    if (state === "active" && role === "admin" && typeof login === "string" && GITHUB_NAME.test(login)) orgs.push(login);
+    if (state === "active" && role === "admin" && typeof login === "string" && GITHUB_NAME.test(login))
+      orgs.push(login);
   }
   return orgs;
 }

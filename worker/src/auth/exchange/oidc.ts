@@ -42,7 +42,10 @@ export async function exchangeOidcToken(env: OidcEnv, oidcToken: string, nowMs =
   const { sub } = verified.value;
   if (typeof sub !== "string" || sub === "") throw refuse("failed to validate OIDC token: sub claim is required");
   const permissions: Permission[] = [
-    ...parsePatternList(env.OIDC_PUBLISH_PERMISSIONS ?? "").map((resource) => ({ action: "publish" as const, resource })),
+    ...parsePatternList(env.OIDC_PUBLISH_PERMISSIONS ?? "").map((resource) => ({
+      action: "publish" as const,
+      resource,
+    })),
     ...parsePatternList(env.OIDC_EDIT_PERMISSIONS ?? "").map((resource) => ({ action: "edit" as const, resource })),
   ];
   return issueRegistryToken(env, "oidc", sub, permissions);

@@ -50,7 +50,11 @@ export function fingerprint(key: PublicKeyRecord): string {
 }
 
 /** ok(true) on a match; a mismatch is ok(false); a structural problem is a failure. */
-async function verifyOne(key: PublicKeyRecord, message: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>): Promise<Result<boolean>> {
+async function verifyOne(
+  key: PublicKeyRecord,
+  message: Uint8Array<ArrayBuffer>,
+  signature: Uint8Array<ArrayBuffer>,
+): Promise<Result<boolean>> {
   try {
     if (key.algorithm === "ed25519") {
       if (signature.length !== 64) return fail("invalid signature size for Ed25519");
@@ -60,7 +64,9 @@ async function verifyOne(key: PublicKeyRecord, message: Uint8Array<ArrayBuffer>,
     if (signature.length !== 96) return fail("invalid signature size for ECDSA P-384");
     const point = decompressP384(key.raw);
     if (point === null) return fail("failed to decompress ECDSA P-384 public key");
-    const publicKey = await crypto.subtle.importKey("raw", point, { name: "ECDSA", namedCurve: "P-384" }, false, ["verify"]);
+    const publicKey = await crypto.subtle.importKey("raw", point, { name: "ECDSA", namedCurve: "P-384" }, false, [
+      "verify",
+    ]);
     // WebCrypto's ECDSA signature format is r‖s, the record format; it hashes with SHA-384.
     return ok(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, publicKey, signature, message));
   } catch (err) {

@@ -1,7 +1,8 @@
 // Small Go standard-library behaviours that the official validator's messages and checks rely on.
 
 /** unicode.IsSpace, the set strings.TrimSpace removes (differs from String.prototype.trim). */
-const GO_TRIM = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/g;
+const GO_TRIM =
+  /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/g;
 
 export function goTrimSpace(s: string): string {
   return s.replace(GO_TRIM, "");

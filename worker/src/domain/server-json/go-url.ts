@@ -159,12 +159,12 @@ function unescapeError(s: string, mode: Mode): string | null {
         return `invalid URL escape ${goQuote(s.slice(i, i + 3))}`;
       }
       const byte = Number.parseInt(hex, 16);
-      const escape = s.slice(i, i + 3);
+      const escaped = s.slice(i, i + 3);
       // Hosts may only percent-encode non-ASCII bytes (plus "%25" for IPv6 zones).
-      if (mode === "host" && byte < 0x80 && escape !== "%25") return `invalid URL escape ${goQuote(escape)}`;
+      if (mode === "host" && byte < 0x80 && escaped !== "%25") return `invalid URL escape ${goQuote(escaped)}`;
       const hostSafe = byte < 0x80 && HOST_SAFE.test(String.fromCharCode(byte));
-      if (mode === "zone" && escape !== "%25" && byte !== 0x20 && !hostSafe) {
-        return `invalid URL escape ${goQuote(escape)}`;
+      if (mode === "zone" && escaped !== "%25" && byte !== 0x20 && !hostSafe) {
+        return `invalid URL escape ${goQuote(escaped)}`;
       }
       i += 3;
       continue;

@@ -51,7 +51,10 @@ export function oneOf<const TOptions extends readonly [string, ...string[]]>(opt
 
 /** Go's encoding/json matches field names with simple case folding (EqualFold). */
 function foldKey(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => c.toLowerCase()).replaceAll("\u212A", "k").replaceAll("\u017F", "s");
+  return key
+    .replace(/[A-Z]/g, (c) => c.toLowerCase())
+    .replaceAll("\u212A", "k")
+    .replaceAll("\u017F", "s");
 }
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -79,7 +82,11 @@ export function goStruct<const TEntries extends v.ObjectEntries>(entries: TEntri
       for (const [key, value] of Object.entries(input)) {
         const field = byFold.get(foldKey(key));
         if (field === undefined && KEYS_VALIBOT_IGNORES.has(key)) {
-          addIssue({ message: UNEXPECTED_PROPERTY, input: value, path: [{ type: "object", origin: "value", input, key, value }] });
+          addIssue({
+            message: UNEXPECTED_PROPERTY,
+            input: value,
+            path: [{ type: "object", origin: "value", input, key, value }],
+          });
         }
         if (value === undefined) continue; // only JS callers can send it; JSON has no undefined
         if (value === null && field !== undefined && optional.has(field)) continue;

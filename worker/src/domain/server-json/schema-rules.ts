@@ -21,15 +21,22 @@ export function schemaIssues(server: ServerJson): ValidationIssue[] {
 
   checkUri(add, "$schema", server.$schema, "ServerDetail/properties/$schema");
   if (codePointLength(server.version) > 255) {
-    add("version", `length must be <= 255, but got ${codePointLength(server.version)}`, "#/definitions/ServerDetail/properties/version/maxLength");
+    add(
+      "version",
+      `length must be <= 255, but got ${codePointLength(server.version)}`,
+      "#/definitions/ServerDetail/properties/version/maxLength",
+    );
   }
   if (present(server.websiteUrl)) checkUri(add, "websiteUrl", server.websiteUrl, "ServerDetail/properties/websiteUrl");
   if (server.repository !== undefined) {
     const missing = (["url", "source"] as const).filter((key) => !present(server.repository?.[key]));
     if (missing.length > 0) add("repository", missingFields(missing), "#/definitions/Repository/required");
-    if (present(server.repository.url)) checkUri(add, "repository.url", server.repository.url, "Repository/properties/url");
+    if (present(server.repository.url))
+      checkUri(add, "repository.url", server.repository.url, "Repository/properties/url");
   }
-  (server.icons ?? []).forEach((icon, i) => checkUri(add, field(index("icons", i), "src"), icon.src, "Icon/properties/src"));
+  (server.icons ?? []).forEach((icon, i) =>
+    checkUri(add, field(index("icons", i), "src"), icon.src, "Icon/properties/src"),
+  );
   (server.packages ?? []).forEach((pkg, i) => packageRules(add, index("packages", i), pkg));
   (server.remotes ?? []).forEach((remote, i) => remoteRules(add, index("remotes", i), remote));
   return issues;
@@ -40,9 +47,14 @@ const INPUT_FORMATS: readonly string[] = ["string", "number", "boolean", "filepa
 /** Input.format enum; layer 1 lets unknown formats through (see framework-schema.ts). */
 function inputRules(add: Add, path: string, input: Input & { variables?: Record<string, Input> | undefined }): void {
   if (present(input.format) && !INPUT_FORMATS.includes(input.format)) {
-    add(field(path, "format"), `value must be one of "string", "number", "boolean", "filepath" (got ${JSON.stringify(input.format)})`, "#/definitions/Input/properties/format/enum");
+    add(
+      field(path, "format"),
+      `value must be one of "string", "number", "boolean", "filepath" (got ${JSON.stringify(input.format)})`,
+      "#/definitions/Input/properties/format/enum",
+    );
   }
-  for (const [name, variable] of Object.entries(input.variables ?? {})) inputRules(add, field(field(path, "variables"), name), variable);
+  for (const [name, variable] of Object.entries(input.variables ?? {}))
+    inputRules(add, field(field(path, "variables"), name), variable);
 }
 
 function keyValueListRules(add: Add, path: string, list: readonly KeyValueInput[] | undefined): void {
@@ -51,16 +63,22 @@ function keyValueListRules(add: Add, path: string, list: readonly KeyValueInput[
 
 function transportInputRules(add: Add, path: string, transport: Transport): void {
   keyValueListRules(add, field(path, "headers"), transport.headers);
-  for (const [name, variable] of Object.entries(transport.variables ?? {})) inputRules(add, field(field(path, "variables"), name), variable);
+  for (const [name, variable] of Object.entries(transport.variables ?? {}))
+    inputRules(add, field(field(path, "variables"), name), variable);
 }
 
 type Add = (path: string, message: string, reference: string) => void;
 
 function packageRules(add: Add, path: string, pkg: ServerPackage): void {
   if (pkg.version === "latest") {
-    add(field(path, "version"), `'latest' must not match the "not" schema (const "latest")`, "#/definitions/Package/properties/version/not");
+    add(
+      field(path, "version"),
+      `'latest' must not match the "not" schema (const "latest")`,
+      "#/definitions/Package/properties/version/not",
+    );
   }
-  if (present(pkg.registryBaseUrl)) checkUri(add, field(path, "registryBaseUrl"), pkg.registryBaseUrl, "Package/properties/registryBaseUrl");
+  if (present(pkg.registryBaseUrl))
+    checkUri(add, field(path, "registryBaseUrl"), pkg.registryBaseUrl, "Package/properties/registryBaseUrl");
   localTransportRules(add, field(path, "transport"), pkg.transport);
   transportInputRules(add, field(path, "transport"), pkg.transport);
   (pkg.runtimeArguments ?? []).forEach((arg, i) => argumentRules(add, index(field(path, "runtimeArguments"), i), arg));
@@ -73,14 +91,22 @@ function argumentRules(add: Add, path: string, arg: Argument): void {
   switch (arg.type) {
     case "positional":
       if (!present(arg.valueHint) && !present(arg.value)) {
-        add(path, "positional argument must have a valueHint or a value (missing required fields: 'valueHint' or 'value')", "#/definitions/PositionalArgument/allOf/1/anyOf");
+        add(
+          path,
+          "positional argument must have a valueHint or a value (missing required fields: 'valueHint' or 'value')",
+          "#/definitions/PositionalArgument/allOf/1/anyOf",
+        );
       }
       return;
     case "named":
       if (!present(arg.name)) add(path, missingFields(["name"]), "#/definitions/NamedArgument/allOf/1/required");
       return;
     default:
-      add(field(path, "type"), `value must be one of "positional", "named" (got ${JSON.stringify(arg.type)})`, "#/definitions/Argument/anyOf");
+      add(
+        field(path, "type"),
+        `value must be one of "positional", "named" (got ${JSON.stringify(arg.type)})`,
+        "#/definitions/Argument/anyOf",
+      );
   }
 }
 
@@ -93,7 +119,11 @@ function localTransportRules(add: Add, path: string, transport: Transport): void
     case "sse":
       return urlRules(add, path, transport.url, "SseTransport");
     default:
-      add(field(path, "type"), `value must be one of "stdio", "streamable-http", "sse" (got ${JSON.stringify(transport.type)})`, "#/definitions/LocalTransport/anyOf");
+      add(
+        field(path, "type"),
+        `value must be one of "stdio", "streamable-http", "sse" (got ${JSON.stringify(transport.type)})`,
+        "#/definitions/LocalTransport/anyOf",
+      );
   }
 }
 
@@ -105,7 +135,11 @@ function remoteRules(add: Add, path: string, remote: Transport): void {
     case "sse":
       return urlRules(add, path, remote.url, "SseTransport");
     default:
-      add(field(path, "type"), `value must be one of "streamable-http", "sse" (got ${JSON.stringify(remote.type)})`, "#/definitions/RemoteTransport/allOf/0/anyOf");
+      add(
+        field(path, "type"),
+        `value must be one of "streamable-http", "sse" (got ${JSON.stringify(remote.type)})`,
+        "#/definitions/RemoteTransport/allOf/0/anyOf",
+      );
   }
 }
 
@@ -113,7 +147,11 @@ function urlRules(add: Add, path: string, url: string | undefined, definition: s
   if (!present(url)) {
     add(path, missingFields(["url"]), `#/definitions/${definition}/required`);
   } else if (!TRANSPORT_URL_PATTERN.test(url)) {
-    add(field(path, "url"), `'${url}' does not match pattern '${TRANSPORT_URL_PATTERN_TEXT}'`, `#/definitions/${definition}/properties/url/pattern`);
+    add(
+      field(path, "url"),
+      `'${url}' does not match pattern '${TRANSPORT_URL_PATTERN_TEXT}'`,
+      `#/definitions/${definition}/properties/url/pattern`,
+    );
   }
 }
 

@@ -20,17 +20,27 @@ const VERSION_IN_URL = /\/schemas\/([A-Za-z0-9_~.-]+)\/server\.schema\.json/;
 export function schemaVersionIssues(schemaUrl: string): ValidationIssue[] {
   const path = "schema";
   if (schemaUrl === "") {
-    return [{ type: "semantic", path, message: "$schema field is required", severity: "error", reference: "schema-field-required" }];
+    return [
+      {
+        type: "semantic",
+        path,
+        message: "$schema field is required",
+        severity: "error",
+        reference: "schema-field-required",
+      },
+    ];
   }
   const version = VERSION_IN_URL.exec(schemaUrl)?.[1];
   if (version === undefined) {
-    return [{
-      type: "schema",
-      path,
-      message: `failed to extract schema version from URL: invalid schema URL format: ${schemaUrl}`,
-      severity: "error",
-      reference: "schema-version-extraction-error",
-    }];
+    return [
+      {
+        type: "schema",
+        path,
+        message: `failed to extract schema version from URL: invalid schema URL format: ${schemaUrl}`,
+        severity: "error",
+        reference: "schema-version-extraction-error",
+      },
+    ];
   }
   const issues: ValidationIssue[] = [];
   // Any URL other than the exact current one warns, even the current version with a suffix.

@@ -67,7 +67,9 @@ function repositoryIssues(repository: Repository | undefined): ValidationIssue[]
     issues.push(semanticError("repository.url", `invalid repository URL: ${url}`, "invalid-repository-url"));
   }
   if (subfolder !== "" && !isValidSubfolderPath(subfolder)) {
-    issues.push(semanticError("repository.subfolder", `invalid subfolder path: ${subfolder}`, "invalid-subfolder-path"));
+    issues.push(
+      semanticError("repository.subfolder", `invalid subfolder path: ${subfolder}`, "invalid-subfolder-path"),
+    );
   }
   return issues;
 }
@@ -84,10 +86,18 @@ function websiteUrlIssues(websiteUrl: string): ValidationIssue[] {
   if (!parsed.ok) return [semanticError("websiteUrl", `invalid websiteUrl: ${parsed.error}`, "invalid-website-url")];
   const issues: ValidationIssue[] = [];
   if (parsed.url.scheme === "") {
-    issues.push(semanticError("websiteUrl", `websiteUrl must be absolute (include scheme): ${websiteUrl}`, "website-url-must-be-absolute"));
+    issues.push(
+      semanticError(
+        "websiteUrl",
+        `websiteUrl must be absolute (include scheme): ${websiteUrl}`,
+        "website-url-must-be-absolute",
+      ),
+    );
   }
   if (parsed.url.scheme !== "https") {
-    issues.push(semanticError("websiteUrl", `websiteUrl must use https scheme: ${websiteUrl}`, "website-url-invalid-scheme"));
+    issues.push(
+      semanticError("websiteUrl", `websiteUrl must use https scheme: ${websiteUrl}`, "website-url-invalid-scheme"),
+    );
   }
   return issues;
 }
@@ -103,10 +113,18 @@ function iconIssues(path: string, icon: Icon): ValidationIssue[] {
   if (!parsed.ok) return [semanticError(srcPath, `invalid icon src URL: ${parsed.error}`, "icon-src-invalid-url")];
   const issues: ValidationIssue[] = [];
   if (parsed.url.scheme === "") {
-    issues.push(semanticError(srcPath, `icon src must be an absolute URL (include scheme): ${icon.src}`, "icon-src-not-absolute"));
+    issues.push(
+      semanticError(srcPath, `icon src must be an absolute URL (include scheme): ${icon.src}`, "icon-src-not-absolute"),
+    );
   }
   if (parsed.url.scheme !== "https") {
-    issues.push(semanticError(srcPath, `icon src must use https scheme (got ${parsed.url.scheme}): ${icon.src}`, "icon-src-invalid-scheme"));
+    issues.push(
+      semanticError(
+        srcPath,
+        `icon src must use https scheme (got ${parsed.url.scheme}): ${icon.src}`,
+        "icon-src-invalid-scheme",
+      ),
+    );
   }
   return issues;
 }

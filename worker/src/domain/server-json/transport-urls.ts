@@ -15,7 +15,8 @@ const WELL_KNOWN_PLACEHOLDERS: ReadonlyArray<readonly [string, string]> = [
 /** Makes a URL template parseable: known names first, then any var after ":" is a port. */
 export function replaceTemplateVariables(rawUrl: string): string {
   let result = rawUrl;
-  for (const [placeholder, replacement] of WELL_KNOWN_PLACEHOLDERS) result = result.replaceAll(placeholder, replacement);
+  for (const [placeholder, replacement] of WELL_KNOWN_PLACEHOLDERS)
+    result = result.replaceAll(placeholder, replacement);
   result = result.replace(/:(\{[^}]+\})(\/|$)/g, ":8080$2");
   return result.replace(/\{[^}]+\}/g, "placeholder");
 }

@@ -9,7 +9,9 @@ const S = String.raw`[\t\n\f\r ]`;
 const COMPARATOR_RANGE = new RegExp(String.raw`^${S}*(?:\^|~|>=|<=|>|<|=)${S}*${V}${S}*$`);
 const HYPHEN_RANGE = new RegExp(String.raw`^${S}*${V}${S}-${S}*${V}${S}*$`);
 const OR_RANGE = new RegExp(String.raw`^${S}*(?:${V}${S}*)(?:\|\|${S}*${V}${S}*)+$`);
-const DOTTED_VERSION_LIKE = new RegExp(String.raw`^${S}*(?:v?[0-9]+|x|X|\*)(?:\.(?:[0-9]+|x|X|\*)){1,2}(?:-[0-9A-Za-z.-]+)?${S}*$`);
+const DOTTED_VERSION_LIKE = new RegExp(
+  String.raw`^${S}*(?:v?[0-9]+|x|X|\*)(?:\.(?:[0-9]+|x|X|\*)){1,2}(?:-[0-9A-Za-z.-]+)?${S}*$`,
+);
 
 /**
  * True when `version` looks like a semver range rather than one version. Quirks kept on

@@ -10,7 +10,13 @@ export function versionIssues(path: string, version: string): ValidationIssue[] 
     return [semanticError(path, "version string 'latest' is reserved and cannot be used", "reserved-version-string")];
   }
   if (isVersionRange(version)) {
-    return [semanticError(path, `version must be a specific version, not a range: ${goQuote(version)}`, "version-looks-like-range")];
+    return [
+      semanticError(
+        path,
+        `version must be a specific version, not a range: ${goQuote(version)}`,
+        "version-looks-like-range",
+      ),
+    ];
   }
   return [];
 }

@@ -54,7 +54,12 @@ function renderDecision(entry: StoredAuditEntry) {
   const detail = entry.detail ?? {};
   const base = { id: String(entry.id), time: formatRfc3339(entry.at) };
   if (entry.action === "resolve") {
-    return { ...base, action: detail.action, target: { kind: "server", value: entry.name }, message: detail.message ?? null };
+    return {
+      ...base,
+      action: detail.action,
+      target: { kind: "server", value: entry.name },
+      message: detail.message ?? null,
+    };
   }
   return {
     ...base,

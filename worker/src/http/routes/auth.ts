@@ -1,6 +1,3 @@
-// The token exchanges, POST {prefix}/auth/* (spec §10.4). Each reads its body as the official
-// framework would (strict keys, required fields → 422), then hands over to worker/auth.
-import * as v from "valibot";
 import { exchangeAnonymous } from "../../auth/exchange/none.ts";
 import { exchangeDnsProof } from "../../auth/exchange/dns.ts";
 import { exchangeGitHubAccessToken } from "../../auth/exchange/github-at.ts";
@@ -9,7 +6,7 @@ import { exchangeHttpProof } from "../../auth/exchange/http.ts";
 import { exchangeOidcToken } from "../../auth/exchange/oidc.ts";
 import { goStruct, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { issuedClaims, type AuthMethod, type TokenResponse } from "../../auth/registry-token.ts";
-import { outcomeOf, type Caller } from "../../writes/write-context.ts";
+import type { Caller } from "../../writes/write-context.ts";
 import { ApiError } from "../../errors.ts";
 import { readBodyAs } from "../request-body.ts";
 import { requestIdOf } from "../request-id.ts";
@@ -23,7 +20,6 @@ export const AUTH_STREAM = "~auth";
 const GitHubTokenBody = goStruct({ github_token: text });
 const OidcTokenBody = goStruct({ oidc_token: text });
 const KeyProofBody = goStruct({ domain: text, timestamp: text, signed_timestamp: text });
-
 
 /**
  * Runs an exchange and appends its outcome to the "~auth" audit stream: the subject and

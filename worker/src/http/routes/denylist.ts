@@ -33,7 +33,8 @@ const RemoveBody = goStruct({
 /** The stored key of an entry, or a 422 naming the field. */
 function keyOf(kind: DenylistKind, raw: string): DenylistKey {
   const normalized = normalizeDenylistValue(kind, raw);
-  if ("error" in normalized) throw ApiError.validation([{ message: normalized.error, location: "body.value", value: raw }]);
+  if ("error" in normalized)
+    throw ApiError.validation([{ message: normalized.error, location: "body.value", value: raw }]);
   return { kind, value: normalized.value };
 }
 
@@ -56,9 +57,21 @@ function renderEntry(entry: StoredDenylistEntry) {
 }
 
 /** A refusal outside the caller's scope, audited in the moderation stream like the entries. */
-function refuseOutsideScope(request: Request, env: Env, maintainer: Maintainer, action: string, key: DenylistKey): Promise<never> {
+function refuseOutsideScope(
+  request: Request,
+  env: Env,
+  maintainer: Maintainer,
+  action: string,
+  key: DenylistKey,
+): Promise<never> {
   const facts = { action, name: key.value, detail: { kind: key.kind } };
-  return refuseAudited(env, callerOf(request, maintainer.claims), MODERATION_STREAM, facts, outsideScope(`${key.kind} ${key.value}`));
+  return refuseAudited(
+    env,
+    callerOf(request, maintainer.claims),
+    MODERATION_STREAM,
+    facts,
+    outsideScope(`${key.kind} ${key.value}`),
+  );
 }
 
 /** GET /x/admin/denylist: the entries the caller may manage. */
@@ -89,14 +102,21 @@ export async function addDenylistEntry(request: IRequest, env: Env) {
 export async function removeDenylistEntry(request: IRequest, env: Env, _ctx: ExecutionContext, url: URL) {
   const fromQuery = url.searchParams.has("kind") || url.searchParams.has("value");
   const body = fromQuery
-    ? parseWith(RemoveBody, { kind: url.searchParams.get("kind") ?? "", value: url.searchParams.get("value") ?? "" }, "query")
+    ? parseWith(
+        RemoveBody,
+        { kind: url.searchParams.get("kind") ?? "", value: url.searchParams.get("value") ?? "" },
+        "query",
+      )
     : await readBodyAs(request, RemoveBody);
   const maintainer = await maintainerOf(request, env);
   const key = keyOf(body.kind, body.value);
   if (!mayManage(maintainer, key)) await refuseOutsideScope(request, env, maintainer, "denylist-remove", key);
   const { entry } = unwrap(
-    await streamWriter(env, MODERATION_STREAM).removeDenylistEntry(callerOf(request, maintainer.claims), MODERATION_STREAM, key),
+    await streamWriter(env, MODERATION_STREAM).removeDenylistEntry(
+      callerOf(request, maintainer.claims),
+      MODERATION_STREAM,
+      key,
+    ),
   );
   return json({ kind: entry.kind, value: entry.value, removed: true });
 }
-

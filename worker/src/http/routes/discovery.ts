@@ -6,7 +6,6 @@ import { ApiError, type ProblemDetail } from "../../errors.ts";
 import { jsonText } from "../responses.ts";
 import { pathParam } from "./path-params.ts";
 
-
 function includeDeleted(url: URL): boolean {
   const errors: ProblemDetail[] = [];
   const value = readBoolParam(url.searchParams, "include_deleted", errors);

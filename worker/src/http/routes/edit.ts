@@ -20,7 +20,8 @@ export async function editServerVersion(request: IRequest, env: Env, ctx: Execut
   await auditedChecks(env, caller, { action: "edit", name, version }, async () => {
     const stored = (await readServer(env, ctx, name)).details.get(version);
     if (!stored || stored.deleted) throw new ApiError(404, "Server not found");
-    if (!hasPermission(claims, "edit", name)) throw new ApiError(403, "You do not have edit permissions for this server");
+    if (!hasPermission(claims, "edit", name))
+      throw new ApiError(403, "You do not have edit permissions for this server");
     if (server.name !== name) throw new ApiError(400, "Cannot rename server");
     if (server.version !== version) throw new ApiError(400, "Version in request body must match URL path parameter");
     if (semanticIssues(server).some((issue) => issue.severity === "error")) {

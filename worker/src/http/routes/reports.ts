@@ -34,7 +34,6 @@ const ResolveBody = goStruct({
   message: v.pipe(text, minLength(1), maxLength(MAX_RESOLUTION_MESSAGE)),
 });
 
-
 /** POST /x/reports: anyone may report a visible server (or one of its versions). */
 export async function fileReport(request: IRequest, env: Env) {
   const body = await readBodyAs(request, ReportBody);

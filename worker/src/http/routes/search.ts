@@ -28,7 +28,10 @@ function readList<T extends string>(
 ): T[] | undefined {
   const raw = params.get(key);
   if (raw === null || raw.trim() === "") return undefined;
-  const items = raw.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  const items = raw
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== "");
   const unknown = items.find((item) => !(options as readonly string[]).includes(item));
   if (unknown !== undefined) {
     errors.push({ message: oneOfMessage(options), location: `query.${key}`, value: unknown });
@@ -63,7 +66,8 @@ export function parseSearchRequest(params: URLSearchParams): SearchRequest {
   const registryType = readList(params, "registryType", REGISTRY_TYPES, errors);
   const transport = readList(params, "transport", TRANSPORTS, errors);
   const hosting = readList(params, "hosting", HOSTING, errors);
-  if (hosting && hosting.length > 1) errors.push({ message: oneOfMessage(HOSTING), location: "query.hosting", value: params.get("hosting") });
+  if (hosting && hosting.length > 1)
+    errors.push({ message: oneOfMessage(HOSTING), location: "query.hosting", value: params.get("hosting") });
   const status = readList(params, "status", STATUSES, errors) ?? [...STATUSES];
   if (errors.length > 0) throw ApiError.validation(errors);
   const namespace = (params.get("namespace") ?? "").trim();

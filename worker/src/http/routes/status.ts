@@ -10,7 +10,7 @@ import { toFieldErrors } from "../../domain/server-json/field-errors.ts";
 import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
 import { readJsonBody } from "../request-body.ts";
-import { json, jsonText } from "../responses.ts";
+import { jsonText } from "../responses.ts";
 import { pathParam } from "./path-params.ts";
 import { adoptWrite, auditedChecks, callerOf, unwrap, writerFor } from "./write-support.ts";
 
@@ -20,7 +20,11 @@ const StatusUpdateSchema = goStruct({
 });
 
 /** Framework layer, then authentication, permission and the transition's shape. */
-async function readStatusChange(request: IRequest, env: Env, facts: { action: string; name: string; version?: string }) {
+async function readStatusChange(
+  request: IRequest,
+  env: Env,
+  facts: { action: string; name: string; version?: string },
+) {
   const { name } = facts;
   const headerError = authorizationHeaderError(request);
   const paramErrors: ProblemDetail[] = headerError ? [headerError] : [];

@@ -36,7 +36,13 @@ export function unwrap<T>(outcome: WriteOutcome<T>): T {
 export const adoptWrite = forgetWrite;
 
 /** Appends a refused attempt to a stream's audit trail (best effort: the refusal stands). */
-export async function recordRefusal(env: Env, caller: Caller, stream: string, facts: AuditFacts, err: ApiError): Promise<void> {
+export async function recordRefusal(
+  env: Env,
+  caller: Caller,
+  stream: string,
+  facts: AuditFacts,
+  err: ApiError,
+): Promise<void> {
   const reason = [err.detail, ...err.errors.map((e) => e.message)].join(": ");
   try {
     await streamWriter(env, stream).record(caller, stream, { ...facts, outcome: outcomeOf(err.status), reason });
@@ -46,7 +52,13 @@ export async function recordRefusal(env: Env, caller: Caller, stream: string, fa
 }
 
 /** Records a refusal in a stream's audit trail, then answers with it. */
-export async function refuseAudited(env: Env, caller: Caller, stream: string, facts: AuditFacts, err: ApiError): Promise<never> {
+export async function refuseAudited(
+  env: Env,
+  caller: Caller,
+  stream: string,
+  facts: AuditFacts,
+  err: ApiError,
+): Promise<never> {
   await recordRefusal(env, caller, stream, facts, err);
   throw err;
 }
