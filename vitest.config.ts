@@ -12,9 +12,11 @@ function readOptional(name: string): string {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./d1-schema");
-  return {
+  const workersProject = (name: string, include: string[], exclude: string[] = []) => ({
     test: {
-      include: ["test/**/*.test.ts"],
+      name,
+      include,
+      exclude,
       setupFiles: ["./test/helpers/apply-migrations.ts"],
       testTimeout: 60_000,
       hookTimeout: 120_000,
@@ -46,5 +48,23 @@ export default defineConfig(async () => {
         },
       }),
     ],
+  });
+  return {
+    test: {
+      projects: [
+        // Inside workerd: real D1, KV and Durable Objects through Miniflare.
+        workersProject("workers", ["test/**/*.test.ts"], ["test/node/**"]),
+        // Operator commands as an operator runs them (child processes on the pinned Node).
+        {
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 180_000,
+            hookTimeout: 180_000,
+          },
+        },
+      ],
+    },
   };
 });
