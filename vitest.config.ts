@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 // The real registry pull lives beside the project, never inside it. Tests that need it skip
 // with a message when it is absent (see test/helpers/real-dataset.ts).
@@ -10,9 +11,37 @@ function readOptional(name: string): string {
   return existsSync(url) ? readFileSync(url, "utf8") : "";
 }
 
+// The abuse limits of wrangler.toml ([[ratelimits]]), as deployed.
+interface RateLimitBinding {
+  name: string;
+  namespace_id: string;
+  simple: { limit: number; period: 10 | 60 };
+}
+const RATE_LIMITS: RateLimitBinding[] = unstable_readConfig(
+  { config: "./wrangler.toml" },
+  { hideWarnings: true },
+).ratelimits;
+
+/**
+ * The same bindings with limits no test reaches: suites that legitimately send many writes from
+ * one address or subject (64 publishes with one token) run the limiter without tripping it.
+ * Miniflare's `ratelimits` option replaces wrangler.toml's binding of the same name.
+ */
+const UNREACHABLE_LIMITS = Object.fromEntries(
+  RATE_LIMITS.map((r) => [
+    r.name,
+    { namespace_id: r.namespace_id, simple: { limit: 1_000_000, period: r.simple.period } },
+  ]),
+);
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./d1-schema");
-  const workersProject = (name: string, include: string[], exclude: string[] = []) => ({
+  const workersProject = (
+    name: string,
+    include: string[],
+    exclude: string[] = [],
+    overrides: { ratelimits?: typeof UNREACHABLE_LIMITS } = {},
+  ) => ({
     test: {
       name,
       include,
@@ -32,6 +61,8 @@ export default defineConfig(async () => {
             TEST_SEED_SERVERS: readFileSync("./kv-seeds/servers.ndjson", "utf8"),
             TEST_SEED_META: readFileSync("./kv-seeds/servers.meta.ndjson", "utf8"),
             TEST_DOC_EXAMPLES: readOptional("official-doc-examples.ndjson"),
+            // wrangler.toml's [[ratelimits]], for the tests that check them.
+            TEST_RATE_LIMITS: RATE_LIMITS,
             // A fixed signing seed and local-development switches for the tests.
             JWT_PRIVATE_KEY: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
             ENABLE_ANONYMOUS_AUTH: "true",
@@ -45,6 +76,7 @@ export default defineConfig(async () => {
             OIDC_EDIT_PERMISSIONS: "*",
           },
           compatibilityFlags: ["service_binding_extra_handlers"],
+          ...overrides,
         },
       }),
     ],
@@ -53,7 +85,11 @@ export default defineConfig(async () => {
     test: {
       projects: [
         // Inside workerd: real D1, KV and Durable Objects through Miniflare.
-        workersProject("workers", ["test/**/*.test.ts"], ["test/node/**"]),
+        workersProject("workers", ["test/**/*.test.ts"], ["test/node/**", "test/rate-limits/**"], {
+          ratelimits: UNREACHABLE_LIMITS,
+        }),
+        // The abuse limits exactly as wrangler.toml deploys them.
+        workersProject("workers-limits", ["test/rate-limits/**/*.test.ts"]),
         // Operator commands as an operator runs them (child processes on the pinned Node).
         {
           test: {

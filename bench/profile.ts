@@ -1,19 +1,17 @@
 // `npm run bench -- --profile <row>[,<row>…]` (or `node bench/profile.ts <row>…`): where the CPU
-// of one benchmark row goes. Same bundle, servers, dataset and load as `npm run bench`, plus
-// workerd's V8 inspector (Miniflare `inspectorPort`): while autocannon drives the row, a sampling
-// CPU profile is taken in every relevant isolate of the instance's workerd (the user worker, with
-// its Durable Objects; Miniflare's entry worker; the D1 and KV shims), then aggregated into self
-// and total time per function and per category. Writes bench/out/profile-<row>.txt and the raw
-// profiles (bench/out/profile-<row>-<isolate>.cpuprofile, for Chrome DevTools). Loopback only;
-// each profile is bounded (≤ 15 s of load). See bench/README.md.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+// of one benchmark row goes. Same bundle, servers, dataset and rows as `npm run bench` (the
+// start-up is lib/session.ts, the rows lib/rows.ts), plus workerd's V8 inspector (Miniflare
+// `inspectorPort`): while autocannon drives the row, a sampling CPU profile is taken in every
+// relevant isolate of the instance's workerd (the user worker, with its Durable Objects;
+// Miniflare's entry worker; the D1 and KV shims), then aggregated into self and total time per
+// function and per category. Writes bench/out/profile-<row>.txt and the raw profiles
+// (bench/out/profile-<row>-<isolate>.cpuprofile, for Chrome DevTools). Loopback only; each
+// profile is bounded (≤ 15 s of load). See bench/README.md.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { listTargets, MultiProfiler, type CpuProfile, type InspectorTarget } from "./lib/cdp.ts";
-import { runLoad, type LoadSpec, type Measured } from "./lib/load.ts";
-import { assertPortFree, BenchError, splitThreads, threadMicros } from "./lib/proc.ts";
+import { runLoad, type LoadSpec } from "./lib/load.ts";
+import { splitThreads, threadMicros } from "./lib/proc.ts";
 import {
   analyse,
   BundleResolver,
@@ -22,165 +20,130 @@ import {
   type IsolateCapture,
   type ReportContext,
 } from "./lib/profile-report.ts";
-import { publishBody } from "./lib/publish-body.ts";
+import { statusCounts } from "./lib/report.ts";
+import { rowIds, selectRows, type LoadRow, type RowContext } from "./lib/rows.ts";
 import {
-  buildSearchIndex,
-  PUBLISH_MANY_NAMES,
-  PUBLISH_ONE_NAMES,
-  publishToken,
-  readRowDefs,
-  SEARCH_QUERIES,
-  spread,
-  uncachedSearchPaths,
-  warmPaths,
-} from "./lib/requests.ts";
-import { loadDataset, seed } from "./lib/seed.ts";
-import {
-  applyMigrations,
-  buildBundle,
-  readRegistryConfig,
-  startedChildren,
-  startHello,
-  startRegistry,
-  type RegistryServer,
-  type RunningServer,
-} from "./lib/servers.ts";
+  intOption,
+  log,
+  machineInfo,
+  OUT,
+  parseCommandLine,
+  readSharedOptions,
+  ROOT,
+  runCommand,
+  SHARED_OPTIONS,
+  sharedUsage,
+  startSession,
+  UsageError,
+  usageLine,
+  type SharedOptions,
+} from "./lib/session.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const OUT = join(ROOT, "bench", "out");
-const HOST = "127.0.0.1";
-const READ_ROWS = ["list", "latest", "substring", "search", "detail", "versions"];
-/** search-miss: /x/search with the answer cache defeated (the ranking itself). */
-const ALL_ROWS = ["hello", ...READ_ROWS, "search-miss", "publish-one", "publish-many"];
 /** `--profile all`: the rows of the performance issue. */
 const DEFAULT_SET = ["hello", "detail", "latest", "search", "search-miss", "publish-one"];
 const MAX_SECONDS = 15;
 
 const USAGE = `usage: npm run bench -- --profile ROW[,ROW…] [options]
        node bench/profile.ts ROW[,ROW…] [options]
-  ROW                  ${ALL_ROWS.join(", ")} (publish = publish-one);
-                       "all" = ${DEFAULT_SET.join(",")}. Rows run one at a time, publish rows last.
-  --data FILE          NDJSON of server.json (default ../shared/data/servers.ndjson)
-  --synthetic N        N generated versions instead (--seed S, default 42)
-  --duration S         seconds of profiled load per row (default 10, at most ${MAX_SECONDS})
+${usageLine("  ROW                  ", rowIds("profile"), "(publish = publish-one);")}
+                       "all" = ${DEFAULT_SET.join(",")}.
+                       Rows run one at a time, in the table's order (reads first, writes last).
+${sharedUsage({
+  duration: `seconds of profiled load per row (default 10, at most ${MAX_SECONDS})`,
+  quick: "2 s of profiled load, 2 s unprofiled (--meter), no load warm-up",
+  port: "registry on N, hello on N+1, their inspectors on N+2 and N+3 (default 18797)",
+})}
   --meter S            seconds of unprofiled load before it, for the process CPU (default 3; 0: none)
   --interval US        V8 sampling interval in µs (default 100)
-  --connections C      concurrent connections (default 8)
-  --targets T          "relevant" (user worker, entry worker, D1 and KV shims; default) or "all"
+  --targets T          "relevant" (user worker, entry worker, D1, KV, rate-limit shims; default) or "all"
   --top N              rows per function table (default 25)
-  --port N             registry on N, hello on N+1, their inspectors on N+2 and N+3 (default 18797)
   --reanalyse          no load: aggregate the profiles saved by an earlier run again
 Writes bench/out/profile-<row>.txt and bench/out/profile-<row>-<isolate>.cpuprofile.`;
 
-interface Options {
-  rows: string[];
+const PROFILE_OPTIONS = {
+  ...SHARED_OPTIONS,
+  meter: { type: "string" },
+  interval: { type: "string", default: "100" },
+  targets: { type: "string", default: "relevant" },
+  top: { type: "string", default: "25" },
+  reanalyse: { type: "boolean", default: false },
+} as const;
+
+interface Options extends SharedOptions {
+  rows: LoadRow[];
   reanalyse: boolean;
   topGiven: boolean;
-  duration: number;
   meter: number;
   interval: number;
-  connections: number;
   allTargets: boolean;
   top: number;
-  port: number;
-  data?: string;
-  synthetic?: number;
-  seed: number;
 }
 
-function parseOptions(argv: string[]): Options | number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      profile: { type: "string" },
-      data: { type: "string" },
-      synthetic: { type: "string" },
-      seed: { type: "string", default: "42" },
-      duration: { type: "string", default: "10" },
-      meter: { type: "string", default: "3" },
-      interval: { type: "string", default: "100" },
-      connections: { type: "string", default: "8" },
-      targets: { type: "string", default: "relevant" },
-      top: { type: "string", default: "25" },
-      port: { type: "string", default: "18797" },
-      reanalyse: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help || values.profile === "--help") {
+/** The options, or undefined after --help. */
+function parseOptions(argv: string[]): Options | undefined {
+  // `--profile ROW` (from run.ts) and `--profile=ROW` name rows like positionals; a bare
+  // `--profile` (as in `--profile --help`) names none.
+  const args = argv.flatMap((a) => (a === "--profile" ? [] : a.startsWith("--profile=") ? [a.slice(10)] : [a]));
+  const { values, positionals } = parseCommandLine(args, PROFILE_OPTIONS, USAGE, true);
+  if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return 0;
+    return undefined;
   }
-  const int = (name: string, value: string | undefined, min: number, max: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new BenchError(`--${name} must be an integer from ${min} to ${max}\n${USAGE}`);
-    return n;
-  };
-  const requested = [values.profile, ...positionals]
-    .filter((v): v is string => v !== undefined)
+  const requested = positionals
     .flatMap((v) => v.split(","))
     .map((v) => v.trim())
     .filter(Boolean)
-    .flatMap((v) => (v === "all" ? DEFAULT_SET : v === "publish" ? ["publish-one"] : [v]));
-  if (requested.length === 0) throw new BenchError(`which row? ${USAGE}`);
-  const unknown = requested.filter((r) => !ALL_ROWS.includes(r));
-  if (unknown.length > 0)
-    throw new BenchError(`unknown row(s) ${unknown.join(", ")}: one of ${ALL_ROWS.join(", ")}, all`);
-  // Reads before writes: a publish changes the catalogue generation, which empties the read caches.
-  const rows = ALL_ROWS.filter((r) => requested.includes(r));
-  if (values.targets !== "relevant" && values.targets !== "all")
-    throw new BenchError(`--targets is "relevant" or "all"`);
+    .flatMap((v) => (v === "all" ? DEFAULT_SET : [v]));
+  if (requested.length === 0) throw new UsageError(`which row?\n${USAGE}`);
+  // Every profiled row is a load (publish → visible is not).
+  const rows = selectRows("profile", requested).filter((r): r is LoadRow => r.kind !== "visibility");
+  if (values.targets !== "relevant" && values.targets !== "all") {
+    throw new UsageError(`--targets is "relevant" or "all"`);
+  }
+  const shared = readSharedOptions(values, { defaultPort: 18797, ports: 4, maxDuration: MAX_SECONDS, usage: USAGE });
   return {
+    ...shared,
     rows,
     reanalyse: values.reanalyse,
-    topGiven: argv.some((a) => a === "--top" || a.startsWith("--top=")),
-    duration: int("duration", values.duration, 1, MAX_SECONDS),
-    meter: int("meter", values.meter, 0, MAX_SECONDS),
-    interval: int("interval", values.interval, 50, 10_000),
-    connections: int("connections", values.connections, 1, 256),
+    topGiven: args.some((a) => a === "--top" || a.startsWith("--top=")),
+    meter: intOption("meter", values.meter ?? (shared.quick ? "2" : "3"), 0, MAX_SECONDS, USAGE),
+    interval: intOption("interval", values.interval, 50, 10_000, USAGE),
     allTargets: values.targets === "all",
-    top: int("top", values.top, 1, 500),
-    port: int("port", values.port, 1024, 65530),
-    ...(values.data !== undefined ? { data: values.data } : {}),
-    ...(values.synthetic !== undefined ? { synthetic: int("synthetic", values.synthetic, 1, 1_000_000) } : {}),
-    seed: int("seed", values.seed, 1, 2 ** 31),
+    top: intOption("top", values.top, 1, 500, USAGE),
   };
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** The isolates worth profiling: the worker (and its Durable Objects), the entry worker, the D1 and KV shims. */
+/** The isolates worth profiling: the worker (and its Durable Objects), the entry worker, the D1, KV and rate-limit shims. */
 function relevant(target: InspectorTarget): boolean {
-  return /^core:user:|^core:entry$|^d1:|^kv:/.test(target.id);
+  return /^core:user:|^core:entry$|^d1:|^kv:|^ratelimit:/.test(target.id);
 }
 
-interface Workload {
-  server: RunningServer;
-  inspectorPort: number;
-  description: string;
-  /** A fresh load spec for `seconds` (publish rows need unique versions per run). */
-  spec: (seconds: number) => LoadSpec;
-  prepare: () => Promise<string | undefined>;
-}
-
+/** One row: cache fill or warm-up, unprofiled load (process CPU), profiled load, the report. */
 async function profileRow(
-  row: string,
-  work: Workload,
+  def: LoadRow,
+  ctx: RowContext,
   opts: Options,
   header: string[],
   bundle: string | undefined,
-): Promise<string> {
-  log(`\n[${row}] ${work.description}`);
-  const prepared = await work.prepare();
+): Promise<{ file?: string; lost: number; failed: number }> {
+  const row = def.id;
+  const plan = await def.plan(ctx);
+  const description = `${def.label(ctx)}: ${plan.requests}`;
+  log(`\n[${row}] ${description}`);
+  const inspectorPort = plan.server.inspectorPort;
+  if (inspectorPort === undefined) throw new Error(`${plan.server.name}: started without an inspector`);
+  const prepared = await plan.prepare();
+  if (prepared.skip) {
+    log(`  ${prepared.skip}: not profiled`);
+    return { lost: 0, failed: 0 };
+  }
   // Unmeasured warm-up, then the process CPU without the profiler, then the profiled window.
-  await runLoad(work.spec(2));
+  if (opts.warmupSeconds > 0) await runLoad(plan.spec(opts.warmupSeconds));
   // workerd runs every isolate on its first thread; the profiler adds threads of its own.
-  const pid = work.server.cpu.pids[0]!;
+  const pid = plan.server.cpu.pids[0]!;
   const threadsPerRequest = async (spec: LoadSpec) => {
     const before = threadMicros(pid);
-    const m = await runLoad(spec, work.server.cpu);
+    const m = await runLoad(spec, plan.server.cpu);
     const split = splitThreads(pid, before, threadMicros(pid));
     const n = Math.max(1, m.responses);
     return {
@@ -189,29 +152,24 @@ async function profileRow(
     };
   };
   let unprofiled: Awaited<ReturnType<typeof threadsPerRequest>> | undefined;
-  if (opts.meter > 0) unprofiled = await threadsPerRequest(work.spec(opts.meter));
-  const all = await listTargets(work.inspectorPort);
+  if (opts.meter > 0) unprofiled = await threadsPerRequest(plan.spec(opts.meter));
+  const all = await listTargets(inspectorPort);
   const targets = opts.allTargets ? all : all.filter(relevant);
   log(`  inspector targets: ${all.map((t) => t.id).join(", ")}; profiling ${targets.map((t) => t.id).join(", ")}`);
   const profiler = await MultiProfiler.start(targets, opts.interval);
+  const spec = plan.spec(opts.duration);
   let profiled: Awaited<ReturnType<typeof threadsPerRequest>>;
   try {
-    profiled = await threadsPerRequest(work.spec(opts.duration));
+    profiled = await threadsPerRequest(spec);
   } catch (err) {
     await profiler.stop().catch(() => undefined);
     throw err;
   }
-  const measured: Measured = profiled.m;
+  const measured = profiled.m;
   const captures = (await profiler.stop()).map(({ target, profile }) => ({ target: target.id, profile }));
-  for (const c of captures) {
-    writeFileSync(
-      join(OUT, `profile-${row}-${c.target.replace(/[^\w.-]+/g, "_")}.cpuprofile`),
-      JSON.stringify(c.profile),
-    );
-  }
-  const statuses = Object.entries(measured.statuses)
-    .map(([s, n]) => `${s}×${n}`)
-    .join(", ");
+  const fileOf = (target: string) => `profile-${row}-${target.replace(/[^\w.-]+/g, "_")}.cpuprofile`;
+  for (const c of captures) writeFileSync(join(OUT, fileOf(c.target)), JSON.stringify(c.profile));
+  const checked = plan.check ? await plan.check(spec, measured) : undefined;
   const meta: CaptureMeta = {
     row,
     responses: measured.responses,
@@ -219,15 +177,14 @@ async function profileRow(
     top: opts.top,
     ...(bundle ? { bundle } : {}),
     processCpu: { ...(unprofiled ? { unprofiled: unprofiled.cpu } : {}), profiled: profiled.cpu },
-    files: captures.map((c) => ({
-      target: c.target,
-      file: `profile-${row}-${c.target.replace(/[^\w.-]+/g, "_")}.cpuprofile`,
-    })),
+    files: captures.map((c) => ({ target: c.target, file: fileOf(c.target) })),
     lines: [
       ...header,
-      `row: ${work.description}`,
-      ...(prepared ? [prepared] : []),
-      `profiled load: ${opts.connections} connections, ${opts.duration} s: ${measured.responses.toLocaleString("en-US")} responses (${statuses}), ${Math.round(measured.reqPerSec)} req/s, p50 ${measured.p50.toFixed(2)} ms, p99 ${measured.p99.toFixed(1)} ms${measured.errors || measured.timeouts ? `, errors ${measured.errors}, timeouts ${measured.timeouts}` : ""}`,
+      `row: ${description}`,
+      ...(prepared.note ? [prepared.note] : []),
+      ...prepared.warnings,
+      `profiled load: ${opts.connections} connections, ${opts.duration} s: ${measured.responses.toLocaleString("en-US")} responses (${statusCounts(measured.statuses)}), ${Math.round(measured.reqPerSec)} req/s, p50 ${measured.p50.toFixed(2)} ms, p99 ${measured.p99.toFixed(1)} ms${measured.errors || measured.timeouts ? `, errors ${measured.errors}, timeouts ${measured.timeouts}` : ""}`,
+      ...(checked ? checked.notes.map((note) => `after the profiled load: ${note}`) : []),
       ...(unprofiled
         ? [
             `unprofiled load before it: ${opts.meter} s, ${unprofiled.m.responses.toLocaleString("en-US")} responses, ${Math.round(unprofiled.m.reqPerSec)} req/s, p50 ${unprofiled.m.p50.toFixed(2)} ms`,
@@ -241,7 +198,8 @@ async function profileRow(
   log(
     `  ${measured.responses} responses; workerd CPU µs/req: unprofiled ${unprofiled?.cpu.total?.toFixed(0) ?? "?"} (main thread ${unprofiled?.cpu.main.toFixed(0) ?? "?"}), profiled ${profiled.cpu.total?.toFixed(0) ?? "?"} (main thread ${profiled.cpu.main.toFixed(0)}); isolates busy ${busyPerRequest.toFixed(0)} µs/req → ${file}`,
   );
-  return file;
+  for (const note of checked?.notes ?? []) log(`  ${note}`);
+  return { file, lost: checked?.lost ?? 0, failed: checked?.failed ?? 0 };
 }
 
 /** What a capture needs to be aggregated again later (`--reanalyse`): bench/out/profile-<row>.json. */
@@ -298,225 +256,57 @@ function reanalyse(rows: string[], top: number | undefined): number {
   return 0;
 }
 
-export async function profileMain(argv: string[]): Promise<number> {
-  let opts: Options;
-  try {
-    const parsed = parseOptions(argv);
-    if (typeof parsed === "number") return parsed;
-    opts = parsed;
-  } catch (err) {
-    log(err instanceof Error ? err.message : String(err));
-    return 2;
-  }
-  if (opts.reanalyse) return reanalyse(opts.rows, opts.topGiven ? opts.top : undefined);
-
-  const disposers: (() => Promise<void>)[] = [];
-  let stateDir: string | undefined;
-  const cleanupSync = () => {
-    for (const child of startedChildren) child.kill("SIGKILL");
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-  };
-  process.once("exit", cleanupSync);
-  let stopping: Promise<void> | undefined;
-  const shutdown = () =>
-    (stopping ??= (async () => {
-      for (const child of startedChildren) child.kill("SIGTERM");
-      for (const dispose of disposers.reverse()) await dispose().catch((err) => log(`cleanup: ${String(err)}`));
-      cleanupSync();
-    })());
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      log(`\n${signal}: stopping`);
-      void shutdown().finally(() => process.exit(130));
-    });
-  }
-
-  try {
-    const needHello = opts.rows.includes("hello");
-    const needRegistry = opts.rows.some((r) => r !== "hello");
-    const ports = {
-      registry: opts.port,
-      hello: opts.port + 1,
-      registryInspector: opts.port + 2,
-      helloInspector: opts.port + 3,
-    };
-    for (const port of Object.values(ports)) await assertPortFree(HOST, port);
-    mkdirSync(OUT, { recursive: true });
-    for (const entry of readdirSync(OUT)) {
-      const pid = /^state-(\d+)$/.exec(entry)?.[1];
-      if (pid !== undefined && !existsSync(`/proc/${pid}`)) rmSync(join(OUT, entry), { recursive: true, force: true });
-    }
-
-    const config = await readRegistryConfig(ROOT);
-    const header: string[] = [];
-    const machine = `${os.availableParallelism()} × ${os.cpus()[0]?.model ?? "CPU"}, load average ${os
-      .loadavg()
-      .map((n) => n.toFixed(2))
-      .join(" ")} at start, Node ${process.version}`;
-    let registry: RegistryServer | undefined;
-    let bundle: string | undefined;
-    let names: string[] = [];
-    if (needRegistry) {
-      const dataset = loadDataset({
-        ...(opts.data !== undefined ? { data: opts.data } : {}),
-        ...(opts.synthetic !== undefined ? { synthetic: opts.synthetic } : {}),
-        seed: opts.seed,
-        defaultData: join(ROOT, "..", "shared", "data", "servers.ndjson"),
-      });
-      log(`dataset: ${dataset.label}`);
-      log("building the bundle: wrangler deploy --dry-run --outdir bench/out/profile-dist");
-      bundle = await buildBundle(ROOT, join(OUT, "profile-dist"));
-      stateDir = join(OUT, `state-${process.pid}`);
-      registry = await startRegistry({
-        bundle,
-        config,
-        host: HOST,
-        port: ports.registry,
-        stateDir,
-        inspectorPort: ports.registryInspector,
-      });
-      const reg = registry;
-      disposers.push(() => reg.mf.dispose());
-      log(
-        `registry on ${registry.url} (workerd pid ${registry.cpu.pids.join(",")}, inspector 127.0.0.1:${ports.registryInspector})`,
-      );
-      await applyMigrations(registry);
-      const catalogue = await seed(registry, dataset);
-      names = spread(catalogue.readableNames, 2000);
-      const indexNote = await buildSearchIndex(registry, names[Math.floor(names.length / 2)] ?? "");
-      log(indexNote);
-      header.push(`dataset: ${dataset.label} → ${catalogue.versions} versions, ${catalogue.names} names; ${indexNote}`);
-    }
-    let hello: RunningServer | undefined;
-    if (needHello) {
-      hello = await startHello({
-        script: join(ROOT, "bench", "hello-worker.js"),
-        host: HOST,
-        port: ports.hello,
-        compatibilityDate: config.compatibilityDate,
-        inspectorPort: ports.helloInspector,
-      });
-      const h = hello;
-      disposers.push(() => h.mf.dispose());
-      log(
-        `hello on ${hello.url} (workerd pid ${hello.cpu.pids.join(",")}, inspector 127.0.0.1:${ports.helloInspector})`,
-      );
-    }
-    header.push(`machine: ${machine}`);
-
-    const readDefs = new Map(readRowDefs(names).map((d) => [d.id, d]));
-    const written: string[] = [];
-    for (const row of opts.rows) {
-      let work: Workload;
-      const get = (server: RunningServer, inspectorPort: number, description: string, paths: string[]): Workload => ({
-        server,
-        inspectorPort,
-        description,
-        spec: (seconds) => ({
-          kind: "get",
-          url: server.url,
-          paths,
-          connections: opts.connections,
-          durationSeconds: seconds,
-        }),
-        prepare: async () => {
-          const warm = await warmPaths(server.url, paths);
-          return `cache fill: ${paths.length} path(s) requested once (${Object.entries(warm)
-            .map(([s, n]) => `${s}×${n}`)
-            .join(", ")})`;
-        },
-      });
-      if (row === "hello") {
-        work = get(hello!, ports.helloInspector, "GET / on the constant-JSON hello worker", ["/"]);
-      } else if (READ_ROWS.includes(row)) {
-        const def = readDefs.get(row)!;
-        work = get(
-          registry!,
-          ports.registryInspector,
-          `${def.endpoint}: ${def.paths[0]}${def.paths.length > 1 ? ` … (${def.paths.length} paths rotated)` : ""}`,
-          def.paths,
-        );
-      } else if (row === "search-miss") {
-        const reg = registry!;
-        let run = 0;
-        work = {
-          server: reg,
-          inspectorPort: ports.registryInspector,
-          description: `/x/search?q=<${SEARCH_QUERIES.length} queries, each request with a new punctuation prefix: no answer-cache hit>`,
-          spec: (seconds) => ({
-            kind: "get",
-            url: reg.url,
-            paths: uncachedSearchPaths(run++),
-            connections: opts.connections,
-            durationSeconds: seconds,
-          }),
-          prepare: async () => {
-            // The prefix must not change the answer: compare the result names of each query with and without it.
-            const differ: string[] = [];
-            const probe = uncachedSearchPaths(999, 1);
-            for (const [i, q] of SEARCH_QUERIES.entries()) {
-              const names = async (path: string) =>
-                (
-                  (
-                    JSON.parse(await (await fetch(`${reg.url}${path}`)).text()) as {
-                      results?: { server: { name: string } }[];
-                    }
-                  ).results ?? []
-                )
-                  .map((r) => r.server.name)
-                  .join(",");
-              if ((await names(`/x/search?q=${encodeURIComponent(q)}`)) !== (await names(probe[i]!))) differ.push(q);
-            }
-            return differ.length === 0
-              ? "prefix check: every query answers the same results with and without its punctuation prefix"
-              : `prefix check: DIFFERENT results with the prefix for ${differ.join(", ")}`;
-          },
-        };
-      } else {
-        const reg = registry!;
-        const publishNames = row === "publish-one" ? PUBLISH_ONE_NAMES : PUBLISH_MANY_NAMES;
-        const token = await publishToken(reg);
-        let run = 0;
-        work = {
-          server: reg,
-          inspectorPort: ports.registryInspector,
-          description: `POST /v0.1/publish, unique versions of ${publishNames.length} names (${publishNames[0]} …)`,
-          // A new minor per load run: every version is new.
-          spec: (seconds) => ({
-            kind: "publish",
-            url: reg.url,
-            token,
-            names: publishNames,
-            versionPrefix: `${++run + 1}.0`,
-            connections: opts.connections,
-            durationSeconds: seconds,
-          }),
-          prepare: async () => {
-            for (const [i, name] of spread(publishNames, 16).entries()) {
-              const r = await fetch(`${reg.url}/v0.1/publish`, {
-                method: "POST",
-                headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-                body: publishBody(name, `0.9.${i}`),
-              });
-              await r.arrayBuffer();
-              if (r.status !== 200) throw new BenchError(`warm-up publish answered ${r.status}`);
-            }
-            return "write path warmed with 16 sequential publishes";
-          },
-        };
-      }
-      written.push(await profileRow(row, work, opts, header, row === "hello" ? undefined : bundle));
-    }
-    log(`\nwritten: ${written.map((f) => f.replace(`${ROOT}`, "")).join(", ")}`);
-    return 0;
-  } catch (err) {
-    log(
-      `profile failed: ${err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+async function profile(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
+  if (!opts) return 0;
+  if (opts.reanalyse) {
+    return reanalyse(
+      opts.rows.map((r) => r.id),
+      opts.topGiven ? opts.top : undefined,
     );
-    return 1;
-  } finally {
-    await shutdown();
   }
+  const session = await startSession({
+    shared: opts,
+    registry: opts.rows.some((r) => r.server === "registry"),
+    hello: opts.rows.some((r) => r.server === "hello"),
+    inspectors: true,
+    bundleDir: "profile-dist",
+  });
+  const { registry, hello } = session;
+  const header = [
+    ...(registry
+      ? [
+          `dataset: ${registry.dataset.label} → ${registry.catalogue.versions} versions, ${registry.catalogue.names} names; ${registry.indexNote}`,
+        ]
+      : []),
+    `machine: ${machineInfo(session)}`,
+  ];
+  const ctx: RowContext = {
+    registry: registry?.server,
+    hello,
+    names: registry?.names ?? [],
+    connections: opts.connections,
+    trials: 0,
+  };
+  const written: string[] = [];
+  let lost = 0;
+  let failed = 0;
+  for (const def of opts.rows) {
+    const result = await profileRow(def, ctx, opts, header, def.server === "registry" ? registry?.bundle : undefined);
+    if (result.file) written.push(result.file);
+    lost += result.lost;
+    failed += result.failed;
+  }
+  log(`\nwritten: ${written.map((f) => relative(ROOT, f)).join(", ")}`);
+  if (lost > 0 || failed > 0) {
+    log(`FAIL: ${lost} publishes lost or logged twice, ${failed} publishes not answered 200`);
+    return 1;
+  }
+  return 0;
+}
+
+export function profileMain(argv: string[]): Promise<number> {
+  return runCommand("profile", () => profile(argv));
 }
 
 if (import.meta.main) process.exit(await profileMain(process.argv.slice(2)));

@@ -115,7 +115,8 @@ describe("the audit trail", async () => {
   it("offers no way to alter or remove an entry", async () => {
     for (const method of ["DELETE", "PUT", "PATCH", "POST"]) {
       const res = await api("/x/admin/audit", { method, headers: { authorization: `Bearer ${admin}` } });
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET, HEAD");
     }
     await expect(
       env.DB.prepare("UPDATE audit_log SET outcome = 'ok' WHERE namespace = ?").bind(NS).run(),

@@ -52,7 +52,7 @@ describe("denylist entries", async () => {
     ],
     [
       "package",
-      "ghcr.io/evil/mcp",
+      "oci:ghcr.io/evil/mcp",
       () => [
         serverJson("com.deny-pkg/pkg", "1.0.0", {
           packages: [{ registryType: "oci", identifier: "ghcr.io/evil/mcp:1.2", transport: { type: "stdio" } }],
@@ -136,7 +136,8 @@ describe("denylist entries", async () => {
   });
 
   it("lets a scoped maintainer manage entries inside their namespace only", async () => {
-    const scoped = await tokenFor(editAll("com.deny-scope/*"), "oidc", "scoped");
+    // A namespace entry also covers the namespaces below it: the scope must cover them too.
+    const scoped = await tokenFor(editAll("com.deny-scope/*").concat(editAll("com.deny-scope.*")), "oidc", "scoped");
     expect((await denylistAdd(scoped, { kind: "server", value: "com.deny-scope/x", reason: "r" })).status).toBe(201);
     expect((await denylistAdd(scoped, { kind: "namespace", value: "com.deny-scope", reason: "r" })).status).toBe(201);
     expect((await denylistAdd(scoped, { kind: "server", value: "com.other-scope/x", reason: "r" })).status).toBe(403);

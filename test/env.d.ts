@@ -9,5 +9,7 @@ declare namespace Cloudflare {
     TEST_SEED_META: string;
     /** ../shared/data/official-doc-examples.ndjson, or "" when absent. */
     TEST_DOC_EXAMPLES: string;
+    /** wrangler.toml's [[ratelimits]] bindings, as deployed. */
+    TEST_RATE_LIMITS: { name: string; namespace_id: string; simple: { limit: number; period: 10 | 60 } }[];
   }
 }

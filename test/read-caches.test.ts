@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importEntries } from "../worker/src/writes/import-entries.ts";
 import { repairCaches } from "../worker/src/cron/repair-caches.ts";
-import { GENERATION_KEY, serverKey } from "../worker/src/storage/kv-keys.ts";
+import { FINGERPRINT_KEY, GENERATION_KEY, serverKey } from "../worker/src/storage/kv-keys.ts";
 import { api, apiJson, serverJson } from "./helpers/registry.ts";
 
 const load = (name: string, version: string, publishedAt: string) =>
@@ -59,5 +59,16 @@ describe("read caches", () => {
     expect(body._meta["io.modelcontextprotocol.registry/official"].status).toBe("deprecated");
     const list = await apiJson("/v0.1/servers?search=com.cache/&version=1.0.0");
     expect(list.body.servers[0]._meta["io.modelcontextprotocol.registry/official"].status).toBe("deprecated");
+  });
+
+  it("reads a fingerprint recorded before the change sequence once, by its µs mark", async () => {
+    // What the previous code recorded; com.cache/one 1.0.0 was updated (by hand) right after it.
+    await env.CACHE.put(
+      FINGERPRINT_KEY,
+      JSON.stringify({ key: "2:1767225600000000:1:1", maxUpdatedAt: 1767225599999999 }),
+    );
+    expect(await repairCaches(env)).toEqual({ changed: true, forgotten: 1 });
+    expect(await env.CACHE.get(FINGERPRINT_KEY, "json")).toMatchObject({ changeSeq: expect.any(Number) });
+    expect(await repairCaches(env)).toEqual({ changed: false, forgotten: 0 });
   });
 });

@@ -9,6 +9,6 @@ describe("scheduled()", () => {
     const worker = exports.default as unknown as { scheduled(init: { cron: string }): Promise<{ outcome: string }> };
     const result = await worker.scheduled({ cron: "*/5 * * * *" });
     expect(result.outcome).toBe("ok");
-    expect(await env.CACHE.get(FINGERPRINT_KEY, "json")).toMatchObject({ maxUpdatedAt: 0 });
+    expect(await env.CACHE.get(FINGERPRINT_KEY, "json")).toMatchObject({ changeSeq: 0 });
   });
 });

@@ -9,14 +9,17 @@ import {
 
 // Layer 3: the JSON Schema 2025-12-11 rules the other layers leave out (only /validate runs them).
 
-function parsed(overrides: Record<string, unknown> = {}): ServerJson {
-  const result = parseServerJson({
+function serverBase(): Record<string, unknown> {
+  return {
     $schema: CURRENT_SCHEMA_URL,
     name: "io.github.alice/weather",
     description: "Weather forecasts for your agent.",
     version: "1.0.2",
-    ...overrides,
-  });
+  };
+}
+
+function parsed(overrides: Record<string, unknown> = {}): ServerJson {
+  const result = parseServerJson({ ...serverBase(), ...overrides });
   if (!result.ok) throw new Error(`layer 1 rejected the fixture: ${JSON.stringify(result.errors)}`);
   return result.value;
 }
@@ -151,11 +154,7 @@ describe("schemaIssues", () => {
       { $schema: "schemas/2025-12-11/server.schema.json" },
       ["$schema #/definitions/ServerDetail/properties/$schema/format"],
     ],
-    [
-      "a version of 256 code points",
-      { version: "é".repeat(256) },
-      ["version #/definitions/ServerDetail/properties/version/maxLength"],
-    ],
+    // A version of 256 code points no longer gets here: the body model refuses it (layer 1).
     ["a version of 255 code points", { version: "😀".repeat(255) }, []],
     [
       "package version latest (also a semantic error)",
@@ -185,10 +184,18 @@ describe("schemaIssues", () => {
   });
 
   it("reports issues of type schema with severity error", () => {
-    for (const issue of schemaIssues(parsed({ repository: {}, version: "x".repeat(300) }))) {
+    for (const issue of schemaIssues(parsed({ repository: {}, icons: [{ src: "/icon.png" }] }))) {
       expect(issue).toMatchObject({ type: "schema", severity: "error" });
       expect(issue.message).not.toBe("");
     }
+  });
+
+  it("leaves the version length to layer 1, which counts code points", () => {
+    const refused = parseServerJson({ ...serverBase(), version: "é".repeat(256) });
+    expect(refused).toEqual({
+      ok: false,
+      errors: [{ message: "expected length <= 255", location: "body.version", value: "é".repeat(256) }],
+    });
   });
 
   it("is the only layer that rejects a positional argument without value", () => {

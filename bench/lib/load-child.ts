@@ -40,7 +40,11 @@ function run(spec: LoadSpec, send: (message: unknown) => void): void {
                   "content-type": "application/json",
                   "cf-connecting-ip": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
                 },
-                body: JSON.stringify({ name: spec.names[n % spec.names.length], reason: "spam", details: "bench" }),
+                body: JSON.stringify({
+                  name: spec.names[n % spec.names.length],
+                  reason: "spam",
+                  details: spec.details,
+                }),
               };
             },
           }

@@ -1,7 +1,7 @@
 // Parent side of the load generator: forks load-child.ts (a second process), samples the
 // server's CPU right before the load starts and right after it ends.
 import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { CpuMeter } from "./proc.ts";
 import { track } from "./servers.ts";
 
@@ -12,7 +12,7 @@ export type LoadSpec = {
 } & (
   | { kind: "get"; paths: string[] }
   | { kind: "publish"; token: string; names: string[]; versionPrefix: string }
-  | { kind: "report"; names: string[] }
+  | { kind: "report"; names: string[] /** Every report's details (the check counts them). */; details: string }
 );
 
 export interface LoadResult {
@@ -35,7 +35,7 @@ export interface Measured extends LoadResult {
   cpuPerRequest?: number;
 }
 
-const CHILD = fileURLToPath(new URL("./load-child.ts", import.meta.url));
+const CHILD = join(import.meta.dirname, "load-child.ts");
 
 export function runLoad(spec: LoadSpec, meter?: CpuMeter): Promise<Measured> {
   return new Promise((resolve, reject) => {

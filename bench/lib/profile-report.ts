@@ -122,6 +122,7 @@ function isolateRole(target: string): string {
   if (target.startsWith("d1:")) return "Miniflare D1 shim";
   if (target.startsWith("kv:")) return "Miniflare KV shim";
   if (target.startsWith("cache:")) return "Miniflare cache shim";
+  if (target.startsWith("ratelimit:")) return "Miniflare rate-limit shim";
   return `Miniflare ${target}`;
 }
 

@@ -17,6 +17,14 @@ export interface Row {
   notes: string[];
 }
 
+/** "200×3, 404×1": the counts of the statuses `keep` accepts ("" when none). */
+export function statusCounts(statuses: Record<string, number>, keep: (status: number) => boolean = () => true): string {
+  return Object.entries(statuses)
+    .filter(([s]) => keep(Number(s)))
+    .map(([s, n]) => `${s}×${n}`)
+    .join(", ");
+}
+
 const fmt = {
   int: (n?: number) => (n === undefined || !Number.isFinite(n) ? "–" : Math.round(n).toLocaleString("en-US")),
   ms: (n?: number) => (n === undefined || !Number.isFinite(n) ? "–" : n < 10 ? n.toFixed(2) : n.toFixed(1)),

@@ -72,6 +72,12 @@ export interface RegistryConfig {
   d1: { binding: string; id: string; migrationsDir: string };
   kv: { binding: string; id: string };
   durableObjects: Record<string, { className: string; useSQLite: boolean }>;
+  /**
+   * wrangler.toml's [[ratelimits]] bindings, with limits no benchmark row reaches (the publish
+   * and report rows send thousands of writes with one token): the limiter's cost is measured,
+   * its refusals are not.
+   */
+  ratelimits: Record<string, { namespace_id: string; simple: { limit: number; period: 10 | 60 } }>;
   /** The cron schedule scheduled() is triggered with. */
   cron: string;
 }
@@ -104,6 +110,12 @@ export async function readRegistryConfig(root: string): Promise<RegistryConfig> 
     },
     kv: { binding: kv.binding, id: kv.id ?? "cache" },
     durableObjects,
+    ratelimits: Object.fromEntries(
+      config.ratelimits.map((r: { name: string; namespace_id: string; simple: { period: 10 | 60 } }) => [
+        r.name,
+        { namespace_id: r.namespace_id, simple: { limit: 1_000_000_000, period: r.simple.period } },
+      ]),
+    ),
     cron: config.triggers.crons?.[0] ?? "*/5 * * * *",
   };
 }
@@ -187,6 +199,7 @@ export async function startRegistry(opts: {
         d1Databases: { [config.d1.binding]: config.d1.id },
         kvNamespaces: { [config.kv.binding]: config.kv.id },
         durableObjects: config.durableObjects,
+        ratelimits: config.ratelimits,
       },
     ],
   });

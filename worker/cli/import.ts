@@ -14,9 +14,12 @@ import {
 import { applyLocalMigrations } from "./wrangler.ts";
 
 const USAGE =
-  "usage: npm run import -- <file.ndjson | file.json | https://registry.example> [--meta FILE] [--since RFC3339]";
+  "usage: npm run import -- <file.ndjson | file.json | https://registry.example> [--meta FILE] [--since RFC3339] [--state DIR]";
 
-export async function runImport(source: string, options: { meta?: string; since?: string }): Promise<ImportReport> {
+export async function runImport(
+  source: string,
+  options: { meta?: string; since?: string; state?: string },
+): Promise<ImportReport> {
   let loaded: SourceEntries;
   if (/^https?:\/\//.test(source)) {
     process.stderr.write(`fetching ${source}${options.since ? ` updated since ${options.since}` : ""}\n`);
@@ -27,8 +30,9 @@ export async function runImport(source: string, options: { meta?: string; since?
     if (metaPath) process.stderr.write(`official metadata from ${metaPath}\n`);
     loaded = readFileEntries(source, metaPath ? readMetaFile(metaPath) : undefined);
   }
-  const report = await withLocalEnv((env) =>
-    importEntries(env, loaded.entries, { onProgress: progressBar("importing") }),
+  const report = await withLocalEnv(
+    (env) => importEntries(env, loaded.entries, { onProgress: progressBar("importing") }),
+    options.state,
   );
   report.rejected.unshift(...loaded.unreadable);
   return report;
@@ -47,13 +51,19 @@ export function printReport(report: ImportReport): void {
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { meta: { type: "string" }, since: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      meta: { type: "string" },
+      since: { type: "string" },
+      // The local state directory (wrangler's --persist-to), .wrangler/state by default.
+      state: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   const source = positionals[0];
   if (values.help || source === undefined) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(source === undefined && !values.help ? 2 : 0);
   }
-  await applyLocalMigrations();
+  await applyLocalMigrations(values.state);
   printReport(await runImport(source, values));
 }

@@ -1,11 +1,20 @@
-// `npm run reindex [-- --force]`: builds the search index of the local registry now (what the
+// `npm run reindex [-- --force] [--state DIR]`: builds the search index of the local registry now (what the
 // cron does every few minutes), chunk by chunk with a progress display.
 import { parseArgs } from "node:util";
 import { buildSearchIndexStep } from "../src/cron/build-search-index.ts";
 import { withLocalEnv } from "./local-env.ts";
 import { applyLocalMigrations } from "./wrangler.ts";
 
-export async function runReindex({ force = false, chunkNames = 2000 } = {}): Promise<void> {
+export async function runReindex({
+  force = false,
+  chunkNames = 2000,
+  state,
+}: {
+  force?: boolean;
+  chunkNames?: number;
+  /** The local state directory (wrangler's --persist-to), .wrangler/state by default. */
+  state?: string | undefined;
+} = {}): Promise<void> {
   const started = Date.now();
   const tty = process.stderr.isTTY;
   await withLocalEnv(async (env) => {
@@ -27,13 +36,17 @@ export async function runReindex({ force = false, chunkNames = 2000 } = {}): Pro
       );
       return;
     }
-  });
+  }, state);
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { force: { type: "boolean", default: false }, chunk: { type: "string", default: "2000" } },
+    options: {
+      force: { type: "boolean", default: false },
+      chunk: { type: "string", default: "2000" },
+      state: { type: "string" },
+    },
   });
-  await applyLocalMigrations();
-  await runReindex({ force: values.force ?? false, chunkNames: Number(values.chunk) });
+  await applyLocalMigrations(values.state);
+  await runReindex({ force: values.force ?? false, chunkNames: Number(values.chunk), state: values.state });
 }

@@ -1,4 +1,4 @@
-// `npm start [-- --port N]`: a local registry on http://127.0.0.1:8787 with no Cloudflare
+// `npm start [-- --port N] [--state DIR]`: a local registry on http://127.0.0.1:8787 with no Cloudflare
 // account and no network beyond loopback. Migrates the local D1, loads the demo catalogue from
 // kv-seeds/ (idempotent), writes local secrets to .dev.vars when missing, then runs
 // `wrangler dev` and fires the cron on its schedule.
@@ -6,25 +6,43 @@ import { parseArgs } from "node:util";
 import { ensureDevVars } from "./dev-vars.ts";
 import { printReport, runImport } from "./import.ts";
 import { runReindex } from "./reindex.ts";
+import { DEFAULT_STATE_DIR } from "./local-env.ts";
 import { applyLocalMigrations, spawnWrangler } from "./wrangler.ts";
 
 const CRON = "*/5 * * * *";
 const CRON_EVERY_MS = 5 * 60_000;
 
 const { values } = parseArgs({
-  options: { port: { type: "string", default: "8787" }, ip: { type: "string", default: "127.0.0.1" } },
+  options: {
+    port: { type: "string", default: "8787" },
+    ip: { type: "string", default: "127.0.0.1" },
+    // The local state directory (wrangler's --persist-to).
+    state: { type: "string", default: DEFAULT_STATE_DIR },
+  },
   strict: false,
 });
 const port = String(values.port);
 const ip = String(values.ip);
+const state = String(values.state);
 
 ensureDevVars();
 process.stderr.write("applying d1-schema migrations to the local D1\n");
-await applyLocalMigrations();
-printReport(await runImport("kv-seeds/servers.ndjson", {}));
-await runReindex();
+await applyLocalMigrations(state);
+printReport(await runImport("kv-seeds/servers.ndjson", { state }));
+await runReindex({ state });
 
-const dev = spawnWrangler(["dev", "--ip", ip, "--port", port, "--test-scheduled", "--log-level", "warn"]);
+const dev = spawnWrangler([
+  "dev",
+  "--ip",
+  ip,
+  "--port",
+  port,
+  "--persist-to",
+  state,
+  "--test-scheduled",
+  "--log-level",
+  "warn",
+]);
 // wrangler dev runs cron triggers only on request: fire ours on its schedule.
 const cron = setInterval(() => {
   fetch(`http://${ip}:${port}/__scheduled?cron=${encodeURIComponent(CRON)}`).catch(() => undefined);

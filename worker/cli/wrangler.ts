@@ -1,6 +1,6 @@
 // Running wrangler from operator scripts (always on the project's pinned Node, quietly).
 import { spawn, type ChildProcess } from "node:child_process";
-import { QUIET_ENV } from "./local-env.ts";
+import { DEFAULT_STATE_DIR, QUIET_ENV } from "./local-env.ts";
 
 export function spawnWrangler(args: string[], inherit = true): ChildProcess {
   return spawn("wrangler", args, {
@@ -22,7 +22,7 @@ export function runWrangler(args: string[]): Promise<void> {
   });
 }
 
-/** Applies d1-schema/ to the local D1 (idempotent). */
-export function applyLocalMigrations(): Promise<void> {
-  return runWrangler(["d1", "migrations", "apply", "DB", "--local"]);
+/** Applies d1-schema/ to the local D1 in `stateDir` (idempotent). */
+export function applyLocalMigrations(stateDir = DEFAULT_STATE_DIR): Promise<void> {
+  return runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]);
 }

@@ -52,6 +52,19 @@ declare global {
       REPORTS_PER_HOUR?: string;
       /** Secret: salt of the reporter address hash (falls back to JWT_PRIVATE_KEY). */
       REPORTER_HASH_SALT?: string;
+      /** Failed token exchanges audited one row each per hour; the rest are counted (default 60). */
+      AUTH_FAILURE_AUDIT_PER_HOUR?: string;
+      /** "off" skips every abuse-limit check; anything else enforces the bindings below. */
+      RATE_LIMITS?: string;
+      /**
+       * Abuse limits ([[ratelimits]] in wrangler.toml; see http/rate-limits.ts). A missing
+       * binding is not enforced.
+       */
+      RATE_LIMIT_PUBLISH?: RateLimit;
+      RATE_LIMIT_AUTH?: RateLimit;
+      RATE_LIMIT_REPORT?: RateLimit;
+      RATE_LIMIT_ADMIN?: RateLimit;
+      RATE_LIMIT_SEARCH?: RateLimit;
     }
     interface GlobalProps {
       mainModule: typeof import("./index.ts");

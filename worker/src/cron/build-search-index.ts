@@ -3,9 +3,9 @@
 // scheduled handler runs chunks until its time budget is spent and the next run continues).
 // Idempotent: an unchanged catalogue is not rebuilt, and an interrupted build resumes.
 import { buildIndex, SEARCH_INDEX_FORMAT, searchDocument, type SearchDocument } from "../search/index.ts";
-import { nowMicros } from "../domain/timestamps.ts";
 import { catalogFingerprint, listSearchSources } from "../storage/d1-catalog.ts";
 import {
+  hasChangeSeq,
   publishSearchIndex,
   readBuildParts,
   readBuildState,
@@ -24,27 +24,26 @@ export type BuildStep =
   | { state: "collecting"; collected: number }
   | { state: "published"; documents: number; shards: number };
 
-/** Writes land on per-namespace clocks; an overlap this wide absorbs their skew. */
-const WATERMARK_MARGIN_MICROS = 60_000_000;
-
 export async function buildSearchIndexStep(
   env: SearchBuildEnv,
   { chunkNames = 5000, force = false }: { chunkNames?: number; force?: boolean } = {},
 ): Promise<BuildStep> {
   let state = await readBuildState(env.CACHE);
+  // A build an older deploy started (µs watermark) starts over; its parts expire.
+  if (!hasChangeSeq(state)) state = null;
   if (state === null) {
     const fingerprint = await catalogFingerprint(env.DB);
     // A new index format (a deploy) makes the stored index out of date too.
     const buildKey = `${fingerprint.key}:format${SEARCH_INDEX_FORMAT}`;
     const pointer = await readSearchPointer(env.CACHE);
-    if (!force && pointer?.fingerprint === buildKey) return { state: "up-to-date" };
+    if (!force && hasChangeSeq(pointer) && pointer.fingerprint === buildKey) return { state: "up-to-date" };
     state = {
       buildId: crypto.randomUUID(),
       afterName: "",
       parts: 0,
-      // Imported rows may carry timestamps from another clock, even future ones: never trust a
-      // watermark past our own clock.
-      watermark: Math.min(fingerprint.maxUpdatedAt, nowMicros()) - WATERMARK_MARGIN_MICROS,
+      // Every change committed so far has a seq up to here; whatever commits while the build
+      // reads its pages gets a higher one and comes from the overlay. Exact: no clock, no margin.
+      changeSeq: fingerprint.changeSeq,
       fingerprint: buildKey,
       startedAt: new Date().toISOString(),
     };
@@ -69,7 +68,7 @@ export async function buildSearchIndexStep(
   }
   const pointer = await publishSearchIndex(env.CACHE, JSON.stringify(buildIndex(documents)), {
     buildId: state.buildId,
-    watermark: state.watermark,
+    changeSeq: state.changeSeq,
     builtAt: new Date().toISOString(),
     documents: documents.length,
     fingerprint: state.fingerprint,

@@ -7,11 +7,14 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   addDenylistEntry,
+  auditedFailuresPerHour,
   fileReport,
   recordAttempt,
+  recordFailedExchange,
   removeDenylistEntry,
   resolveReport,
   sweepDenylisted,
+  type FailureTally,
   type FiledReport,
   type ReportFiling,
   type Resolution,
@@ -51,6 +54,8 @@ export class StreamWriter extends DurableObject<Env> {
   /** Last committed sequence number of this object's stream; read from D1 on first use and after any failure. */
   private lastSeq: number | undefined;
   private lastNow = 0;
+  /** Failed token exchanges audited this hour ("~auth" only); read from D1 on first use and after any failure. */
+  private failureTally: FailureTally | undefined;
 
   publish(caller: Caller, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
     return new Promise((settle) => this.enqueue({ kind: "publish", job: { caller, server }, settle }));
@@ -109,6 +114,16 @@ export class StreamWriter extends DurableObject<Env> {
   /** An audit row on its own (refused attempts, token exchanges) in `stream`. */
   record(caller: Caller, stream: string, facts: AuditFacts): Promise<WriteOutcome<null>> {
     return this.single(stream, caller, (ctx) => recordAttempt(ctx, facts));
+  }
+
+  /** A failed token exchange: counted per hour, with an audit row of its own up to the hourly bound. */
+  recordFailedExchange(caller: Caller, stream: string, facts: AuditFacts, status: number): Promise<WriteOutcome<null>> {
+    return this.single(stream, caller, async (ctx) => {
+      const perHour = auditedFailuresPerHour(this.env);
+      const { outcome, tally } = await recordFailedExchange(ctx, facts, status, this.failureTally, perHour);
+      this.failureTally = tally;
+      return outcome;
+    });
   }
 
   /** Failures come back as outcomes, not rejections: RPC rejections are noisy and lose types. */
@@ -217,6 +232,7 @@ export class StreamWriter extends DurableObject<Env> {
       return await work();
     } catch (err) {
       this.lastSeq = undefined;
+      this.failureTally = undefined;
       console.error(`write to ${stream} failed`, err);
       return fallback();
     }

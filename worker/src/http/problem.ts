@@ -1,5 +1,11 @@
 // The single conversion of errors to RFC 9457 problem+json, in the shape the official registry
 // (huma's ErrorModel) sends.
+//
+// Replies never amplify their input: a reply is at most MAX_PROBLEM_BYTES, whatever the error
+// holds. Small values are echoed exactly as the official registry echoes them; beyond the limits
+// below, strings are cut (in code points) and end with TRUNCATION_MARK, an object or array whose
+// JSON is too long is replaced by the cut start of that JSON, and `errors` lists at most
+// MAX_PROBLEM_ERRORS entries (fewer when the byte budget runs out), then one summary entry.
 import { ApiError, type ProblemDetail } from "../errors.ts";
 
 const REASON_PHRASES: Record<number, string> = {
@@ -18,14 +24,191 @@ const REASON_PHRASES: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-export function problemBody(status: number, detail: string, errors: ProblemDetail[] = []): string {
-  const body: Record<string, unknown> = {
-    title: REASON_PHRASES[status] ?? "Error",
-    status,
-    detail,
-  };
-  if (errors.length > 0) body.errors = errors;
-  return JSON.stringify(body);
+/** No problem reply is larger than this (UTF-8 bytes). */
+export const MAX_PROBLEM_BYTES = 64 * 1024;
+/** Entries of `errors` listed at most; the rest are counted in one summary entry. */
+export const MAX_PROBLEM_ERRORS = 100;
+/** Longest string echoed whole (`detail`, `message`, `location`, string values). */
+export const MAX_ECHO_CODE_POINTS = 1024;
+/** Longest JSON rendering of an object or array echoed whole (UTF-16 units). */
+export const MAX_ECHO_JSON_LENGTH = 4096;
+/** Ends every string that was cut. */
+export const TRUNCATION_MARK = "… (truncated)";
+/** Nesting echoed at most; request bodies are refused deeper than this anyway. */
+const MAX_ECHO_DEPTH = 64;
+/** Room kept for the summary entry and the closing brackets. */
+const SUMMARY_RESERVE_BYTES = 256;
+
+/** `s` when it has at most `max` code points, else its first `max` code points and the mark. */
+export function truncateText(s: string, max = MAX_ECHO_CODE_POINTS): string {
+  if (s.length <= max) return s; // never more code points than UTF-16 units
+  let end = 0;
+  for (let count = 0; count < max && end < s.length; count++) {
+    const c = s.charCodeAt(end);
+    const pair = c >= 0xd800 && c <= 0xdbff && end + 1 < s.length && (s.charCodeAt(end + 1) & 0xfc00) === 0xdc00;
+    end += pair ? 2 : 1;
+  }
+  return end >= s.length ? s : `${s.slice(0, end)}${TRUNCATION_MARK}`;
+}
+
+/** UTF-8 length of JSON text (which holds no lone surrogate: JSON.stringify escapes them). */
+export function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    // 2 bytes below U+0800, 3 above; a surrogate pair is 4 bytes for two units.
+    bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
+}
+
+/** JSON text written up to a length, then abandoned: the cost is bounded by the limit. */
+class BoundedJson {
+  private readonly parts: string[] = [];
+  private readonly limit: number;
+  private length = 0;
+  /** Set when something could not be written exactly (too long or too deep). */
+  cut = false;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  text(): string {
+    return this.parts.join("");
+  }
+
+  private write(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+    if (this.length > this.limit) this.cut = true;
+  }
+
+  value(value: unknown, depth: number): void {
+    if (this.cut) return;
+    if (value === null) return this.write("null");
+    switch (typeof value) {
+      case "string": {
+        const room = this.limit - this.length;
+        // Only what can still be shown is escaped: a 1 MiB string costs no more than a short one.
+        return this.write(JSON.stringify(value.length > room ? value.slice(0, room) : value));
+      }
+      case "number":
+        return this.write(Number.isFinite(value) ? String(value) : "null");
+      case "boolean":
+        return this.write(value ? "true" : "false");
+      case "object":
+        if (depth >= MAX_ECHO_DEPTH) {
+          this.cut = true;
+          return;
+        }
+        return Array.isArray(value) ? this.array(value, depth) : this.object(value as Record<string, unknown>, depth);
+      default:
+        return this.write("null"); // undefined, functions, symbols and bigints have no JSON
+    }
+  }
+
+  private array(items: readonly unknown[], depth: number): void {
+    this.write("[");
+    for (let i = 0; i < items.length && !this.cut; i++) {
+      if (i > 0) this.write(",");
+      this.value(items[i], depth + 1);
+    }
+    this.write("]");
+  }
+
+  private object(record: Record<string, unknown>, depth: number): void {
+    this.write("{");
+    let first = true;
+    for (const key in record) {
+      if (this.cut) break;
+      if (!Object.hasOwn(record, key)) continue;
+      const item = record[key];
+      if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
+      this.write(`${first ? "" : ","}${JSON.stringify(truncateText(key))}:`);
+      first = false;
+      this.value(item, depth + 1);
+    }
+    this.write("}");
+  }
+}
+
+/** A value as echoed: itself when small, else a cut string (see the top of this file). */
+export function echoValue(value: unknown): unknown {
+  if (typeof value === "string") return truncateText(value);
+  if (value === null || typeof value !== "object") return value;
+  const json = new BoundedJson(MAX_ECHO_JSON_LENGTH);
+  json.value(value, 0);
+  return json.cut ? truncateText(json.text()) : value;
+}
+
+/**
+ * One errors[] entry with every field bounded, keys in their original order. `echoes` remembers
+ * the objects already rendered: many entries share one parent object as their value.
+ */
+function echoEntry(entry: ProblemDetail, echoes: Map<object, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) {
+    if (value === undefined) continue;
+    if (value === null || typeof value !== "object") {
+      out[key] = typeof value === "string" ? truncateText(value) : echoValue(value);
+      continue;
+    }
+    if (!echoes.has(value)) echoes.set(value, echoValue(value));
+    out[key] = echoes.get(value);
+  }
+  return out;
+}
+
+/**
+ * JSON texts of the first items that fit in `budget` bytes (at most `maxItems`), then the
+ * summary of the rest. Items are rendered one at a time: the work is bounded by what is shown.
+ */
+export function boundedList<T>(
+  items: readonly T[],
+  render: (item: T) => string,
+  budget: number,
+  summary: (omitted: number) => string,
+  maxItems = MAX_PROBLEM_ERRORS,
+): string[] {
+  const texts: string[] = [];
+  let used = 0;
+  for (const item of items) {
+    if (texts.length === maxItems) break;
+    const text = render(item);
+    const bytes = utf8Length(text) + 1; // and its comma
+    if (used + bytes > budget) break;
+    texts.push(text);
+    used += bytes;
+  }
+  if (texts.length < items.length) texts.push(summary(items.length - texts.length));
+  return texts;
+}
+
+function renderProblem(status: number, detail: string, errors: readonly ProblemDetail[]): string {
+  const title = REASON_PHRASES[status] ?? "Error";
+  const head = `{"title":${JSON.stringify(title)},"status":${status},"detail":${JSON.stringify(truncateText(detail))}`;
+  if (errors.length === 0) return `${head}}`;
+  const budget = MAX_PROBLEM_BYTES - utf8Length(head) - SUMMARY_RESERVE_BYTES;
+  const echoes = new Map<object, unknown>();
+  const entries = boundedList(
+    errors,
+    (entry) => JSON.stringify(echoEntry(entry, echoes)),
+    budget,
+    (omitted) => JSON.stringify({ message: `… and ${omitted} more errors` }),
+  );
+  return `${head},"errors":[${entries.join(",")}]}`;
+}
+
+export function problemBody(status: number, detail: string, errors: readonly ProblemDetail[] = []): string {
+  try {
+    return renderProblem(status, detail, errors);
+  } catch (err) {
+    // Nothing above should throw (getters on odd values could): the status is still answered.
+    console.error("problem reply could not be rendered", err instanceof Error ? err.message : err);
+    return renderProblem(status, typeof detail === "string" ? detail : "Error", []);
+  }
 }
 
 /** Known errors keep their status; anything else is logged and answered with a generic 500. */

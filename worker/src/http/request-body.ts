@@ -1,11 +1,19 @@
 // Reading JSON request bodies the way the official framework (huma) does: 1 MiB cap (413),
 // "request body is required" (400), unparsable JSON (400 "validation failed", location body).
+// Nesting deeper than MAX_JSON_DEPTH is refused the same way before JSON.parse: nothing after
+// parsing (validation, rendering the error reply) has to cope with a value 20,000 levels deep.
 import * as v from "valibot";
 import { toFieldErrors } from "../domain/server-json/field-errors.ts";
 import { readTextCapped } from "../net/read-capped.ts";
 import { ApiError, type ProblemDetail } from "../errors.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Most objects and arrays open at once in a body. A server.json needs 9 at most (body, packages,
+ * package, transport, headers, header, variables, variable, choices); publisher-provided `_meta`
+ * is free-form, and 64 leaves it ample room while keeping every recursive walk shallow.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 function tooLarge(): ApiError {
   return new ApiError(413, `request body is too large limit=${MAX_BODY_BYTES} bytes`);
@@ -38,14 +46,45 @@ export async function readJsonBody(
     if (!required) return undefined;
     throw new ApiError(400, "request body is required", paramErrors);
   }
+  const unparsable = (message: string) =>
+    ApiError.validation([...paramErrors, { location: "body", message, value: raw }]).withStatus(400);
+  if (exceedsDepth(raw, MAX_JSON_DEPTH)) throw unparsable(`exceeded max depth of ${MAX_JSON_DEPTH}`);
   try {
     return JSON.parse(raw);
   } catch (err) {
-    throw ApiError.validation([
-      ...paramErrors,
-      { location: "body", message: (err as Error).message, value: raw },
-    ]).withStatus(400);
+    throw unparsable((err as Error).message);
   }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * Whether more than `max` objects/arrays are open at some point of the text, counting brackets
+ * outside strings only. One pass, no allocation; on text that is not JSON the answer does not
+ * matter (JSON.parse refuses it next), it only has to be cheap.
+ */
+export function exceedsDepth(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > max) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** Checks a value against a body model; failures are 422 "validation failed" at `location`. */

@@ -39,3 +39,12 @@ export function endpointNotFound(url: URL): ApiError {
     `Endpoint not found. Did you mean '/v0.1${path}' or '/v0${path}'? See /docs for the API documentation.`,
   );
 }
+
+/**
+ * A known path asked with a method it does not serve: 405 with the methods it does serve in
+ * `Allow` (sorted, HEAD with GET, as Go's ServeMux answers).
+ */
+export function methodNotAllowed(method: string, allowed: readonly string[]): ApiError {
+  const allow = allowed.join(", ");
+  return new ApiError(405, `Method ${method} is not allowed for this endpoint. Allowed: ${allow}`, [], { allow });
+}

@@ -2,14 +2,14 @@
 import type { IRequest } from "itty-router";
 import { Router } from "itty-router/Router";
 import { preflightResponse, withCors } from "./cors.ts";
-import { problemResponse } from "./problem.ts";
+import { problemBody, problemResponse } from "./problem.ts";
 import { requestIdOf } from "./request-id.ts";
-import { endpointNotFound, guardRequest } from "./request-guards.ts";
+import { endpointNotFound, guardRequest, methodNotAllowed } from "./request-guards.ts";
 import { getServerVersion, listServers, listServerVersions } from "./routes/discovery.ts";
 import { AUTH_ROUTES } from "./routes/auth.ts";
 import { editServerVersion } from "./routes/edit.ts";
 import { publishServer, validateServer } from "./routes/publish.ts";
-import { listAuditLog, listModerationLog } from "./routes/audit.ts";
+import { listAuditLog, listAuthFailureCounts, listModerationLog } from "./routes/audit.ts";
 import { addDenylistEntry, listDenylistEntries, removeDenylistEntry } from "./routes/denylist.ts";
 import { fileReport, listReportQueue, resolveReport } from "./routes/reports.ts";
 import { searchServers } from "./routes/search.ts";
@@ -47,9 +47,27 @@ router
   .get("/x/admin/denylist", listDenylistEntries)
   .post("/x/admin/denylist", addDenylistEntry)
   .delete("/x/admin/denylist", removeDenylistEntry)
-  .get("/x/admin/audit", listAuditLog);
+  .get("/x/admin/audit", listAuditLog)
+  .get("/x/admin/auth-failures", listAuthFailureCounts);
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The methods routed for a path, as `Allow` lists them; empty for an unknown path. */
+function allowedMethods(pathname: string): string[] {
+  const methods = new Set<string>();
+  for (const [method, pattern] of router.routes) {
+    if (!pattern.test(pathname)) continue;
+    methods.add(method);
+    if (method === "GET") methods.add("HEAD"); // answered like GET, see handleRequest
+  }
+  return [...methods].sort();
+}
+
+/** What no route answered: 405 for a known path (any other method), else the official 404. */
+function unrouted(method: string, url: URL): Response {
+  const allowed = allowedMethods(url.pathname);
+  return problemResponse(allowed.length > 0 ? methodNotAllowed(method, allowed) : endpointNotFound(url));
+}
 
 export async function handleRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   let response: Response;
@@ -61,7 +79,7 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
       preflightResponse(request) ??
       guardRequest(url) ??
       (await router.fetch(head ? new Request(request, { method: "GET" }) : request, env, ctx, url)) ??
-      problemResponse(endpointNotFound(url));
+      unrouted(request.method, url);
   } catch (err) {
     response = problemResponse(err);
   }
@@ -72,4 +90,29 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
     response.headers.set("x-request-id", requestIdOf(request));
   }
   return withCors(request, response);
+}
+
+/**
+ * CONNECT never reaches fetch(): workerd hands it to the default export's connect() with the
+ * tunnel already open (the client has been told 200), and without one answers a bare 500. There
+ * is nothing to tunnel to, so the tunnel carries one HTTP/1.1 405 problem reply, then closes.
+ */
+export async function handleConnect(socket: Socket): Promise<void> {
+  const body = new TextEncoder().encode(
+    problemBody(405, "Method CONNECT is not allowed: this server opens no tunnels"),
+  );
+  // An empty Allow: the tunnel's target (host:port) is no resource of ours (RFC 9110 §10.2.1).
+  const head =
+    "HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/problem+json\r\n" +
+    `content-length: ${body.byteLength}\r\nallow: \r\nconnection: close\r\n\r\n`;
+  const writer = socket.writable.getWriter();
+  try {
+    await writer.write(new TextEncoder().encode(head));
+    await writer.write(body);
+    await writer.close();
+  } catch {
+    // The client went away first: nothing to answer.
+  } finally {
+    await socket.close().catch(() => undefined);
+  }
 }

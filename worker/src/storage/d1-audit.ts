@@ -1,6 +1,7 @@
 // The audit log (d1-schema/0003_moderation.sql): append-only, one row per write, decision or
 // refused attempt, numbered without gaps per stream. Only the streams' Durable Objects insert;
-// nothing updates or deletes (D1 triggers refuse both).
+// nothing updates or deletes (D1 triggers refuse both). Also the hourly counts of failed token
+// exchanges (auth_failures), which bound what anonymous callers add to the trail.
 import { chunked, MAX_PARAMS } from "./d1-limits.ts";
 
 export type AuditOutcome = "ok" | "denied" | "failed";
@@ -152,4 +153,94 @@ export async function listDecisions(db: D1Database, afterId: number, limit: numb
     .bind(...DECISION_ACTIONS, afterId, limit)
     .all<AuditRow>();
   return results.map(toEntry);
+}
+
+// ---- Failed token exchanges, per hour (d1-schema/0006_abuse_limits.sql) ---------------------
+
+/** The length of one auth_failures row's hour, in µs. */
+export const FAILURE_HOUR_MICROS = 3600 * 1_000_000;
+const MAX_FAILURE_REASON = 500;
+
+/** One failed exchange, as the "~auth" writer counts it. */
+export interface AuthFailure {
+  /** µs at the start of its hour. */
+  hour: number;
+  method: string;
+  status: number;
+  at: number;
+  reason: string | null;
+  /** The identity the request claimed (a domain, or "unknown"). */
+  claimed: string;
+  /** Whether it also got an audit_log row of its own. */
+  audited: boolean;
+}
+
+/** Counts a failed exchange in its (hour, method, status) row. */
+export function countAuthFailureStatement(db: D1Database, failure: AuthFailure): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO auth_failures (hour, method, status, count, audited, last_at, last_reason, last_claimed)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+       ON CONFLICT (hour, method, status) DO UPDATE SET
+         count = count + 1, audited = audited + excluded.audited, last_at = excluded.last_at,
+         last_reason = excluded.last_reason, last_claimed = excluded.last_claimed`,
+    )
+    .bind(
+      failure.hour,
+      failure.method,
+      failure.status,
+      failure.audited ? 1 : 0,
+      failure.at,
+      failure.reason === null ? null : failure.reason.slice(0, MAX_FAILURE_REASON),
+      failure.claimed.slice(0, 255),
+    );
+}
+
+/** Failed exchanges of an hour that got an audit row of their own. */
+export async function auditedAuthFailures(db: D1Database, hour: number): Promise<number> {
+  const row = await db
+    .prepare("SELECT coalesce(sum(audited), 0) AS n FROM auth_failures WHERE hour = ?")
+    .bind(hour)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+export interface StoredAuthFailures {
+  hour: number;
+  method: string;
+  status: number;
+  count: number;
+  audited: number;
+  lastAt: number;
+  lastReason: string | null;
+  lastClaimed: string | null;
+}
+
+interface AuthFailureRow {
+  hour: number;
+  method: string;
+  status: number;
+  count: number;
+  audited: number;
+  last_at: number;
+  last_reason: string | null;
+  last_claimed: string | null;
+}
+
+/** The failure counts of the hours starting at or after `since`, newest hour first. */
+export async function listAuthFailures(db: D1Database, since: number, limit: number): Promise<StoredAuthFailures[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM auth_failures WHERE hour >= ? ORDER BY hour DESC, method, status LIMIT ?")
+    .bind(since, limit)
+    .all<AuthFailureRow>();
+  return results.map((r) => ({
+    hour: r.hour,
+    method: r.method,
+    status: r.status,
+    count: r.count,
+    audited: r.audited,
+    lastAt: r.last_at,
+    lastReason: r.last_reason,
+    lastClaimed: r.last_claimed,
+  }));
 }

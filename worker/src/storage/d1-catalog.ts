@@ -1,6 +1,7 @@
 // Every SQL statement of the catalogue (tables in d1-schema/0001_catalog.sql, documented in
 // docs/storage.md). Nothing else in the worker talks to D1 about servers.
 import type { ListQuery } from "../domain/list-query.ts";
+import type { PublishedCount, PublishState, RemoteConflict } from "../domain/publish-plan.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
 import { chunked, MAX_PARAMS } from "./d1-limits.ts";
 
@@ -102,13 +103,6 @@ export async function versionsWhere(db: D1Database, where: string, args: readonl
   return results.map(toRecord);
 }
 
-/** What a publish needs to know about a name, in one query. */
-export interface PublishState {
-  versionCount: number;
-  versionExists: boolean;
-  latest: { version: string; publishedAt: number; deleted: boolean } | undefined;
-}
-
 interface PublishStateRow {
   n: number;
   dup: number;
@@ -132,7 +126,9 @@ export function publishStateStatement(db: D1Database, name: string, version: str
     .bind(name, version);
 }
 
-export function toPublishState(row: PublishStateRow | undefined | null): PublishState {
+/** The result of publishStateStatement. */
+export function toPublishState(result: D1Result | undefined): PublishState {
+  const row = result?.results[0] as PublishStateRow | undefined;
   return {
     versionCount: row?.n ?? 0,
     versionExists: row?.dup === 1,
@@ -169,20 +165,44 @@ export async function getVersionsOfNames(
   return grouped;
 }
 
-/** A fingerprint of the catalogue's content, used by the cache-repair cron. */
-export async function catalogFingerprint(db: D1Database): Promise<{ key: string; maxUpdatedAt: number }> {
-  const row = await db
-    .prepare(
-      `SELECT count(*) AS n, coalesce(max(updated_at), 0) AS u, coalesce(sum(is_latest), 0) AS l,
-              (SELECT count(*) FROM servers) AS s
-         FROM server_versions`,
-    )
-    .first<{ n: number; u: number; l: number; s: number }>();
-  const { n = 0, u = 0, l = 0, s = 0 } = row ?? {};
-  return { key: `${n}:${u}:${l}:${s}`, maxUpdatedAt: u };
+/** The state of the catalogue as the search build and the cache-repair cron compare it. */
+export interface CatalogFingerprint {
+  /** Equal keys: nothing changed in between (the change sequence, plus counts for a restore). */
+  key: string;
+  /** The head of the change sequence (catalog_changes): every change up to here is committed. */
+  changeSeq: number;
 }
 
-/** Names with a version updated strictly after `micros`. */
+/**
+ * A fingerprint of the catalogue's content, read in one statement. Any write to a version row
+ * moves the change sequence (triggers, d1-schema/0005); the counts also tell apart a state
+ * restored from a backup whose sequence happens to reach the same head.
+ */
+export async function catalogFingerprint(db: D1Database): Promise<CatalogFingerprint> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT coalesce(max(seq), 0) FROM catalog_changes) AS c,
+              count(*) AS n, coalesce(sum(is_latest), 0) AS l, (SELECT count(*) FROM servers) AS s
+         FROM server_versions`,
+    )
+    .first<{ c: number; n: number; l: number; s: number }>();
+  const { c = 0, n = 0, l = 0, s = 0 } = row ?? {};
+  return { key: `seq${c}:${n}:${l}:${s}`, changeSeq: c };
+}
+
+/** Names changed after change sequence number `seq` (every name for a negative `seq`). */
+export async function namesChangedAfter(db: D1Database, seq: number): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT name FROM catalog_changes WHERE seq > ?")
+    .bind(seq)
+    .all<{ name: string }>();
+  return results.map((row) => row.name);
+}
+
+/**
+ * Names with a version updated strictly after `micros`: only for a repair record written before
+ * the change sequence existed (one cron run after the deploy that added it).
+ */
 export async function namesUpdatedAfter(db: D1Database, micros: number): Promise<string[]> {
   const { results } = await db
     .prepare("SELECT DISTINCT name FROM server_versions WHERE updated_at > ?")
@@ -255,16 +275,6 @@ export function setLatestStatements(
   return [...clear, ...set];
 }
 
-/** What a group of publishes adds to one name's summary row. */
-export interface PublishedCount {
-  name: string;
-  namespace: string;
-  added: number;
-  /** The name's new latest version, or undefined when the flag did not move. */
-  latestVersion: string | undefined;
-  at: number;
-}
-
 /** Counts published versions into the names' summary rows in O(1), several names per statement. */
 export function countPublishedStatements(db: D1Database, counts: readonly PublishedCount[]): D1PreparedStatement[] {
   return chunked(counts, Math.floor(MAX_PARAMS / 6)).map((group) =>
@@ -332,8 +342,8 @@ export async function remoteHolders(db: D1Database, urls: readonly string[]): Pr
   return holders;
 }
 
-/** The query behind findRemoteConflict for up to 99 URLs, for reading in a batch. */
-export function remoteConflictStatement(db: D1Database, urls: readonly string[], name: string): D1PreparedStatement {
+/** The first (by URL, then holder) conflict among up to 99 URLs. */
+function remoteConflictStatement(db: D1Database, urls: readonly string[], name: string): D1PreparedStatement {
   return db
     .prepare(
       `SELECT r.url AS url, r.name AS holder FROM server_remotes r
@@ -344,17 +354,31 @@ export function remoteConflictStatement(db: D1Database, urls: readonly string[],
     .bind(...urls, name);
 }
 
-/** Another name's non-deleted version that holds one of `urls`, if any. */
+/**
+ * The queries behind findRemoteConflict, for reading in a batch: one per 99 URLs (D1 binds at
+ * most 100 parameters), none when there are no URLs.
+ */
+export function remoteConflictStatements(db: D1Database, urls: readonly string[], name: string): D1PreparedStatement[] {
+  return chunked(urls, MAX_PARAMS - 1).map((group) => remoteConflictStatement(db, group, name));
+}
+
+/** The results of remoteConflictStatements: the first conflict of the first chunk that has one. */
+export function toRemoteConflict(results: readonly D1Result[]): RemoteConflict | undefined {
+  for (const result of results) {
+    const row = result.results[0] as RemoteConflict | undefined;
+    if (row) return row;
+  }
+  return undefined;
+}
+
+/** Another name's non-deleted version that holds one of `urls`, if any (one round trip). */
 export async function findRemoteConflict(
   db: D1Database,
   urls: readonly string[],
   name: string,
-): Promise<{ url: string; holder: string } | undefined> {
-  for (const group of chunked(urls, MAX_PARAMS - 1)) {
-    const row = await remoteConflictStatement(db, group, name).first<{ url: string; holder: string }>();
-    if (row) return row;
-  }
-  return undefined;
+): Promise<RemoteConflict | undefined> {
+  const statements = remoteConflictStatements(db, urls, name);
+  return statements.length === 0 ? undefined : toRemoteConflict(await db.batch(statements));
 }
 
 export interface RemoteRow {
@@ -427,23 +451,26 @@ export async function listSearchSources(db: D1Database, afterName: string, limit
 }
 
 /**
- * Names written after `micros` with their current search source (undefined when the name is no
- * longer searchable: every version deleted). Any write that changes a name's latest version
- * also bumps updated_at of one of its rows, so this is exactly what an index built at
- * `micros` is missing.
+ * Names changed after change sequence number `seq` with their current search source (undefined
+ * when the name is no longer searchable: every version deleted, or no row left). Every write to
+ * a version row moves its name past the head of the sequence (triggers, d1-schema/0005), so
+ * this is exactly what an index built from the catalogue at `seq` is missing, whatever the
+ * timestamps in the data. A negative `seq` gives every name. Indexed: a range of
+ * catalog_changes_by_seq, then the latest row of each name by server_versions_latest (no ORDER
+ * BY, which would walk the names instead; the overlay sorts its documents itself).
  */
 export async function searchChangesSince(
   db: D1Database,
-  micros: number,
+  seq: number,
 ): Promise<{ name: string; source: SearchSource | undefined }[]> {
   const { results } = await db
     .prepare(
       `SELECT c.name AS name, l.version AS version, l.status AS status, l.server_json AS server_json
-         FROM (SELECT DISTINCT name FROM server_versions WHERE updated_at > ?) c
+         FROM catalog_changes c
          LEFT JOIN server_versions l ON l.name = c.name AND l.is_latest = 1 AND l.status <> 'deleted'
-        ORDER BY c.name`,
+        WHERE c.seq > ?`,
     )
-    .bind(micros)
+    .bind(seq)
     .all<{
       name: string;
       version: string | null;

@@ -1,6 +1,8 @@
 // Every SQL statement of moderation: reports, review marks and the denylist (tables in
 // d1-schema/0003_moderation.sql, documented in docs/storage.md).
 import type { DenylistEntry, DenylistKey, DenylistKind } from "../domain/denylist.ts";
+import { packageSearchTerms, splitPackageValue } from "../domain/denylist-packages.ts";
+import { isIpHost } from "../domain/url-host.ts";
 import type { ReportReason, ResolveAction } from "../domain/moderation.ts";
 import type { VersionRecord } from "../domain/server-response.ts";
 import { versionsWhere } from "./d1-catalog.ts";
@@ -115,11 +117,23 @@ function openWeightStatement(db: D1Database, name: string, reporter: string): D1
     .bind(name, reporter);
 }
 
-export function insertReportStatement(db: D1Database, report: NewReport): D1PreparedStatement {
+/** The per-reporter limit a report insert enforces: reports after `start` (µs), at most `limit`. */
+export interface ReportWindow {
+  start: number;
+  limit: number;
+}
+
+/**
+ * Inserts a report. The statement itself counts the reporter's reports in the window (this one
+ * included) into window_count; over `window.limit` the reports_within_rate_limit CHECK aborts
+ * the whole batch. D1 runs one statement at a time, so the limit holds exactly even when the
+ * writers of several namespaces file reports of one reporter at once.
+ */
+export function insertReportStatement(db: D1Database, report: NewReport, window: ReportWindow): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO reports (id, name, version, reason, details, reporter, weight, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO reports (id, name, version, reason, details, reporter, weight, created_at, window_limit, window_count)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, count(*) + 1 FROM reports WHERE reporter = ?6 AND created_at > ?10`,
     )
     .bind(
       report.id,
@@ -130,7 +144,27 @@ export function insertReportStatement(db: D1Database, report: NewReport): D1Prep
       report.reporter,
       report.weight,
       report.createdAt,
+      window.limit,
+      window.start,
     );
+}
+
+/** Whether a batch failed because its report insert was over the reporter's limit. */
+export function isReportLimitViolation(err: unknown): boolean {
+  return err instanceof Error && err.message.includes("reports_within_rate_limit");
+}
+
+/** The reporter's reports after `windowStart`, and the oldest one's time. */
+export async function reporterWindow(
+  db: D1Database,
+  reporter: string,
+  windowStart: number,
+): Promise<{ count: number; oldest: number | null }> {
+  const row = await db
+    .prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM reports WHERE reporter = ? AND created_at > ?")
+    .bind(reporter, windowStart)
+    .first<{ n: number; oldest: number | null }>();
+  return { count: row?.n ?? 0, oldest: row?.oldest ?? null };
 }
 
 export async function getReport(db: D1Database, id: string): Promise<Report | undefined> {
@@ -235,6 +269,7 @@ export function deleteReviewMarkStatement(db: D1Database, name: string): D1Prepa
 // ---- Denylist ------------------------------------------------------------------------------
 
 export interface StoredDenylistEntry extends DenylistEntry {
+  scope: readonly string[] | null;
   createdAt: number;
   createdBy: string;
 }
@@ -243,13 +278,23 @@ interface DenylistRow {
   kind: DenylistKind;
   value: string;
   reason: string;
+  scope: string | null;
   created_at: number;
   created_by: string;
 }
 
 function toDenylistEntry(r: DenylistRow): StoredDenylistEntry {
-  return { kind: r.kind, value: r.value, reason: r.reason, createdAt: r.created_at, createdBy: r.created_by };
+  return {
+    kind: r.kind,
+    value: r.value,
+    reason: r.reason,
+    scope: r.scope === null ? null : (JSON.parse(r.scope) as string[]),
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
 }
+
+const DENYLIST_COLUMNS = "kind, value, reason, scope, created_at, created_by";
 
 /** The entries among `keys`, for reading in a publish's batch (several statements when long). */
 export function denylistHitsStatements(db: D1Database, keys: readonly DenylistKey[]): D1PreparedStatement[] {
@@ -257,7 +302,7 @@ export function denylistHitsStatements(db: D1Database, keys: readonly DenylistKe
   return chunked(distinct, Math.floor(MAX_PARAMS / 2)).map((group) =>
     db
       .prepare(
-        `SELECT kind, value, reason, created_at, created_by FROM denylist
+        `SELECT ${DENYLIST_COLUMNS} FROM denylist
           WHERE (kind, value) IN (VALUES ${group.map(() => "(?, ?)").join(", ")})`,
       )
       .bind(...group.flatMap((k) => [k.kind, k.value])),
@@ -276,8 +321,15 @@ export async function findDenylistHits(db: D1Database, keys: readonly DenylistKe
 
 export function insertDenylistStatement(db: D1Database, entry: StoredDenylistEntry): D1PreparedStatement {
   return db
-    .prepare("INSERT OR IGNORE INTO denylist (kind, value, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?)")
-    .bind(entry.kind, entry.value, entry.reason, entry.createdAt, entry.createdBy);
+    .prepare(`INSERT OR IGNORE INTO denylist (${DENYLIST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`)
+    .bind(
+      entry.kind,
+      entry.value,
+      entry.reason,
+      entry.scope === null ? null : JSON.stringify(entry.scope),
+      entry.createdAt,
+      entry.createdBy,
+    );
 }
 
 export function deleteDenylistStatement(db: D1Database, key: DenylistKey): D1PreparedStatement {
@@ -286,18 +338,56 @@ export function deleteDenylistStatement(db: D1Database, key: DenylistKey): D1Pre
 
 export async function getDenylistEntry(db: D1Database, key: DenylistKey): Promise<StoredDenylistEntry | undefined> {
   const row = await db
-    .prepare("SELECT * FROM denylist WHERE kind = ? AND value = ?")
+    .prepare(`SELECT ${DENYLIST_COLUMNS} FROM denylist WHERE kind = ? AND value = ?`)
     .bind(key.kind, key.value)
     .first<DenylistRow>();
   return row ? toDenylistEntry(row) : undefined;
 }
 
 export async function listDenylist(db: D1Database): Promise<StoredDenylistEntry[]> {
-  const { results } = await db.prepare("SELECT * FROM denylist ORDER BY kind, value").all<DenylistRow>();
+  const { results } = await db
+    .prepare(`SELECT ${DENYLIST_COLUMNS} FROM denylist ORDER BY kind, value`)
+    .all<DenylistRow>();
   return results.map(toDenylistEntry);
 }
 
-/** SQL narrowing `server_versions v` to what an entry may match (a superset for hosts and packages). */
+/**
+ * Statement listing every stored server name (deleted or not) a server or namespace entry
+ * reaches by lower-case matching, whoever holds it; undefined for other kinds.
+ */
+function coveredNamesStatement(db: D1Database, key: DenylistKey): D1PreparedStatement | undefined {
+  if (key.kind === "server") return db.prepare("SELECT name FROM servers WHERE lower(name) = ?").bind(key.value);
+  if (key.kind !== "namespace") return undefined;
+  return db
+    .prepare("SELECT name FROM servers WHERE lower(namespace) = ? OR substr(lower(namespace), 1, ?) = ?")
+    .bind(key.value, key.value.length + 1, `${key.value}.`);
+}
+
+/** For each key, the stored names it reaches (see coveredNamesStatement), in one batch. */
+export async function denylistCoveredNames(db: D1Database, keys: readonly DenylistKey[]): Promise<string[][]> {
+  const statements = keys.map((key) => coveredNamesStatement(db, key));
+  const present = statements.filter((s): s is D1PreparedStatement => s !== undefined);
+  const results = present.length === 0 ? [] : await db.batch<{ name: string }>(present);
+  let next = 0;
+  return statements.map((s) => (s === undefined ? [] : (results[next++]?.results ?? []).map((r) => r.name)));
+}
+
+/** `v.server_json` as candidates compare it: lower case; the Kelvin sign, which JavaScript lower-cases to "k", too. */
+const SERVER_JSON_LOWER = "lower(replace(v.server_json, char(8490), 'k'))";
+
+/**
+ * SQL true for a text that may spell a host or URL other than plainly in ASCII: Unicode (IDNA),
+ * control characters, percent escapes or backslashes, which the URL parser reads differently.
+ */
+function unusualUrlText(column: string): string {
+  return `(${column} GLOB '*[^ -~]*' OR instr(${column}, '%') > 0 OR instr(${column}, char(92)) > 0)`;
+}
+
+/**
+ * SQL narrowing `server_versions v` to what an entry may match: a superset of what
+ * denylistMatches accepts, since matching compares canonical forms that a substring of the raw
+ * server.json need not contain.
+ */
 function candidateClause(entry: DenylistKey, args: unknown[]): string {
   switch (entry.kind) {
     case "server":
@@ -306,11 +396,45 @@ function candidateClause(entry: DenylistKey, args: unknown[]): string {
     case "namespace":
       args.push(entry.value, entry.value.length + 1, `${entry.value}.`);
       return "v.name IN (SELECT name FROM servers WHERE lower(namespace) = ? OR substr(lower(namespace), 1, ?) = ?)";
-    default:
-      // Remote hosts appear in remote URLs, package keys in identifiers: both inside server_json.
+    case "remote-host": {
+      // The host as written, or a remote URL whose host may be written otherwise (Unicode,
+      // escapes; any spelling of an IP address, which a substring cannot find).
       args.push(entry.value);
-      return "instr(lower(v.server_json), ?) > 0";
+      const otherSpelling = isIpHost(entry.value) ? "1" : unusualUrlText("r.url");
+      return `(instr(${SERVER_JSON_LOWER}, ?) > 0 OR EXISTS (SELECT 1 FROM server_remotes r
+                WHERE r.name = v.name AND r.version = v.version AND ${otherSpelling}))`;
+    }
+    case "package": {
+      const terms = packageSearchTerms(entry.value);
+      if (terms === undefined) return urlPackageClause(entry.value, args);
+      const required = terms.length > 0 ? terms : [entry.value];
+      args.push(...required);
+      return `(${required.map(() => `instr(${SERVER_JSON_LOWER}, ?) > 0`).join(" AND ")})`;
+    }
   }
+}
+
+/**
+ * Candidates of a URL-identified (MCPB) package entry: versions with a package of that type
+ * whose identifier names the URL's host, or may spell it otherwise.
+ */
+function urlPackageClause(value: string, args: unknown[]): string {
+  const split = splitPackageValue(value);
+  const identifier = "json_extract(p.value, '$.identifier')";
+  args.push(split?.type ?? "");
+  let host = "";
+  try {
+    host = new URL(split?.identity ?? "").hostname;
+  } catch {
+    // Not a URL (a row from before 0004): every package of the type is a candidate.
+  }
+  let named = "1";
+  if (host !== "" && !isIpHost(host)) {
+    args.push(host);
+    named = `(instr(lower(${identifier}), ?) > 0 OR ${unusualUrlText(identifier)})`;
+  }
+  return `EXISTS (SELECT 1 FROM json_each(v.server_json, '$.packages') p
+            WHERE lower(trim(json_extract(p.value, '$.registryType'))) = ? AND ${named})`;
 }
 
 /**

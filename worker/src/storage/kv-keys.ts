@@ -1,16 +1,44 @@
 // Every KV key prefix of the CACHE namespace (documented in docs/storage.md).
+//
+// KV keys are at most 512 bytes. Parts that come from input (a query, a name from a URL) are used
+// as written up to MAX_PLAIN_KEY_PART bytes and replaced by "#" and their SHA-256 beyond: every
+// key stays short, the hashing costs nothing on ordinary requests, and no '#' starts a canonical
+// query (a JSON array) or a server name, so hashed and plain parts never meet.
+import { sha256Hex } from "./sha256.ts";
+
+/** Longest key part used as written (UTF-8 bytes); longer parts are hashed. */
+export const MAX_PLAIN_KEY_PART = 200;
+
+/** Whether `part` takes at most MAX_PLAIN_KEY_PART bytes in UTF-8 (counted without encoding). */
+function fitsPlain(part: string): boolean {
+  if (part.length > MAX_PLAIN_KEY_PART) return false;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: short strings need no counting.
+  if (part.length * 3 <= MAX_PLAIN_KEY_PART) return true;
+  let bytes = part.length;
+  for (let i = 0; i < part.length && bytes <= MAX_PLAIN_KEY_PART; i++) {
+    const c = part.charCodeAt(i);
+    // One more byte below U+0800 and per surrogate (a pair is 4 bytes), two more above.
+    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return bytes <= MAX_PLAIN_KEY_PART;
+}
+
+/** `part` itself when short, else "#" and its SHA-256 (hex): at most 200 bytes either way. */
+export function boundedKeyPart(part: string): string {
+  return fitsPlain(part) ? part : `#${sha256Hex(part)}`;
+}
 
 /** Token naming the current catalogue generation; any write replaces it. */
 export const GENERATION_KEY = "catalog:generation";
 
-/** Rendered GET /servers body for one generation and canonical query. */
+/** Rendered GET /servers body for one generation and canonical query (hashed when long). */
 export function listPageKey(generation: string, queryKey: string): string {
-  return `list:${generation}:${queryKey}`;
+  return `list:${generation}:${boundedKeyPart(queryKey)}`;
 }
 
-/** All versions of one server name (JSON, see ServerDocument). */
+/** All versions of one server name (JSON, see ServerDocument); legal names are never hashed. */
 export function serverKey(name: string): string {
-  return `server:${name}`;
+  return `server:${boundedKeyPart(name)}`;
 }
 
 /** Per-name documents filled by reads expire, bounding a fill that raced a write. */

@@ -1,7 +1,8 @@
 // The search read path (docs/storage.md, "Search index"): the built index, loaded once per
-// isolate from its KV shards; the overlay of names written since the build, re-read from D1
-// when the catalogue generation changes (within MEMORY_CACHE_TTL_MS of a write); and rendered
-// answers per query, dropped with the generation.
+// isolate from its KV shards; the overlay of names changed since the build (by the catalogue's
+// change sequence, not by timestamps), re-read from D1 when the catalogue generation changes
+// (within MEMORY_CACHE_TTL_MS of a write); and rendered answers per query, dropped with the
+// generation.
 import {
   buildIndex,
   loadIndex,
@@ -13,7 +14,7 @@ import {
 import { searchChangesSince } from "./d1-catalog.ts";
 import { LruCache } from "./lru.ts";
 import { currentGeneration, freshGeneration, type CacheEnv } from "./read-cache.ts";
-import { readSearchPointer, readSearchShards, type SearchIndexPointer } from "./search-store.ts";
+import { hasChangeSeq, readSearchPointer, readSearchShards, type SearchIndexPointer } from "./search-store.ts";
 
 /** How often an isolate looks for a newer index build. */
 const POINTER_TTL_MS = 10_000;
@@ -33,7 +34,9 @@ const answers = new LruCache<Uint8Array>(2048, 16 * 1024 * 1024);
 async function refreshIndex(env: CacheEnv): Promise<void> {
   const now = Date.now();
   if (loaded && now - pointerCheckedAt < POINTER_TTL_MS) return;
-  const pointer = await readSearchPointer(env.CACHE);
+  const stored = await readSearchPointer(env.CACHE);
+  // A pointer without a change sequence (written before it existed) is not used at all.
+  const pointer = hasChangeSeq(stored) ? stored : null;
   if (!loaded || pointer?.buildId !== loaded.pointer?.buildId) {
     const text = pointer ? await readSearchShards(env.CACHE, pointer) : null;
     loaded = undefined;
@@ -53,7 +56,8 @@ async function refreshIndex(env: CacheEnv): Promise<void> {
 
 async function refreshOverlay(env: CacheEnv, key: string): Promise<Overlay> {
   if (overlay?.key === key) return overlay.overlay;
-  const changes = await searchChangesSince(env.DB, loaded?.pointer?.watermark ?? Number.MIN_SAFE_INTEGER);
+  // Without a usable build, every name comes from the overlay.
+  const changes = await searchChangesSince(env.DB, loaded?.pointer?.changeSeq ?? -1);
   const upserts: SearchDocument[] = [];
   const removed = new Set<string>();
   for (const { name, source } of changes) {

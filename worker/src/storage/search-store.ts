@@ -12,8 +12,13 @@ import {
 export interface SearchIndexPointer {
   buildId: string;
   shards: number;
-  /** µs: the index holds every change up to here; later ones come from the overlay. */
-  watermark: number;
+  /**
+   * The head of the catalogue's change sequence (catalog_changes.seq) when the build started:
+   * the index holds every change up to here; later ones come from the overlay. Pointers written
+   * before the change sequence existed have none (they carried a µs `watermark`): see
+   * `hasChangeSeq`.
+   */
+  changeSeq: number;
   builtAt: string;
   documents: number;
   /** The fingerprint of the catalogue the build started from. */
@@ -27,13 +32,24 @@ export interface SearchBuildState {
   /** Last name collected so far ("" before the first chunk). */
   afterName: string;
   parts: number;
-  watermark: number;
+  /** The head of the change sequence when the build started (see SearchIndexPointer). */
+  changeSeq: number;
   fingerprint: string;
   startedAt: string;
 }
 
 export async function readSearchPointer(kv: KVNamespace): Promise<SearchIndexPointer | null> {
   return kv.get<SearchIndexPointer>(SEARCH_POINTER_KEY, "json");
+}
+
+/**
+ * Whether a stored pointer (or build state) says up to which change its index is complete. One
+ * written before the change sequence existed says it in µs (`watermark`), which must never be
+ * compared with a sequence number: its index is not used (everything comes from the overlay)
+ * and the next build replaces it (its fingerprint has another form too).
+ */
+export function hasChangeSeq<T extends { changeSeq: number }>(stored: T | null): stored is T {
+  return stored !== null && Number.isSafeInteger(stored.changeSeq) && stored.changeSeq >= 0;
 }
 
 /** The serialized index text of a build, or null when a shard is missing. */

@@ -1,7 +1,13 @@
 // The moderation writes of one stream: reports, resolutions, denylist entries and the sweeps
 // that apply them, and audit-only records of refused attempts. Like server-writes.ts, each
 // step is one D1 batch with its audit row, run by the stream's Durable Object one at a time.
-import { denylistMatches, denylistStatusMessage, type DenylistEntry, type DenylistKey } from "../domain/denylist.ts";
+import {
+  denylistMatches,
+  denylistStatusMessage,
+  serverNameKey,
+  type DenylistEntry,
+  type DenylistKey,
+} from "../domain/denylist.ts";
 import {
   addedWeight,
   rateLimitRetryAfter,
@@ -14,7 +20,12 @@ import {
 import type { ServerJson } from "../domain/server-json/index.ts";
 import type { VersionRecord } from "../domain/server-response.ts";
 import { namespaceOf, type StatusChange } from "../domain/write-rules.ts";
-import type { AuditEntry } from "../storage/d1-audit.ts";
+import {
+  auditedAuthFailures,
+  countAuthFailureStatement,
+  FAILURE_HOUR_MICROS,
+  type AuditEntry,
+} from "../storage/d1-audit.ts";
 import { getServerVersions } from "../storage/d1-catalog.ts";
 import {
   deleteDenylistStatement,
@@ -25,8 +36,10 @@ import {
   insertDenylistStatement,
   insertReportStatement,
   insertReviewMarkStatement,
+  isReportLimitViolation,
   openReportIds,
   readReportContext,
+  reporterWindow,
   resolveReportsStatement,
   type NewReport,
 } from "../storage/d1-moderation.ts";
@@ -60,11 +73,20 @@ function reporterKey(ctx: WriteContext): string {
   return `${ctx.actor.method}:${ctx.actor.subject}`;
 }
 
+function tooManyReports(config: ModerationConfig, retryAfter: number): WriteOutcome<never> {
+  const detail = `Too many reports: at most ${config.reportsPerHour} per hour; try again in ${retryAfter} s`;
+  return refusal(429, detail, undefined, { "retry-after": String(retryAfter) });
+}
+
 /**
  * Files a report: 404 for servers (or versions) that are unknown or deleted, 429 over the
  * reporter's hourly limit, otherwise stored with its weight; the target is marked under review
  * when its weighted open count reaches the threshold. Refusals are not audited: anyone may
  * report, so recording refusals would let anyone fill the audit log.
+ *
+ * The limit spans namespaces, whose writers run concurrently: the read below refuses the
+ * common case cheaply, and the insert itself enforces the limit exactly (its batch aborts when
+ * another writer took the reporter's last slot in between; see insertReportStatement).
  */
 export async function fileReport(
   ctx: WriteContext,
@@ -73,15 +95,13 @@ export async function fileReport(
 ): Promise<WriteOutcome<FiledReport>> {
   const db = ctx.env.DB;
   const reporter = reporterKey(ctx);
-  const state = await readReportContext(db, filing, reporter, ctx.now - REPORT_WINDOW_MICROS);
+  const windowStart = ctx.now - REPORT_WINDOW_MICROS;
+  const state = await readReportContext(db, filing, reporter, windowStart);
   if (state.visibleVersions === 0) {
     return refusal(404, filing.version === null ? "Server not found" : "Server version not found");
   }
   const retryAfter = rateLimitRetryAfter(state.recentReports, state.oldestRecent, ctx.now, config.reportsPerHour);
-  if (retryAfter !== undefined) {
-    const detail = `Too many reports: at most ${config.reportsPerHour} per hour; try again in ${retryAfter} s`;
-    return refusal(429, detail, undefined, { "retry-after": String(retryAfter) });
-  }
+  if (retryAfter !== undefined) return tooManyReports(config, retryAfter);
   const weight = filing.reporterKind === "token" ? config.tokenWeight : config.anonymousWeight;
   const after = state.openWeight + addedWeight(state.reporterWeight, weight);
   const marks = !state.underReview && reachesReview(state.openWeight, after, config.reviewThreshold);
@@ -107,18 +127,29 @@ export async function fileReport(
       ...(marks ? { underReview: true } : {}),
     },
   });
-  await commit(
-    ctx,
-    [insertReportStatement(db, report), ...(marks ? [insertReviewMarkStatement(db, filing.name, ctx.now)] : [])],
-    [entry],
-    marks ? [filing.name] : [],
-  );
+  const insert = insertReportStatement(db, report, { start: windowStart, limit: config.reportsPerHour });
+  try {
+    await commit(
+      ctx,
+      [insert, ...(marks ? [insertReviewMarkStatement(db, filing.name, ctx.now)] : [])],
+      [entry],
+      marks ? [filing.name] : [],
+    );
+  } catch (err) {
+    if (!isReportLimitViolation(err)) throw err;
+    // Nothing was written; the reporter's window as it is now gives the wait.
+    const recent = await reporterWindow(db, reporter, windowStart);
+    const wait = rateLimitRetryAfter(recent.count, recent.oldest, ctx.now, config.reportsPerHour);
+    return tooManyReports(config, wait ?? Math.ceil(REPORT_WINDOW_MICROS / 1_000_000));
+  }
   return { ok: true, value: { id: report.id, underReview: marks || state.underReview } };
 }
 
 export interface Resolution {
   action: ResolveAction;
   message: string;
+  /** The resolver's edit patterns when scoped (null: global): what a denylist entry may reach. */
+  scope?: readonly string[] | null;
 }
 
 export interface ResolvedReports {
@@ -164,8 +195,9 @@ export async function resolveReport(
     decision.push(
       insertDenylistStatement(db, {
         kind: "server",
-        value: name.toLowerCase(),
+        value: serverNameKey(name),
         reason: resolution.message,
+        scope: resolution.scope ?? null,
         createdAt: ctx.now,
         createdBy: `${ctx.actor.method}:${ctx.actor.subject}`,
       }),
@@ -216,35 +248,51 @@ async function deleteMatches(
  */
 export async function addDenylistEntry(ctx: WriteContext, entry: DenylistEntry): Promise<WriteOutcome<DenylistEntry>> {
   const db = ctx.env.DB;
+  const scope = entry.scope ?? null;
   const facts: AuditFacts = {
     action: "denylist-add",
     name: entry.value,
-    detail: { kind: entry.kind, value: entry.value, reason: entry.reason },
+    detail: { kind: entry.kind, value: entry.value, reason: entry.reason, ...(scope === null ? {} : { scope }) },
   };
   if (await getDenylistEntry(db, entry))
     return refuse(ctx, facts, 409, `${entry.kind} ${entry.value} is already denylisted`);
-  const stored = { ...entry, createdAt: ctx.now, createdBy: `${ctx.actor.method}:${ctx.actor.subject}` };
+  const stored = { ...entry, scope, createdAt: ctx.now, createdBy: `${ctx.actor.method}:${ctx.actor.subject}` };
   await commit(ctx, [insertDenylistStatement(db, stored)], [auditEntry(ctx, facts)]);
   return { ok: true, value: entry };
+}
+
+/**
+ * What to remove: the canonical key and, for a global maintainer, the value exactly as sent
+ * (`storedValue`), tried when the key is not stored: rows from before the canonical forms
+ * (migration 0004) that SQL could not bring into them.
+ */
+export interface DenylistRemoval extends DenylistKey {
+  storedValue?: string;
 }
 
 /** Removes a denylist entry: publishing matches is allowed again; nothing is restored. */
 export async function removeDenylistEntry(
   ctx: WriteContext,
-  key: DenylistKey,
+  removal: DenylistRemoval,
 ): Promise<WriteOutcome<{ entry: DenylistEntry }>> {
   const db = ctx.env.DB;
+  const key: DenylistKey = { kind: removal.kind, value: removal.value };
   const facts: AuditFacts = {
     action: "denylist-remove",
     name: key.value,
     detail: { kind: key.kind, value: key.value },
   };
-  const existing = await getDenylistEntry(db, key);
+  let existing = await getDenylistEntry(db, key);
+  const { storedValue } = removal;
+  if (!existing && storedValue !== undefined && storedValue !== key.value) {
+    existing = await getDenylistEntry(db, { kind: key.kind, value: storedValue });
+  }
   if (!existing) return refuse(ctx, facts, 404, `${key.kind} ${key.value} is not denylisted`);
+  const removed = { ...facts, name: existing.value, detail: { kind: key.kind, value: existing.value } };
   await commit(
     ctx,
-    [deleteDenylistStatement(db, key)],
-    [auditEntry(ctx, { ...facts, detail: { ...facts.detail, reason: existing.reason } })],
+    [deleteDenylistStatement(db, existing)],
+    [auditEntry(ctx, { ...removed, detail: { ...removed.detail, reason: existing.reason } })],
   );
   return { ok: true, value: { entry: existing } };
 }
@@ -268,4 +316,48 @@ export async function sweepDenylisted(
 export async function recordAttempt(ctx: WriteContext, facts: AuditFacts): Promise<WriteOutcome<null>> {
   await commit(ctx, [], [auditEntry(ctx, facts)]);
   return { ok: true, value: null };
+}
+
+/** Failed token exchanges of the current hour that got an audit row, as the "~auth" writer knows it. */
+export interface FailureTally {
+  hour: number;
+  audited: number;
+}
+
+/** AUTH_FAILURE_AUDIT_PER_HOUR: a non-negative integer ("0": count only), 60 when unset or invalid. */
+export function auditedFailuresPerHour(env: { AUTH_FAILURE_AUDIT_PER_HOUR?: string }): number {
+  const raw = env.AUTH_FAILURE_AUDIT_PER_HOUR?.trim() ?? "";
+  const n = Number(raw);
+  return raw !== "" && Number.isSafeInteger(n) && n >= 0 ? n : 60;
+}
+
+/**
+ * A failed token exchange (anyone can send one): counted in auth_failures by hour, method and
+ * status, and audited with a row of its own only while the hour has fewer than `perHour` such
+ * rows. `tally` is the writer's count for the hour, undefined when it does not know (first use,
+ * after a failure): then it is read from D1. Returns the count after this step.
+ */
+export async function recordFailedExchange(
+  ctx: WriteContext,
+  facts: AuditFacts,
+  status: number,
+  tally: FailureTally | undefined,
+  perHour: number,
+): Promise<{ outcome: WriteOutcome<null>; tally: FailureTally }> {
+  const hour = Math.floor(ctx.now / FAILURE_HOUR_MICROS) * FAILURE_HOUR_MICROS;
+  // The writer's timestamps only increase: a tally of an earlier hour means none yet in this one.
+  const audited =
+    tally === undefined ? await auditedAuthFailures(ctx.env.DB, hour) : tally.hour === hour ? tally.audited : 0;
+  const individual = audited < perHour;
+  const counted = countAuthFailureStatement(ctx.env.DB, {
+    hour,
+    method: ctx.actor.method,
+    status,
+    at: ctx.now,
+    reason: facts.reason ?? null,
+    claimed: ctx.actor.subject,
+    audited: individual,
+  });
+  await commit(ctx, [counted], individual ? [auditEntry(ctx, facts)] : []);
+  return { outcome: { ok: true, value: null }, tally: { hour, audited: audited + (individual ? 1 : 0) } };
 }

@@ -5,39 +5,34 @@ import type { ServerJson } from "../domain/server-json/index.ts";
 import type { VersionRecord } from "../domain/server-response.ts";
 import { blockingEntry, denylistKeys, denylistRefusal } from "../domain/denylist.ts";
 import {
+  planPublishes,
+  PUBLISH_FAILED,
+  remoteConflictMessage,
+  type PublishAudit,
+  type PublishPlan,
+} from "../domain/publish-plan.ts";
+import {
   applyStatusChange,
   isUnchangedStatus,
-  namespaceOf,
-  publishRefusal,
-  publishTakesLatest,
   recomputeLatest,
   remoteUrls,
   type StatusChange,
 } from "../domain/write-rules.ts";
 import type { AuditEntry } from "../storage/d1-audit.ts";
 import {
-  clearLatestStatements,
-  countPublishedStatements,
   findRemoteConflict,
   getServerVersions,
-  insertRemotesStatements,
-  insertVersionsStatements,
-  publishStateStatement,
   refreshServersStatements,
-  remoteConflictStatement,
   replaceRemotesStatements,
   setLatestStatements,
   updateServerJsonStatement,
   updateStatusStatement,
-  toPublishState,
-  type PublishedCount,
-  type PublishState,
 } from "../storage/d1-catalog.ts";
-import { denylistHitsStatements, findDenylistHits, toDenylistHits } from "../storage/d1-moderation.ts";
+import { findDenylistHits } from "../storage/d1-moderation.ts";
+import { publishStatements, readPublishGroup } from "../storage/d1-publish.ts";
 import {
   auditEntry,
   commit,
-  outcomeOf,
   refusal,
   refuse,
   type AuditFacts,
@@ -56,14 +51,6 @@ export interface StatusResult {
 
 const REMOTE_CONFLICT_TRIGGER = "remote URL is already used by another server";
 
-function remoteConflictMessage(conflict: { url: string; holder: string }): string {
-  return `remote URL ${conflict.url} is already used by server ${conflict.holder}`;
-}
-
-function storedRemoteUrls(record: VersionRecord): string[] {
-  return remoteUrls(JSON.parse(record.serverJson) as ServerJson);
-}
-
 /** Remote conflicts found only by the D1 trigger (a race across namespaces) get the same answer. */
 async function asRemoteConflict<T>(
   ctx: WriteContext,
@@ -77,159 +64,73 @@ async function asRemoteConflict<T>(
   return refuse(ctx, facts, 400, detail, conflict ? remoteConflictMessage(conflict) : REMOTE_CONFLICT_TRIGGER);
 }
 
+/**
+ * The refusal of storing these server.json of `name` again (an edit, a restore), if the denylist
+ * blocks one of them (403) or another server holds one of their remote URLs `urls` (400).
+ */
+async function refuseBlockedOrTaken(
+  ctx: WriteContext,
+  facts: AuditFacts,
+  detail: string,
+  name: string,
+  servers: readonly ServerJson[],
+  urls: readonly string[],
+): Promise<WriteOutcome<never> | undefined> {
+  if (servers.length > 0) {
+    const hits = await findDenylistHits(
+      ctx.env.DB,
+      servers.flatMap((server) => denylistKeys(server)),
+    );
+    const blocked = servers.map((server) => blockingEntry(hits, server)).find((entry) => entry !== undefined);
+    if (blocked) return refuse(ctx, facts, 403, denylistRefusal(blocked));
+  }
+  const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
+  if (conflict) return refuse(ctx, facts, 400, detail, remoteConflictMessage(conflict));
+  return undefined;
+}
+
 /** One queued publish: who asks, and the validated server.json. */
 export interface PublishJob {
   caller: Caller;
   server: ServerJson;
 }
 
-/** The most URLs read for conflicts in one statement (D1 binds at most 100 parameters). */
-const MAX_BATCHED_URLS = 99;
+/** A planned job's audit row: the plan's facts, sequence number and time, and who asked. */
+function publishAuditEntry(ctx: WriteContext, caller: Caller, audit: PublishAudit): AuditEntry {
+  return { ...auditEntry(ctx, audit, 0, caller), seq: audit.seq, at: audit.at };
+}
+
+function publishOutcome({ decision }: PublishPlan["jobs"][number]): WriteOutcome<PublishResult> {
+  return decision.ok
+    ? { ok: true, value: { record: decision.record } }
+    : refusal(decision.status, decision.detail, decision.message);
+}
 
 /**
- * Publishes queued versions of one namespace with one D1 read round trip and one D1 batch (group
- * commit): each job is checked in order against D1 and against the jobs accepted before it in
- * the group, then every accepted job is written in one all-or-nothing batch together with one
- * audit row per job (refused ones included), job i taking sequence number `ctx.seq + i` and
- * timestamp `ctx.now + i`. If the batch fails, nothing was written: the caller retries the jobs
- * one by one to give each its own answer.
+ * Publishes queued versions of one namespace (group commit): one D1 read round trip for the
+ * whole group, the pure plan (domain/publish-plan.ts: each job checked in order against D1 and
+ * against the jobs accepted before it, job i taking sequence number `ctx.seq + i` and timestamp
+ * `ctx.now + i`), then one all-or-nothing batch with the accepted versions and one audit row per
+ * job, refused ones included. If the batch fails, nothing was written: the caller retries the
+ * jobs one by one to give each its own answer.
  */
 export async function publishVersions(
   ctx: WriteContext,
   jobs: readonly PublishJob[],
 ): Promise<WriteOutcome<PublishResult>[]> {
-  const db = ctx.env.DB;
-  const detail = "Failed to publish server";
-  const urlsOf = jobs.map((job) => remoteUrls(job.server));
-  const denylistReads = denylistHitsStatements(
-    db,
-    jobs.flatMap((job) => denylistKeys(job.server)),
+  const reads = await readPublishGroup(
+    ctx.env.DB,
+    jobs.map(({ server }) => ({ name: server.name, version: server.version, urls: remoteUrls(server) })),
+    jobs.flatMap(({ server }) => denylistKeys(server)),
   );
-  const reads: D1PreparedStatement[] = [...denylistReads];
-  for (const [i, job] of jobs.entries()) {
-    reads.push(publishStateStatement(db, job.server.name, job.server.version));
-    if (urlsOf[i]!.length > 0 && urlsOf[i]!.length <= MAX_BATCHED_URLS) {
-      reads.push(remoteConflictStatement(db, urlsOf[i]!, job.server.name));
-    }
-  }
-  const results = await db.batch(reads);
-  const denylisted = toDenylistHits(results.slice(0, denylistReads.length));
-
-  // What the accepted jobs of this group changed, per name and per remote URL.
-  const counts = new Map<string, number>();
-  const added = new Set<string>();
-  const holders = new Map<string, PublishState["latest"]>();
-  const claimed = new Map<string, string>();
-  const outcomes: WriteOutcome<PublishResult>[] = [];
-  const entries: AuditEntry[] = [];
-  const accepted: { record: VersionRecord; urls: string[] }[] = [];
-  let read = denylistReads.length;
-  for (const [i, job] of jobs.entries()) {
-    const { name, version } = job.server;
-    const urls = urlsOf[i]!;
-    const facts = { action: "publish", name, version };
-    const refused = (status: number, message: string, refusalDetail = detail) => {
-      outcomes.push(refusal(status, refusalDetail, status === 403 ? undefined : message));
-      entries.push(auditEntry(ctx, { ...facts, outcome: outcomeOf(status), reason: message }, i, job.caller));
-    };
-    const state = toPublishState(results[read++]?.results[0] as Parameters<typeof toPublishState>[0]);
-    let conflict: { url: string; holder: string } | undefined;
-    if (urls.length > MAX_BATCHED_URLS) conflict = await findRemoteConflict(db, urls, name);
-    else if (urls.length > 0)
-      conflict = (results[read++]?.results[0] as { url: string; holder: string } | undefined) ?? undefined;
-    const blocked = blockingEntry(denylisted, job.server);
-    if (blocked) {
-      refused(403, denylistRefusal(blocked), denylistRefusal(blocked));
-      continue;
-    }
-    const groupHolder = urls
-      .map((url) => ({ url, holder: claimed.get(url) }))
-      .find((c) => c.holder && c.holder !== name);
-    if (!conflict && groupHolder) conflict = { url: groupHolder.url, holder: groupHolder.holder! };
-    if (conflict) {
-      refused(400, remoteConflictMessage(conflict));
-      continue;
-    }
-    const rule = publishRefusal(
-      {
-        versionCount: counts.get(name) ?? state.versionCount,
-        versionExists: state.versionExists || added.has(`${name}@${version}`),
-      },
-      name,
-      version,
-    );
-    if (rule) {
-      refused(400, rule);
-      continue;
-    }
-
-    const now = ctx.now + i;
-    const record: VersionRecord = {
-      name,
-      version,
-      status: "active",
-      statusMessage: null,
-      statusChangedAt: now,
-      publishedAt: now,
-      updatedAt: now,
-      isLatest: false,
-      serverJson: JSON.stringify(job.server),
-    };
-    const holder = holders.has(name) ? holders.get(name) : state.latest;
-    if (publishTakesLatest(record, holder)) holders.set(name, { version, publishedAt: now, deleted: false });
-    else if (!holders.has(name)) holders.set(name, holder);
-    counts.set(name, (counts.get(name) ?? state.versionCount) + 1);
-    added.add(`${name}@${version}`);
-    for (const url of urls) claimed.set(url, name);
-    accepted.push({ record, urls });
-    entries.push(auditEntry(ctx, facts, i, job.caller));
-    outcomes.push({ ok: true, value: { record } });
-  }
-
-  // Each name's latest after the group: a version of this group, or the stored one.
-  const newLatest = new Map<string, string>();
-  for (const { record } of accepted) {
-    const holder = holders.get(record.name);
-    if (holder?.version === record.version && !holder.deleted) newLatest.set(record.name, record.version);
-  }
-  for (const item of accepted) item.record.isLatest = newLatest.get(item.record.name) === item.record.version;
-  const summaries = new Map<string, PublishedCount>();
-  for (const { record } of accepted) {
-    const summary = summaries.get(record.name);
-    if (summary) {
-      summary.added++;
-      summary.at = record.updatedAt;
-    } else {
-      summaries.set(record.name, {
-        name: record.name,
-        namespace: namespaceOf(record.name),
-        added: 1,
-        latestVersion: newLatest.get(record.name),
-        at: record.updatedAt,
-      });
-    }
-  }
-  // A handful of multi-row statements for the whole group, all or nothing.
+  const plan = planPublishes(jobs, reads, { now: ctx.now, seq: ctx.seq });
   await commit(
     ctx,
-    accepted.length === 0
-      ? []
-      : [
-          ...clearLatestStatements(db, [...newLatest.keys()]),
-          ...insertVersionsStatements(
-            db,
-            accepted.map((a) => a.record),
-          ),
-          ...insertRemotesStatements(
-            db,
-            accepted.flatMap((a) => a.urls.map((url) => ({ url, name: a.record.name, version: a.record.version }))),
-          ),
-          ...countPublishedStatements(db, [...summaries.values()]),
-        ],
-    entries,
-    summaries.keys(),
+    publishStatements(ctx.env.DB, plan),
+    plan.jobs.map(({ audit }, i) => publishAuditEntry(ctx, jobs[i]!.caller, audit)),
+    plan.summaries.map((summary) => summary.name),
   );
-  return outcomes;
+  return plan.jobs.map(publishOutcome);
 }
 
 /** One publish on its own: a group of one, with the trigger-detected conflict mapped. */
@@ -238,7 +139,7 @@ export async function publishVersion(ctx: WriteContext, server: ServerJson): Pro
     return (await publishVersions(ctx, [{ caller: ctx, server }]))[0]!;
   } catch (err) {
     const facts = { action: "publish", name: server.name, version: server.version };
-    return asRemoteConflict(ctx, err, remoteUrls(server), facts, "Failed to publish server");
+    return asRemoteConflict(ctx, err, remoteUrls(server), facts, PUBLISH_FAILED);
   }
 }
 
@@ -288,20 +189,12 @@ export async function changeStatuses(
     (v) => v.status === "deleted" && changes.has(v.version) && changes.get(v.version)!.status !== "deleted",
   );
   const detail = "Failed to update server status";
-  if (restored.length > 0) {
-    // A restore must not bring back what the denylist removed, nor take a remote URL that
-    // another server now holds.
-    const servers = restored.map((v) => JSON.parse(v.serverJson) as ServerJson);
-    const hits = await findDenylistHits(
-      ctx.env.DB,
-      servers.flatMap((server) => denylistKeys(server)),
-    );
-    const blocked = servers.map((server) => blockingEntry(hits, server)).find((entry) => entry !== undefined);
-    if (blocked) return refuse(ctx, facts, 403, denylistRefusal(blocked));
-  }
-  const restoredUrls = restored.flatMap(storedRemoteUrls);
-  const conflict = await findRemoteConflict(ctx.env.DB, restoredUrls, name);
-  if (conflict) return refuse(ctx, facts, 400, detail, remoteConflictMessage(conflict));
+  // A restore must not bring back what the denylist removed, nor take a remote URL that another
+  // server now holds.
+  const servers = restored.map((v) => JSON.parse(v.serverJson) as ServerJson);
+  const restoredUrls = servers.flatMap(remoteUrls);
+  const refused = await refuseBlockedOrTaken(ctx, facts, detail, name, servers, restoredUrls);
+  if (refused) return refused;
 
   const { statements, changed } = statusChangeStatements(ctx.env.DB, versions, changes, ctx.now);
   const entry = auditEntry(ctx, { ...facts, detail: { ...facts.detail, ...statusChangeDetail(changes) } });
@@ -352,11 +245,9 @@ export async function editVersion(ctx: WriteContext, server: ServerJson): Promis
   const versions = await getServerVersions(ctx.env.DB, name);
   const index = versions.findIndex((v) => v.version === version && v.status !== "deleted");
   if (index === -1) return refuse(ctx, facts, 404, "Server not found");
-  const blocked = blockingEntry(await findDenylistHits(ctx.env.DB, denylistKeys(server)), server);
-  if (blocked) return refuse(ctx, facts, 403, denylistRefusal(blocked));
   const urls = remoteUrls(server);
-  const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
-  if (conflict) return refuse(ctx, facts, 400, detail, remoteConflictMessage(conflict));
+  const refused = await refuseBlockedOrTaken(ctx, facts, detail, name, [server], urls);
+  if (refused) return refused;
 
   const record = { ...versions[index]!, serverJson: JSON.stringify(server), updatedAt: ctx.now };
   const statements = [

@@ -16,6 +16,12 @@ import {
   uriFormat,
 } from "./huma-schema-kit.ts";
 
+/** Longest server name (code points); the pattern makes every legal name ASCII. */
+export const MAX_NAME_LENGTH = 200;
+export const NAME_PATTERN = "^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$";
+/** Longest version (code points): server.schema.json's maxLength, for the server and packages. */
+export const MAX_VERSION_LENGTH = 255;
+
 const inputEntries = {
   description: v.optional(text),
   isRequired: v.optional(bool),
@@ -63,7 +69,7 @@ export const PackageSchema = goStruct({
   registryType: v.pipe(text, minLength(1)),
   registryBaseUrl: v.optional(v.pipe(text, uriFormat)),
   identifier: v.pipe(text, minLength(1)),
-  version: v.optional(v.pipe(text, minLength(1), maxLength(255))),
+  version: v.optional(v.pipe(text, minLength(1), maxLength(MAX_VERSION_LENGTH))),
   fileSha256: v.optional(v.pipe(text, pattern("^[a-f0-9]{64}$"))),
   runtimeHint: v.optional(text),
   transport: TransportSchema,
@@ -94,11 +100,11 @@ export const ServerMetaSchema = goStruct({
 
 export const ServerJsonSchema = goStruct({
   $schema: v.pipe(text, minLength(1), uriFormat),
-  name: v.pipe(text, minLength(3), maxLength(200), pattern("^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$")),
+  name: v.pipe(text, minLength(3), maxLength(MAX_NAME_LENGTH), pattern(NAME_PATTERN)),
   description: v.pipe(text, minLength(1), maxLength(100)),
   title: v.optional(v.pipe(text, minLength(1), maxLength(100))),
   repository: v.optional(RepositorySchema),
-  version: text,
+  version: v.pipe(text, maxLength(MAX_VERSION_LENGTH)),
   websiteUrl: v.optional(v.pipe(text, uriFormat)),
   icons: v.optional(list(IconSchema)),
   packages: v.optional(list(PackageSchema)),

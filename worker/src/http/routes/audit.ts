@@ -1,8 +1,17 @@
-// Reading the audit log: GET /x/admin/audit (global maintainers: everything) and
+// Reading the audit log: GET /x/admin/audit (global maintainers: everything),
+// GET /x/admin/auth-failures (global maintainers: failed token exchanges per hour) and
 // GET /x/moderation-log (public: decisions only, never who reported).
 import type { IRequest } from "itty-router";
 import { parseRfc3339, formatRfc3339 } from "../../domain/timestamps.ts";
-import { listAudit, listDecisions, type StoredAuditEntry } from "../../storage/d1-audit.ts";
+import {
+  FAILURE_HOUR_MICROS,
+  listAudit,
+  listAuthFailures,
+  listDecisions,
+  type StoredAuditEntry,
+  type StoredAuthFailures,
+} from "../../storage/d1-audit.ts";
+import { readLimitParam } from "../list-params.ts";
 import { pageBody, readPage, throwIfInvalid } from "../paging.ts";
 import type { ProblemDetail } from "../../errors.ts";
 import { json } from "../responses.ts";
@@ -47,6 +56,43 @@ export async function listAuditLog(request: IRequest, env: Env, _ctx: ExecutionC
     limit: page.limit,
   });
   return json(pageBody("entries", entries, page.limit, (e) => e.id, renderAuditEntry));
+}
+
+function renderAuthFailures(row: StoredAuthFailures) {
+  return {
+    hour: formatRfc3339(row.hour),
+    method: row.method,
+    status: row.status,
+    count: row.count,
+    audited: row.audited,
+    lastReason: row.lastReason,
+    lastClaimed: row.lastClaimed,
+    lastAt: formatRfc3339(row.lastAt),
+  };
+}
+
+/**
+ * GET /x/admin/auth-failures?since=&limit=: failed token exchanges counted per hour, method and
+ * status (newest hour first; `since` defaults to 24 hours ago). Beyond the hourly bound
+ * (AUTH_FAILURE_AUDIT_PER_HOUR) failures have no audit row of their own: this is where an
+ * operator sees them all.
+ */
+export async function listAuthFailureCounts(request: IRequest, env: Env, _ctx: ExecutionContext, url: URL) {
+  const maintainer = await maintainerOf(request, env);
+  requireGlobal(maintainer, "Reading the failed token exchanges");
+  const params = url.searchParams;
+  const errors: ProblemDetail[] = [];
+  const limit = readLimitParam(params, errors, { defaultLimit: 200, maxLimit: 1000 });
+  const sinceRaw = params.get("since") || undefined;
+  const since = sinceRaw === undefined ? Date.now() * 1000 - 24 * FAILURE_HOUR_MICROS : parseRfc3339(sinceRaw);
+  if (since === undefined) {
+    errors.push({ message: "expected an RFC 3339 date-time", location: "query.since", value: sinceRaw });
+  }
+  throwIfInvalid(errors);
+  // Hours that started before `since` but end after it count too.
+  const fromHour = Math.floor((since ?? 0) / FAILURE_HOUR_MICROS) * FAILURE_HOUR_MICROS;
+  const rows = await listAuthFailures(env.DB, fromHour, limit);
+  return json({ failures: rows.map(renderAuthFailures), metadata: { count: rows.length } });
 }
 
 /** One decision as the public sees it: when, what, on what, and the message. */

@@ -6,13 +6,14 @@ import { exchangeHttpProof } from "../../auth/exchange/http.ts";
 import { exchangeOidcToken } from "../../auth/exchange/oidc.ts";
 import { goStruct, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { issuedClaims, type AuthMethod, type TokenResponse } from "../../auth/registry-token.ts";
-import type { Caller } from "../../writes/write-context.ts";
+import { outcomeOf, type Caller } from "../../writes/write-context.ts";
 import { ApiError } from "../../errors.ts";
+import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readBodyAs } from "../request-body.ts";
 import { requestIdOf } from "../request-id.ts";
 import { endpointNotFound } from "../request-guards.ts";
 import { json } from "../responses.ts";
-import { recordRefusal, streamWriter, unwrap } from "./write-support.ts";
+import { streamWriter, unwrap } from "./write-support.ts";
 
 /** The audit stream of token exchanges. */
 export const AUTH_STREAM = "~auth";
@@ -22,9 +23,25 @@ const OidcTokenBody = goStruct({ oidc_token: text });
 const KeyProofBody = goStruct({ domain: text, timestamp: text, signed_timestamp: text });
 
 /**
+ * Hands a refused exchange to the "~auth" writer (best effort: the refusal stands). Anyone may
+ * send these, so the writer counts them per hour, method and status and gives only the first
+ * AUTH_FAILURE_AUDIT_PER_HOUR of an hour an audit row of their own (docs/storage.md).
+ */
+async function recordFailure(env: Env, caller: Caller, err: ApiError): Promise<void> {
+  const reason = [err.detail, ...err.errors.map((e) => e.message)].join(": ");
+  const facts = { action: "token-exchange", outcome: outcomeOf(err.status), reason };
+  try {
+    await streamWriter(env, AUTH_STREAM).recordFailedExchange(caller, AUTH_STREAM, facts, err.status);
+  } catch (failure) {
+    console.error("recording a failed token exchange failed", failure);
+  }
+}
+
+/**
  * Runs an exchange and appends its outcome to the "~auth" audit stream: the subject and
  * permissions granted, or the refusal and the identity claimed (never the secret presented).
- * A token is only handed out once its issue is on record.
+ * A token is only handed out once its issue is on record, and only while the identity it
+ * proves is within its abuse limit (checked before anything is recorded).
  */
 async function auditedExchange(
   request: Request,
@@ -40,14 +57,12 @@ async function auditedExchange(
   try {
     token = await exchange();
   } catch (err) {
-    if (err instanceof ApiError) {
-      const caller: Caller = { actor: { method, subject: claimed }, requestId };
-      await recordRefusal(env, caller, AUTH_STREAM, { action: "token-exchange" }, err);
-    }
+    if (err instanceof ApiError) await recordFailure(env, { actor: { method, subject: claimed }, requestId }, err);
     throw err;
   }
   const claims = issuedClaims(token.registry_token);
   const caller: Caller = { actor: { method, subject: claims?.auth_method_sub ?? claimed }, requestId };
+  await limitSubject(env, "auth", caller.actor);
   const detail = { permissions: claims?.permissions ?? [], expiresAt: token.expires_at };
   unwrap(await streamWriter(env, AUTH_STREAM).record(caller, AUTH_STREAM, { action: "token-exchange", detail }));
   return json(token);
@@ -55,24 +70,28 @@ async function auditedExchange(
 
 /** POST {prefix}/auth/github-at */
 export async function githubAccessTokenExchange(request: Request, env: Env): Promise<Response> {
+  await limitAddress(request, env, "auth");
   const body = await readBodyAs(request, GitHubTokenBody);
   return auditedExchange(request, env, "github-at", "unknown", () => exchangeGitHubAccessToken(env, body.github_token));
 }
 
 /** POST {prefix}/auth/github-oidc */
 export async function githubOidcExchange(request: Request, env: Env): Promise<Response> {
+  await limitAddress(request, env, "auth");
   const body = await readBodyAs(request, OidcTokenBody);
   return auditedExchange(request, env, "github-oidc", "unknown", () => exchangeGitHubOidcToken(env, body.oidc_token));
 }
 
 /** POST {prefix}/auth/dns */
 export async function dnsExchange(request: Request, env: Env): Promise<Response> {
+  await limitAddress(request, env, "auth");
   const body = await readBodyAs(request, KeyProofBody);
   return auditedExchange(request, env, "dns", body.domain, () => exchangeDnsProof(env, body));
 }
 
 /** POST {prefix}/auth/http */
 export async function httpExchange(request: Request, env: Env): Promise<Response> {
+  await limitAddress(request, env, "auth");
   const body = await readBodyAs(request, KeyProofBody);
   return auditedExchange(request, env, "http", body.domain, () => exchangeHttpProof(env, body));
 }
@@ -80,6 +99,7 @@ export async function httpExchange(request: Request, env: Env): Promise<Response
 /** POST {prefix}/auth/oidc: answers as an unknown route unless OIDC_ENABLED is "true". */
 export async function oidcExchange(request: Request, env: Env, _ctx: unknown, url: URL): Promise<Response> {
   if (env.OIDC_ENABLED !== "true") throw endpointNotFound(url);
+  await limitAddress(request, env, "auth");
   const body = await readBodyAs(request, OidcTokenBody);
   return auditedExchange(request, env, "oidc", "unknown", () => exchangeOidcToken(env, body.oidc_token));
 }
@@ -90,6 +110,7 @@ export async function oidcExchange(request: Request, env: Env, _ctx: unknown, ur
  */
 export async function anonymousExchange(request: Request, env: Env, _ctx: unknown, url: URL): Promise<Response> {
   if (env.ENABLE_ANONYMOUS_AUTH !== "true") throw endpointNotFound(url);
+  await limitAddress(request, env, "auth");
   return auditedExchange(request, env, "none", "anonymous", () => exchangeAnonymous(env));
 }
 

@@ -1,4 +1,5 @@
-// The denylist: GET, POST and DELETE /x/admin/denylist.
+// The denylist: GET, POST and DELETE /x/admin/denylist. Values are canonicalised by
+// domain/denylist.ts; only this file decides who may manage which entry.
 import * as v from "valibot";
 import type { IRequest } from "itty-router";
 import { sweepEverywhere } from "../../writes/denylist-sweeps.ts";
@@ -7,13 +8,25 @@ import {
   MAX_DENYLIST_REASON,
   MODERATION_STREAM,
   normalizeDenylistValue,
+  scopeCoversEntry,
   type DenylistKey,
   type DenylistKind,
 } from "../../domain/denylist.ts";
+import {
+  isPackageRegistryType,
+  PACKAGE_REGISTRY_TYPES,
+  type PackageRegistryType,
+} from "../../domain/denylist-packages.ts";
 import { goStruct, maxLength, minLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { formatRfc3339 } from "../../domain/timestamps.ts";
-import { listDenylist, type StoredDenylistEntry } from "../../storage/d1-moderation.ts";
+import {
+  denylistCoveredNames,
+  getDenylistEntry,
+  listDenylist,
+  type StoredDenylistEntry,
+} from "../../storage/d1-moderation.ts";
 import { ApiError } from "../../errors.ts";
+import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readBodyAs, parseWith } from "../request-body.ts";
 import { json } from "../responses.ts";
 import { maintainerOf, mayEdit, outsideScope, type Maintainer } from "./admin-auth.ts";
@@ -22,28 +35,50 @@ import { adoptWrite, callerOf, refuseAudited, streamWriter, unwrap } from "./wri
 const EntryBody = goStruct({
   kind: oneOf(DENYLIST_KINDS),
   value: text,
+  registryType: v.optional(text),
   reason: v.pipe(text, minLength(1), maxLength(MAX_DENYLIST_REASON)),
 });
 
 const RemoveBody = goStruct({
   kind: oneOf(DENYLIST_KINDS),
   value: text,
+  registryType: v.optional(text),
 });
 
-/** The stored key of an entry, or a 422 naming the field. */
-function keyOf(kind: DenylistKind, raw: string): DenylistKey {
-  const normalized = normalizeDenylistValue(kind, raw);
-  if ("error" in normalized)
-    throw ApiError.validation([{ message: normalized.error, location: "body.value", value: raw }]);
-  return { kind, value: normalized.value };
+/** A package entry's registry type as sent (any case), or a 422 naming the field. */
+function registryTypeOf(kind: DenylistKind, raw: string | undefined): PackageRegistryType | undefined {
+  if (raw === undefined) return undefined;
+  const type = raw.trim().toLowerCase();
+  const fail = (message: string) => ApiError.validation([{ message, location: "body.registryType", value: raw }]);
+  if (kind !== "package") throw fail("registryType applies to package entries only");
+  if (!isPackageRegistryType(type)) {
+    throw fail(`expected value to be one of "${PACKAGE_REGISTRY_TYPES.join(", ")}"`);
+  }
+  return type;
 }
 
-/** Server and namespace entries are within a scoped maintainer's reach; hosts and packages span namespaces. */
-function mayManage(maintainer: Maintainer, key: DenylistKey): boolean {
-  if (maintainer.global) return true;
-  if (key.kind === "server") return mayEdit(maintainer, key.value);
-  if (key.kind === "namespace") return maintainer.scope.includes(`${key.value}/*`);
-  return false;
+/** The canonical key of an entry (domain/denylist.ts), or a 422 naming the field. */
+function keyOf(body: { kind: DenylistKind; value: string; registryType?: string | undefined }): DenylistKey {
+  const type = registryTypeOf(body.kind, body.registryType);
+  const normalized = normalizeDenylistValue(body.kind, body.value, type);
+  if ("error" in normalized)
+    throw ApiError.validation([{ message: normalized.error, location: "body.value", value: body.value }]);
+  return { kind: body.kind, value: normalized.value };
+}
+
+/**
+ * Whether the caller may add or remove entries with these keys. A global maintainer may manage
+ * any; a scoped one only server and namespace entries whose whole reach its edit patterns
+ * cover (scopeCoversEntry: a namespace entry covers every namespace below it) and whose
+ * lower-case matching reaches no stored name, of any spelling, that it may not edit.
+ */
+async function mayManage(env: Env, maintainer: Maintainer, keys: readonly DenylistKey[]): Promise<boolean[]> {
+  if (maintainer.global) return keys.map(() => true);
+  const covered = keys.map((key) => scopeCoversEntry(maintainer.scope, key));
+  const inScope = keys.filter((_, i) => covered[i]);
+  const names = await denylistCoveredNames(env.DB, inScope);
+  let next = 0;
+  return covered.map((ok) => ok && (names[next++] ?? []).every((name) => mayEdit(maintainer, name)));
 }
 
 function renderEntry(entry: StoredDenylistEntry) {
@@ -51,6 +86,7 @@ function renderEntry(entry: StoredDenylistEntry) {
     kind: entry.kind,
     value: entry.value,
     reason: entry.reason,
+    ...(entry.scope === null ? {} : { scope: entry.scope }),
     createdAt: formatRfc3339(entry.createdAt),
     createdBy: entry.createdBy,
   };
@@ -77,45 +113,76 @@ function refuseOutsideScope(
 /** GET /x/admin/denylist: the entries the caller may manage. */
 export async function listDenylistEntries(request: IRequest, env: Env) {
   const maintainer = await maintainerOf(request, env);
-  const entries = (await listDenylist(env.DB)).filter((entry) => mayManage(maintainer, entry));
+  const all = await listDenylist(env.DB);
+  const manageable = await mayManage(env, maintainer, all);
+  const entries = all.filter((_, i) => manageable[i]);
   return json({ entries: entries.map(renderEntry), metadata: { count: entries.length } });
 }
 
 /**
  * POST /x/admin/denylist: adds the entry (publishing matches is refused from then on), then
- * deletes every matching version, namespace by namespace, before answering.
+ * deletes every matching version, namespace by namespace, before answering. A scoped
+ * maintainer's entry records its edit patterns and never reaches a name outside them.
  */
 export async function addDenylistEntry(request: IRequest, env: Env) {
+  await limitAddress(request, env, "admin");
   const body = await readBodyAs(request, EntryBody);
   const maintainer = await maintainerOf(request, env);
-  const key = keyOf(body.kind, body.value);
-  if (!mayManage(maintainer, key)) await refuseOutsideScope(request, env, maintainer, "denylist-add", key);
+  await limitSubject(env, "admin", maintainer.claims);
+  const key = keyOf(body);
+  if (!(await mayManage(env, maintainer, [key]))[0]) {
+    await refuseOutsideScope(request, env, maintainer, "denylist-add", key);
+  }
   const caller = callerOf(request, maintainer.claims);
-  const entry = { ...key, reason: body.reason };
+  const scope = maintainer.global ? null : maintainer.scope;
+  const entry = { ...key, reason: body.reason, scope };
   unwrap(await streamWriter(env, MODERATION_STREAM).addDenylistEntry(caller, MODERATION_STREAM, entry));
   const deleted = await sweepEverywhere(env, caller, key);
   for (const name of Object.keys(deleted)) adoptWrite(name);
-  return json({ ...entry, deleted }, 201);
+  return json({ ...key, reason: body.reason, ...(scope === null ? {} : { scope }), deleted }, 201);
 }
 
-/** DELETE /x/admin/denylist with {"kind", "value"} (or ?kind=&value=): unblocks, restores nothing. */
+/**
+ * DELETE /x/admin/denylist with {"kind", "value"[, "registryType"]} (or the same as query
+ * parameters): unblocks, restores nothing. Takes any spelling of the entry, so exactly what GET
+ * lists; a global maintainer also removes a row stored before the canonical forms under exactly
+ * the value sent, even one that has no canonical form.
+ */
 export async function removeDenylistEntry(request: IRequest, env: Env, _ctx: ExecutionContext, url: URL) {
-  const fromQuery = url.searchParams.has("kind") || url.searchParams.has("value");
+  await limitAddress(request, env, "admin");
+  const params = url.searchParams;
+  const fromQuery = params.has("kind") || params.has("value") || params.has("registryType");
   const body = fromQuery
     ? parseWith(
         RemoveBody,
-        { kind: url.searchParams.get("kind") ?? "", value: url.searchParams.get("value") ?? "" },
+        {
+          kind: params.get("kind") ?? "",
+          value: params.get("value") ?? "",
+          ...(params.has("registryType") ? { registryType: params.get("registryType") } : {}),
+        },
         "query",
       )
     : await readBodyAs(request, RemoveBody);
   const maintainer = await maintainerOf(request, env);
-  const key = keyOf(body.kind, body.value);
-  if (!mayManage(maintainer, key)) await refuseOutsideScope(request, env, maintainer, "denylist-remove", key);
+  await limitSubject(env, "admin", maintainer.claims);
+  const exact = body.value.trim();
+  let key: DenylistKey;
+  try {
+    key = keyOf(body);
+  } catch (err) {
+    const legacy = { kind: body.kind, value: exact };
+    if (!maintainer.global || !(await getDenylistEntry(env.DB, legacy))) throw err;
+    key = legacy;
+  }
+  if (!(await mayManage(env, maintainer, [key]))[0]) {
+    await refuseOutsideScope(request, env, maintainer, "denylist-remove", key);
+  }
+  const removal = maintainer.global ? { ...key, storedValue: exact } : key;
   const { entry } = unwrap(
     await streamWriter(env, MODERATION_STREAM).removeDenylistEntry(
       callerOf(request, maintainer.claims),
       MODERATION_STREAM,
-      key,
+      removal,
     ),
   );
   return json({ kind: entry.kind, value: entry.value, removed: true });

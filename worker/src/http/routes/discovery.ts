@@ -3,8 +3,18 @@ import type { IRequest } from "itty-router";
 import { parseListQuery, readBoolParam } from "../list-params.ts";
 import { readListPage, readServer } from "../../storage/read-cache.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { MAX_NAME_LENGTH, MAX_VERSION_LENGTH } from "../../domain/server-json/framework-schema.ts";
 import { jsonText } from "../responses.ts";
-import { pathParam } from "./path-params.ts";
+import { storedPathParam } from "./path-params.ts";
+
+const serverNotFound = () => new ApiError(404, "Server not found");
+
+/** The path's server name; 404 at once when no server can have it. */
+function serverName(request: IRequest): string {
+  const name = storedPathParam(request, "name", MAX_NAME_LENGTH);
+  if (name === undefined) throw serverNotFound();
+  return name;
+}
 
 function includeDeleted(url: URL): boolean {
   const errors: ProblemDetail[] = [];
@@ -20,18 +30,20 @@ export async function listServers(_request: IRequest, env: Env, ctx: ExecutionCo
 
 export async function listServerVersions(request: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
   const withDeleted = includeDeleted(url);
-  const entry = await readServer(env, ctx, pathParam(request, "name"));
+  const entry = await readServer(env, ctx, serverName(request));
   const body = withDeleted ? entry.versionsBodyWithDeleted : entry.versionsBody;
-  if (body === null) throw new ApiError(404, "Server not found");
+  if (body === null) throw serverNotFound();
   return jsonText(body);
 }
 
 export async function getServerVersion(request: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
   const withDeleted = includeDeleted(url);
-  const entry = await readServer(env, ctx, pathParam(request, "name"));
-  const requested = pathParam(request, "version");
+  const name = serverName(request);
+  const requested = storedPathParam(request, "version", MAX_VERSION_LENGTH);
+  if (requested === undefined) throw serverNotFound();
+  const entry = await readServer(env, ctx, name);
   const version = requested === "latest" ? entry.latestVersion : requested;
   const detail = version === undefined ? undefined : entry.details.get(version);
-  if (detail === undefined || (detail.deleted && !withDeleted)) throw new ApiError(404, "Server not found");
+  if (detail === undefined || (detail.deleted && !withDeleted)) throw serverNotFound();
   return jsonText(detail.body);
 }

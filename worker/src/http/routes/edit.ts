@@ -7,6 +7,7 @@ import { renderServerResponse } from "../../domain/server-response.ts";
 import { publisherMetaRefusal } from "../../domain/write-rules.ts";
 import { readServer } from "../../storage/read-cache.ts";
 import { ApiError } from "../../errors.ts";
+import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { jsonText } from "../responses.ts";
 import { pathParam } from "./path-params.ts";
 import { adoptWrite, auditedChecks, callerOf, readServerJsonBody, unwrap, writerFor } from "./write-support.ts";
@@ -14,8 +15,10 @@ import { adoptWrite, auditedChecks, callerOf, readServerJsonBody, unwrap, writer
 export async function editServerVersion(request: IRequest, env: Env, ctx: ExecutionContext) {
   const name = pathParam(request, "name");
   const version = pathParam(request, "version");
+  await limitAddress(request, env, "publish");
   const server = await readServerJsonBody(request);
   const claims = await authenticate(request, env);
+  await limitSubject(env, "publish", claims);
   const caller = callerOf(request, claims);
   await auditedChecks(env, caller, { action: "edit", name, version }, async () => {
     const stored = (await readServer(env, ctx, name)).details.get(version);

@@ -1,4 +1,5 @@
 import type { IRequest } from "itty-router";
+import { codePointLength } from "../../domain/server-json/code-points.ts";
 
 /** Path parameters arrive percent-encoded (a server name holds an encoded '/'). */
 export function pathParam(request: IRequest, key: string): string {
@@ -8,4 +9,15 @@ export function pathParam(request: IRequest, key: string): string {
   } catch {
     return raw; // not valid percent-encoding: looked up as written, which finds nothing
   }
+}
+
+/**
+ * A path parameter that names something stored, or undefined when it is longer than any stored
+ * value can be (`maxCodePoints`, the body model's limit): such a lookup can only miss, so callers
+ * answer at once instead of asking KV or D1 (whose keys and bindings are bounded).
+ */
+export function storedPathParam(request: IRequest, key: string, maxCodePoints: number): string | undefined {
+  const value = pathParam(request, key);
+  // UTF-16 units are never fewer than code points: counting is needed only past the limit.
+  return value.length > maxCodePoints && codePointLength(value) > maxCodePoints ? undefined : value;
 }

@@ -2,13 +2,15 @@
 import type { IRequest } from "itty-router";
 import { authenticate, type RegistryClaims } from "../../auth/registry-token.ts";
 import { hasPermission } from "../../auth/permissions.ts";
-import { parseServerJson, schemaIssues, semanticIssues } from "../../domain/server-json/index.ts";
+import { parseServerJson, schemaIssues, semanticIssues, type ValidationIssue } from "../../domain/server-json/index.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
 import { publisherMetaRefusal } from "../../domain/write-rules.ts";
 import { verifyPackageOwnership } from "../../ownership/index.ts";
 import { ApiError } from "../../errors.ts";
+import { limitAddress, limitSubject } from "../rate-limits.ts";
+import { boundedList, MAX_PROBLEM_BYTES, truncateText } from "../problem.ts";
 import { readJsonBody } from "../request-body.ts";
-import { jsonText, json } from "../responses.ts";
+import { jsonText } from "../responses.ts";
 import { adoptWrite, auditedChecks, callerOf, readServerJsonBody, unwrap, writerFor } from "./write-support.ts";
 
 function publishDenied(claims: RegistryClaims, name: string): ApiError {
@@ -24,8 +26,10 @@ function publishDenied(claims: RegistryClaims, name: string): ApiError {
 }
 
 export async function publishServer(request: IRequest, env: Env) {
+  await limitAddress(request, env, "publish");
   const server = await readServerJsonBody(request);
   const claims = await authenticate(request, env);
+  await limitSubject(env, "publish", claims);
   const caller = callerOf(request, claims);
   await auditedChecks(env, caller, { action: "publish", name: server.name, version: server.version }, async () => {
     if (!hasPermission(claims, "publish", server.name)) throw publishDenied(claims, server.name);
@@ -45,9 +49,23 @@ export async function publishServer(request: IRequest, env: Env) {
   return jsonText(renderServerResponse(record));
 }
 
+/** Stands for the issues a /validate answer leaves out (it is bounded like a problem reply). */
+function omittedIssues(omitted: number): ValidationIssue {
+  const message = `… and ${omitted} more issues`;
+  return { type: "linter", path: "", message, severity: "info", reference: "issues-truncated" };
+}
+
 export async function validateServer(request: IRequest) {
   const parsed = parseServerJson(await readJsonBody(request));
   if (!parsed.ok) throw ApiError.validation(parsed.errors);
   const issues = [...semanticIssues(parsed.value), ...schemaIssues(parsed.value)];
-  return json({ valid: !issues.some((issue) => issue.severity === "error"), issues });
+  const valid = !issues.some((issue) => issue.severity === "error");
+  // Paths and messages may embed input (keys, URLs): cut like problem values.
+  const listed = boundedList(
+    issues,
+    (issue) => JSON.stringify({ ...issue, path: truncateText(issue.path), message: truncateText(issue.message) }),
+    MAX_PROBLEM_BYTES - 256,
+    (omitted) => JSON.stringify(omittedIssues(omitted)),
+  );
+  return jsonText(`{"valid":${valid},"issues":[${listed.join(",")}]}`);
 }

@@ -9,12 +9,14 @@ import {
   REPORT_REASONS,
   RESOLVE_ACTIONS,
 } from "../../domain/moderation.ts";
-import { goStruct, maxLength, minLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
+import { MAX_NAME_LENGTH, MAX_VERSION_LENGTH, NAME_PATTERN } from "../../domain/server-json/framework-schema.ts";
+import { goStruct, maxLength, minLength, oneOf, pattern, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { formatRfc3339 } from "../../domain/timestamps.ts";
 import { namespaceOf } from "../../domain/write-rules.ts";
 import { getReport, listReports, type ListedReport } from "../../storage/d1-moderation.ts";
 import { pageBody, readPage, throwIfInvalid } from "../paging.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readBodyAs } from "../request-body.ts";
 import { requestIdOf } from "../request-id.ts";
 import { json } from "../responses.ts";
@@ -22,9 +24,10 @@ import { maintainerOf, mayEdit, outsideScope } from "./admin-auth.ts";
 import { pathParam } from "./path-params.ts";
 import { adoptWrite, callerOf, refuseAudited, unwrap, writerFor } from "./write-support.ts";
 
+// Bounded like the server.json fields they name: nothing longer can exist.
 const ReportBody = goStruct({
-  name: v.pipe(text, minLength(1)),
-  version: v.optional(v.pipe(text, minLength(1))),
+  name: v.pipe(text, minLength(1), maxLength(MAX_NAME_LENGTH), pattern(NAME_PATTERN)),
+  version: v.optional(v.pipe(text, minLength(1), maxLength(MAX_VERSION_LENGTH))),
   reason: oneOf(REPORT_REASONS),
   details: v.optional(v.pipe(text, maxLength(MAX_REPORT_DETAILS))),
 });
@@ -36,8 +39,10 @@ const ResolveBody = goStruct({
 
 /** POST /x/reports: anyone may report a visible server (or one of its versions). */
 export async function fileReport(request: IRequest, env: Env) {
+  await limitAddress(request, env, "report");
   const body = await readBodyAs(request, ReportBody);
   const reporter = await reporterOf(request, env);
+  if (reporter.kind === "token") await limitSubject(env, "report", reporter.actor);
   const outcome = await writerFor(env, body.name).report(
     { actor: reporter.actor, requestId: requestIdOf(request) },
     {
@@ -105,8 +110,10 @@ export async function listReportQueue(request: IRequest, env: Env, _ctx: Executi
 /** POST /x/admin/reports/{id}/resolve with {"action", "message"}. */
 export async function resolveReport(request: IRequest, env: Env) {
   const id = pathParam(request, "id");
+  await limitAddress(request, env, "admin");
   const body = await readBodyAs(request, ResolveBody);
   const maintainer = await maintainerOf(request, env);
+  await limitSubject(env, "admin", maintainer.claims);
   const report = await getReport(env.DB, id);
   if (!report) throw new ApiError(404, "Report not found");
   const caller = callerOf(request, maintainer.claims);
@@ -114,7 +121,9 @@ export async function resolveReport(request: IRequest, env: Env) {
     const facts = { action: "resolve", name: report.name, detail: { reportId: id } };
     await refuseAudited(env, caller, namespaceOf(report.name), facts, outsideScope(report.name));
   }
-  const resolved = unwrap(await writerFor(env, report.name).resolveReport(caller, report.name, id, body));
+  // A scoped resolver's denylist entry reaches only names inside its scope (domain/denylist.ts).
+  const resolution = { ...body, scope: maintainer.global ? null : maintainer.scope };
+  const resolved = unwrap(await writerFor(env, report.name).resolveReport(caller, report.name, id, resolution));
   adoptWrite(report.name);
   return json({
     id,

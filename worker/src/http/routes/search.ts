@@ -3,9 +3,11 @@
 import type { IRequest } from "itty-router";
 import { readLimitParam } from "../list-params.ts";
 import { normalizeQuery, search, type Hosting, type SearchRequest } from "../../search/index.ts";
+import { boundedKeyPart } from "../../storage/kv-keys.ts";
 import { readServer } from "../../storage/read-cache.ts";
 import { cachedAnswer, freshSnapshotKey, rememberAnswer, searchSnapshot } from "../../storage/search-cache.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { limitAddress } from "../rate-limits.ts";
 import { jsonText } from "../responses.ts";
 
 const DEFAULT_LIMIT = 20;
@@ -85,21 +87,31 @@ export function parseSearchRequest(params: URLSearchParams): SearchRequest {
   };
 }
 
+/**
+ * The in-memory answer key of a raw query string. Query strings are as long as a URL allows, so
+ * long ones are keyed by their hash: the cache's memory is bounded by its entries, not its keys.
+ */
+export function rawAnswerKey(snapshotKey: string, search: string): string {
+  return `${snapshotKey}|raw|${boundedKeyPart(search)}`;
+}
+
 export async function searchServers(_request: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
   // Repeated queries: the answer by the raw query string, before any parsing.
   const fresh = freshSnapshotKey(env);
-  const rawHit = fresh === undefined ? undefined : cachedAnswer(`${fresh}|raw|${url.search}`);
+  const rawHit = fresh === undefined ? undefined : cachedAnswer(rawAnswerKey(fresh, url.search));
   if (rawHit !== undefined) return jsonText(rawHit);
 
   const request = parseSearchRequest(url.searchParams);
   const snapshot = await searchSnapshot(env);
-  const cacheKey = `${snapshot.key}|${JSON.stringify(request)}`;
+  const cacheKey = `${snapshot.key}|${boundedKeyPart(JSON.stringify(request))}`;
   const cached = cachedAnswer(cacheKey);
   if (cached !== undefined) {
-    rememberAnswer(`${snapshot.key}|raw|${url.search}`, cached);
+    rememberAnswer(rawAnswerKey(snapshot.key, url.search), cached);
     return jsonText(cached);
   }
 
+  // Only computed queries count: the answer-cache hits above stay as cheap as a hello worker.
+  await limitAddress(_request, env, "search");
   const result = search(snapshot.index, snapshot.overlay, request);
   const utf8 = new TextDecoder();
   const entries = await Promise.all(result.hits.map((hit) => readServer(env, ctx, hit.name)));
@@ -117,6 +129,6 @@ export async function searchServers(_request: IRequest, env: Env, ctx: Execution
   const body = `{"results":[${items.join(",")}],"facets":${JSON.stringify(result.facets)},"metadata":${JSON.stringify(metadata)}}`;
   const bytes = new TextEncoder().encode(body);
   rememberAnswer(cacheKey, bytes);
-  rememberAnswer(`${snapshot.key}|raw|${url.search}`, bytes);
+  rememberAnswer(rawAnswerKey(snapshot.key, url.search), bytes);
   return jsonText(bytes);
 }

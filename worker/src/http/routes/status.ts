@@ -9,6 +9,7 @@ import { statusChangeShapeRefusal, type StatusChange } from "../../domain/write-
 import { toFieldErrors } from "../../domain/server-json/field-errors.ts";
 import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readJsonBody } from "../request-body.ts";
 import { jsonText } from "../responses.ts";
 import { pathParam } from "./path-params.ts";
@@ -26,12 +27,14 @@ async function readStatusChange(
   facts: { action: string; name: string; version?: string },
 ) {
   const { name } = facts;
+  await limitAddress(request, env, "publish");
   const headerError = authorizationHeaderError(request);
   const paramErrors: ProblemDetail[] = headerError ? [headerError] : [];
   const parsed = v.safeParse(StatusUpdateSchema, await readJsonBody(request, { paramErrors }));
   const errors = [...paramErrors, ...(parsed.success ? [] : toFieldErrors(parsed.issues, "body"))];
   if (errors.length > 0 || !parsed.success) throw ApiError.validation(errors);
   const claims = await authenticate(request, env);
+  await limitSubject(env, "publish", claims);
   const caller = callerOf(request, claims);
   const change: StatusChange = { status: parsed.output.status };
   if (parsed.output.statusMessage !== undefined) change.statusMessage = parsed.output.statusMessage;

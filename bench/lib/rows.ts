@@ -1,0 +1,469 @@
+// The benchmark's rows: one table that the runner (run.ts) and the profiler (profile.ts) both
+// iterate. A row names its server, what it sends (a load plan: fresh autocannon specs, the
+// preparation before any load, the checks after it) or, for the one row that is not a load
+// (publish → visible), its own measurement.
+import type { LoadSpec, Measured } from "./load.ts";
+import { BenchError } from "./proc.ts";
+import { statusCounts } from "./report.ts";
+import { enc, get, publishOnce, publishToken, spread, warmPaths } from "./requests.ts";
+import type { RegistryServer, RunningServer } from "./servers.ts";
+import { UsageError } from "./session.ts";
+
+/** run: the table (run.ts); profile: `--profile` (profile.ts). */
+export type Mode = "run" | "profile";
+
+export interface RowContext {
+  registry?: RegistryServer | undefined;
+  hello?: RunningServer | undefined;
+  /** Readable names of the seeded catalogue (detail and versions rotate over them). */
+  names: readonly string[];
+  connections: number;
+  /** publish → visible: how many trials. */
+  trials: number;
+}
+
+export interface Prepared {
+  /** What the preparation did, for the profile report. */
+  note: string;
+  /** For the row's notes (the cache fill saw non-2xx answers). */
+  warnings: string[];
+  /** Why the row cannot be measured: reported instead of run. */
+  skip?: string;
+}
+
+export interface Checked {
+  notes: string[];
+  /** Publishes answered 200 but missing from D1, or logged twice. */
+  lost: number;
+  /** Publishes not answered 200. */
+  failed: number;
+}
+
+/** A load row made ready on a running server. */
+export interface LoadPlan<S extends LoadSpec = LoadSpec> {
+  server: RunningServer;
+  /** What the row sends, in words. */
+  requests: string;
+  /** GET rows with fixed paths: the paths (failure samples, --against). */
+  paths?: readonly string[];
+  /** Each load run at most this long (registry tokens live 5 minutes). */
+  maxSeconds?: number;
+  /** Before any load: fill the caches or warm the write path. */
+  prepare(): Promise<Prepared>;
+  /** A spec for one load run of `seconds`; each call a fresh one (new versions, new cache keys). */
+  spec(seconds: number): S;
+  /** After the measured run: what D1 holds. */
+  check?(spec: S, measured: Measured): Promise<Checked>;
+}
+
+interface RowBase {
+  id: string;
+  /** Other ids that select this row (`publish` = `publish-one`). */
+  aliases?: readonly string[];
+  server: "hello" | "registry";
+  modes: readonly Mode[];
+  /** The endpoint column of the table. */
+  label(ctx: RowContext): string;
+}
+
+export interface LoadRow extends RowBase {
+  kind: "read" | "publish" | "report";
+  plan(ctx: RowContext): Promise<LoadPlan>;
+}
+
+/** A row that is not a load: it measures itself (run mode only). */
+export interface MeasuredRow extends RowBase {
+  kind: "visibility";
+  measure(ctx: RowContext): Promise<{ p50?: number; notes: string[] }>;
+}
+
+export type RowDef = LoadRow | MeasuredRow;
+
+// ---------------------------------------------------------------------------------------------
+// What the rows send
+
+const SUBSTRING_WORDS = ["github", "mcp", "server", "ai", "weather", "postgres", "slack", "api"];
+const SEARCH_QUERIES = [
+  "postgres",
+  "send slack message",
+  "kubernets",
+  "github pull requests",
+  "weather forecast",
+  "file system",
+  "browser automation",
+  "notion pages",
+  "jira tickets",
+  "web search",
+  "docker",
+  "stripe payments",
+  "aws s3 buckets",
+  "google calendar",
+  "memory knowledge graph",
+  "sql datab",
+];
+
+const PUNCTUATION = [".", ",", ";", "!", "?", "~"];
+
+/**
+ * `/x/search` paths that never hit the per-isolate answer cache: the same 16 queries, each
+ * prefixed with a distinct run of punctuation ("!?.; postgres"). The tokenizer only reads letter
+ * and digit runs, so the ranking work and the answer are those of the plain query, but the
+ * cache key (the normalized q) differs. `run` picks a disjoint range of prefixes.
+ */
+function uncachedSearchPaths(run: number, perQuery = 4000): string[] {
+  const paths: string[] = [];
+  for (let k = 0; k < perQuery; k++) {
+    let v = run * perQuery + k + 1;
+    let prefix = "";
+    while (v > 0) {
+      prefix += PUNCTUATION[v % PUNCTUATION.length];
+      v = Math.floor(v / PUNCTUATION.length);
+    }
+    for (const q of SEARCH_QUERIES) paths.push(`/x/search?q=${enc(`${prefix} ${q}`)}`);
+  }
+  return paths;
+}
+
+/** The names of the one-namespace and many-namespace publish rows (and of the reported servers). */
+const PUBLISH_ONE_NAMES = Array.from({ length: 8 }, (_, i) => `io.bench.one/server-${i}`);
+const PUBLISH_MANY_NAMES = Array.from({ length: 64 }, (_, i) => `io.bench.many${i}/server`);
+/** Registry tokens live 5 minutes. */
+const PUBLISH_MAX_SECONDS = 280;
+
+function registryOf(ctx: RowContext): RegistryServer {
+  if (!ctx.registry) throw new BenchError("this row needs the registry, which was not started");
+  return ctx.registry;
+}
+
+function serverOf(def: RowBase, ctx: RowContext): RunningServer {
+  if (def.server === "registry") return registryOf(ctx);
+  if (!ctx.hello) throw new BenchError("this row needs the hello worker, which was not started");
+  return ctx.hello;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kinds of rows
+
+const BOTH: readonly Mode[] = ["run", "profile"];
+
+/** GET rows: every distinct path once (the cache fill), then the paths rotated per request. */
+function readRow(
+  id: string,
+  label: string | ((ctx: RowContext) => string),
+  paths: (ctx: RowContext) => string[],
+  opts: { server?: "hello" | "registry"; optional?: boolean } = {},
+): LoadRow {
+  const def: LoadRow = {
+    id,
+    kind: "read",
+    server: opts.server ?? "registry",
+    modes: BOTH,
+    label: typeof label === "string" ? () => label : label,
+    plan: async (ctx) => {
+      const server = serverOf(def, ctx);
+      const rotated = paths(ctx);
+      const unique = new Set(rotated).size;
+      return {
+        server,
+        requests: `GET ${rotated[0] ?? "(nothing)"}${rotated.length > 1 ? ` … (${rotated.length} paths rotated)` : ""}`,
+        paths: rotated,
+        prepare: async () => {
+          if (rotated.length === 0)
+            return { note: "", warnings: [], skip: "skipped: no readable names in the dataset" };
+          const warm = await warmPaths(server.url, rotated);
+          if (opts.optional && (warm[404] ?? 0) === unique) {
+            return { note: "", warnings: [], skip: `not implemented: ${rotated[0]!.split("?")[0]} answered 404` };
+          }
+          const odd = statusCounts(warm, (s) => s < 200 || s >= 300);
+          return {
+            note: `cache fill: ${unique} path(s) requested once (${statusCounts(warm)})`,
+            warnings: odd ? [`warm-up non-2xx: ${odd}`] : [],
+          };
+        },
+        spec: (seconds) => ({
+          kind: "get",
+          url: server.url,
+          paths: rotated,
+          connections: ctx.connections,
+          durationSeconds: seconds,
+        }),
+      };
+    },
+  };
+  return def;
+}
+
+type PublishSpec = Extract<LoadSpec, { kind: "publish" }>;
+type ReportSpec = Extract<LoadSpec, { kind: "report" }>;
+
+/** Publishes of unique versions under load; then every 200 must be in D1, audited once. */
+function publishRow(id: string, label: string, names: string[], namePattern: string, aliases?: string[]): LoadRow {
+  return {
+    id,
+    ...(aliases ? { aliases } : {}),
+    kind: "publish",
+    server: "registry",
+    modes: BOTH,
+    label: () => label,
+    plan: async (ctx): Promise<LoadPlan<PublishSpec>> => {
+      const server = registryOf(ctx);
+      const token = await publishToken(server);
+      let run = 0;
+      return {
+        server,
+        requests: `POST /v0.1/publish, unique versions of ${names.length} names (${names[0]} …)`,
+        maxSeconds: PUBLISH_MAX_SECONDS,
+        prepare: async () => {
+          // Warm the write path (Durable Objects, D1 statements) with versions the check ignores.
+          const warm = spread(names, 16);
+          for (const [i, name] of warm.entries()) {
+            const status = await publishOnce(server, token, name, `0.9.${i}`);
+            if (status !== 200) throw new BenchError(`warm-up publish of ${name} answered ${status}`);
+          }
+          return { note: `write path warmed with ${warm.length} sequential publishes`, warnings: [] };
+        },
+        // A new major per load run: every version is new.
+        spec: (seconds) => ({
+          kind: "publish",
+          url: server.url,
+          token,
+          names,
+          versionPrefix: `${++run}.0`,
+          connections: ctx.connections,
+          durationSeconds: seconds,
+        }),
+        check: (spec, measured) => checkPublishes(server, namePattern, spec, measured),
+      };
+    },
+  };
+}
+
+async function checkPublishes(
+  server: RegistryServer,
+  namePattern: string,
+  spec: PublishSpec,
+  m: Measured,
+): Promise<Checked> {
+  const db = await server.mf.getD1Database(server.config.d1.binding);
+  const versions = `${spec.versionPrefix}.%`;
+  const rows = await db
+    .prepare("SELECT name || '@' || version AS k FROM server_versions WHERE name LIKE ?1 AND version LIKE ?2")
+    .bind(namePattern, versions)
+    .all<{ k: string }>();
+  const inD1 = new Set(rows.results.map((r) => r.k));
+  const dupes = await db
+    .prepare(
+      "SELECT COUNT(*) AS n FROM (SELECT name, version FROM audit_log WHERE action = 'publish' AND outcome = 'ok' AND name LIKE ?1 AND version LIKE ?2 GROUP BY name, version HAVING COUNT(*) > 1)",
+    )
+    .bind(namePattern, versions)
+    .first<{ n: number }>();
+  const ok = m.stored.length;
+  const lost = m.stored.filter((k) => !inD1.has(k)).length;
+  const twice = dupes?.n ?? 0;
+  const failed = m.responses - ok + m.errors + m.timeouts;
+  return {
+    notes: [
+      `200: ${ok}, non-200: ${failed}, lost: ${lost}, logged twice: ${twice}, rows ${inD1.size} (+${inD1.size - (ok - lost)} in flight at stop)`,
+    ],
+    lost: lost + twice,
+    failed,
+  };
+}
+
+/** Reports under load into one namespace, each from its own address; then the count in D1. */
+const reportRow: LoadRow = {
+  id: "report",
+  kind: "report",
+  server: "registry",
+  modes: BOTH,
+  label: () => "report (POST /x/reports), 8 names",
+  plan: async (ctx): Promise<LoadPlan<ReportSpec>> => {
+    const server = registryOf(ctx);
+    const names = PUBLISH_ONE_NAMES.slice(0, 8);
+    let run = 0;
+    return {
+      server,
+      requests: `POST /x/reports on ${names.length} names (${names[0]} …), each request from its own address`,
+      prepare: async () => {
+        // The reported servers must exist (when the publish rows did not run, this creates them).
+        const token = await publishToken(server);
+        for (const name of names) await publishOnce(server, token, name, "0.0.1");
+        return { note: `the ${names.length} reported names published (0.0.1)`, warnings: [] };
+      },
+      // Each load run's reports carry their own details, which the check counts.
+      spec: (seconds) => ({
+        kind: "report",
+        url: server.url,
+        names,
+        details: `bench ${++run}`,
+        connections: ctx.connections,
+        durationSeconds: seconds,
+      }),
+      check: async (spec, m) => {
+        const db = await server.mf.getD1Database(server.config.d1.binding);
+        const stored =
+          (
+            await db
+              .prepare("SELECT count(*) AS n FROM reports WHERE details = ?1")
+              .bind(spec.details)
+              .first<{ n: number }>()
+          )?.n ?? 0;
+        const created = m.statuses[201] ?? 0;
+        return {
+          notes: [`201: ${created}, stored: ${stored} (+${stored - created} in flight at stop)`],
+          lost: 0,
+          failed: 0,
+        };
+      },
+    };
+  },
+};
+
+/** /x/search with the answer cache defeated: the ranking and rendering themselves. */
+const searchMissRow: LoadRow = {
+  id: "search-miss",
+  kind: "read",
+  server: "registry",
+  modes: ["profile"],
+  label: () => `/x/search?q=<${SEARCH_QUERIES.length} queries>, no answer-cache hit`,
+  plan: async (ctx) => {
+    const server = registryOf(ctx);
+    let run = 0;
+    return {
+      server,
+      requests: `GET /x/search?q=<${SEARCH_QUERIES.length} queries, each request with a new punctuation prefix>`,
+      prepare: async () => {
+        // The prefix must not change the answer: compare the result names of each query with and without it.
+        const resultNames = async (path: string) => {
+          const { text } = await get(`${server.url}${path}`);
+          const body = JSON.parse(text) as { results?: { server: { name: string } }[] };
+          return (body.results ?? []).map((r) => r.server.name).join(",");
+        };
+        const differ: string[] = [];
+        const probe = uncachedSearchPaths(999, 1);
+        for (const [i, q] of SEARCH_QUERIES.entries()) {
+          if ((await resultNames(`/x/search?q=${enc(q)}`)) !== (await resultNames(probe[i]!))) differ.push(q);
+        }
+        return differ.length === 0
+          ? {
+              note: "prefix check: every query answers the same results with and without its punctuation prefix",
+              warnings: [],
+            }
+          : { note: `prefix check: DIFFERENT results with the prefix for ${differ.join(", ")}`, warnings: [] };
+      },
+      spec: (seconds) => ({
+        kind: "get",
+        url: server.url,
+        paths: uncachedSearchPaths(run++),
+        connections: ctx.connections,
+        durationSeconds: seconds,
+      }),
+    };
+  },
+};
+
+/** Publish a fresh name, poll /x/search until it shows: the delay after the 200, over `trials`. */
+const visibilityRow: MeasuredRow = {
+  id: "visibility",
+  kind: "visibility",
+  server: "registry",
+  modes: ["run"],
+  label: () => "publish → visible in /x/search",
+  measure: async (ctx) => {
+    const server = registryOf(ctx);
+    const notes: string[] = [];
+    if ((await get(`${server.url}/x/search?q=probe`)).status === 404) {
+      return { notes: ["not implemented: /x/search answered 404"] };
+    }
+    const token = await publishToken(server);
+    const delays: number[] = [];
+    const polls: number[] = [];
+    let invisible = 0;
+    const budgetEnds = Date.now() + 60_000;
+    for (let i = 0; i < ctx.trials && Date.now() < budgetEnds; i++) {
+      const name = `io.bench.visible/fresh-${process.pid}-${Date.now().toString(36)}-${i}`;
+      const status = await publishOnce(server, token, name, "1.0.0");
+      if (status !== 200) {
+        notes.push(`publish answered ${status}`);
+        break;
+      }
+      const published = performance.now();
+      let seen = false;
+      let n = 0;
+      while (performance.now() - published < 10_000) {
+        n++;
+        const { status, text } = await get(`${server.url}/x/search?q=${enc(name)}`);
+        if (status === 200 && text.includes(`"name":"${name}"`)) {
+          seen = true;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      if (!seen) {
+        invisible++;
+        if (invisible >= 3 && delays.length === 0) break;
+        continue;
+      }
+      delays.push(performance.now() - published);
+      polls.push(n);
+    }
+    delays.sort((a, b) => a - b);
+    const pct = (p: number) => delays[Math.min(delays.length - 1, Math.ceil((p / 100) * delays.length) - 1)]!;
+    if (delays.length > 0) {
+      notes.push(
+        `delay after the publish 200 over ${delays.length} trials: median ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms; found on the first poll ${polls.filter((n) => n === 1).length}/${delays.length}`,
+      );
+    }
+    if (invisible > 0) notes.push(`${invisible} not visible within 10 s`);
+    return delays.length > 0 ? { p50: pct(50), notes } : { notes };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The table, in the order rows run (reads before writes: a publish changes the catalogue
+// generation, which empties the read caches).
+
+export const ROWS: readonly RowDef[] = [
+  readRow("hello", "hello (constant JSON)", () => ["/"], { server: "hello" }),
+  readRow("list", "list page /v0.1/servers", () => ["/v0.1/servers"]),
+  readRow("latest", "list ?version=latest&limit=100", () => ["/v0.1/servers?version=latest&limit=100"]),
+  readRow("substring", `substring ?search=<${SUBSTRING_WORDS.length} words>`, () =>
+    SUBSTRING_WORDS.map((w) => `/v0.1/servers?search=${enc(w)}`),
+  ),
+  readRow(
+    "search",
+    `/x/search?q=<${SEARCH_QUERIES.length} queries>`,
+    () => SEARCH_QUERIES.map((q) => `/x/search?q=${enc(q)}`),
+    { optional: true },
+  ),
+  readRow(
+    "detail",
+    (ctx) => `detail …/versions/latest (${ctx.names.length} names)`,
+    (ctx) => ctx.names.map((n) => `/v0.1/servers/${enc(n)}/versions/latest`),
+  ),
+  readRow(
+    "versions",
+    (ctx) => `versions …/versions (${ctx.names.length} names)`,
+    (ctx) => ctx.names.map((n) => `/v0.1/servers/${enc(n)}/versions`),
+  ),
+  searchMissRow,
+  publishRow("publish-one", "publish, 1 namespace (8 names)", PUBLISH_ONE_NAMES, "io.bench.one/%", ["publish"]),
+  publishRow("publish-many", "publish, 64 namespaces", PUBLISH_MANY_NAMES, "io.bench.many%"),
+  visibilityRow,
+  reportRow,
+];
+
+/** The ids of the rows of `mode`, in table order. */
+export function rowIds(mode: Mode): string[] {
+  return ROWS.filter((r) => r.modes.includes(mode)).map((r) => r.id);
+}
+
+/** The rows of `mode` named by `ids` (or their aliases), in table order; a UsageError for any other id. */
+export function selectRows(mode: Mode, ids: readonly string[]): RowDef[] {
+  const rows = ROWS.filter((r) => r.modes.includes(mode));
+  const named = (r: RowDef, id: string) => r.id === id || (r.aliases?.includes(id) ?? false);
+  const unknown = ids.filter((id) => !rows.some((r) => named(r, id)));
+  if (unknown.length > 0)
+    throw new UsageError(`unknown row(s) ${unknown.join(", ")}: one of ${rowIds(mode).join(", ")}`);
+  return rows.filter((r) => ids.some((id) => named(r, id)));
+}

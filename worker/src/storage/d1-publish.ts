@@ -1,0 +1,71 @@
+// The SQL of a group of publishes (docs/storage.md "Write protocol"): the one read round trip
+// that everything the group is decided on comes from, and the statements that commit its plan
+// (domain/publish-plan.ts). The statements themselves live with their tables.
+import type { DenylistKey } from "../domain/denylist.ts";
+import type { PublishPlan, PublishReads } from "../domain/publish-plan.ts";
+import {
+  clearLatestStatements,
+  countPublishedStatements,
+  insertRemotesStatements,
+  insertVersionsStatements,
+  publishStateStatement,
+  remoteConflictStatements,
+  toPublishState,
+  toRemoteConflict,
+} from "./d1-catalog.ts";
+import { denylistHitsStatements, toDenylistHits } from "./d1-moderation.ts";
+
+/** What one job is read for: its name and version, and its remote URLs. */
+export interface PublishTarget {
+  name: string;
+  version: string;
+  urls: readonly string[];
+}
+
+/**
+ * Reads, in one D1 batch, the denylist entries among `denylistKeys` and per target its name's
+ * publish state and the first stored conflict of its remote URLs (however many: 99 per
+ * statement).
+ */
+export async function readPublishGroup(
+  db: D1Database,
+  targets: readonly PublishTarget[],
+  denylistKeys: readonly DenylistKey[],
+): Promise<PublishReads> {
+  const denylist = denylistHitsStatements(db, denylistKeys);
+  const perTarget = targets.map((t) => ({
+    state: publishStateStatement(db, t.name, t.version),
+    conflicts: remoteConflictStatements(db, t.urls, t.name),
+  }));
+  const results = await db.batch([...denylist, ...perTarget.flatMap((t) => [t.state, ...t.conflicts])]);
+  let next = denylist.length;
+  const states = perTarget.map(({ conflicts }) => {
+    const start = next;
+    next += 1 + conflicts.length;
+    return {
+      ...toPublishState(results[start]),
+      remoteConflict: toRemoteConflict(results.slice(start + 1, next)),
+    };
+  });
+  return { denylisted: toDenylistHits(results.slice(0, denylist.length)), states };
+}
+
+/**
+ * The row changes of a plan, as a few multi-row statements: clear the moved latest flags, insert
+ * the versions and their remote rows, count them into the `servers` summaries. Empty when no
+ * job was accepted; the audit rows are the commit's.
+ */
+export function publishStatements(db: D1Database, plan: PublishPlan): D1PreparedStatement[] {
+  return [
+    ...clearLatestStatements(db, plan.latestMoves),
+    ...insertVersionsStatements(
+      db,
+      plan.accepted.map((a) => a.record),
+    ),
+    ...insertRemotesStatements(
+      db,
+      plan.accepted.flatMap((a) => a.urls.map((url) => ({ url, name: a.record.name, version: a.record.version }))),
+    ),
+    ...countPublishedStatements(db, plan.summaries),
+  ];
+}
