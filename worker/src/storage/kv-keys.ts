@@ -4,7 +4,7 @@
 // as written up to MAX_PLAIN_KEY_PART bytes and replaced by "#" and their SHA-256 beyond: every
 // key stays short, the hashing costs nothing on ordinary requests, and no '#' starts a canonical
 // query (a JSON array) or a server name, so hashed and plain parts never meet.
-import { sha256Hex } from "./sha256.ts";
+import { createHash } from "node:crypto";
 
 /** Longest key part used as written (UTF-8 bytes); longer parts are hashed. */
 export const MAX_PLAIN_KEY_PART = 200;
@@ -25,7 +25,7 @@ function fitsPlain(part: string): boolean {
 
 /** `part` itself when short, else "#" and its SHA-256 (hex): at most 200 bytes either way. */
 export function boundedKeyPart(part: string): string {
-  return fitsPlain(part) ? part : `#${sha256Hex(part)}`;
+  return fitsPlain(part) ? part : `#${createHash("sha256").update(part).digest("hex")}`;
 }
 
 /** Token naming the current catalogue generation; any write replaces it. */
