@@ -13,7 +13,10 @@ declare global {
       REGISTRY_VERSION: string;
       GIT_COMMIT: string;
       BUILD_TIME: string;
-      /** How long an isolate trusts its memory copy of a cached answer (default 1000). */
+      /**
+       * How long an isolate trusts its memory copy of a cached answer before asking KV for the
+       * generation token again, in ms (default 500, as wrangler.toml sets it).
+       */
       MEMORY_CACHE_TTL_MS?: string;
       /** Reported by /health for the CLI's GitHub device flow, when set. */
       GITHUB_CLIENT_ID?: string;

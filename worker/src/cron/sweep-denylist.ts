@@ -15,7 +15,9 @@ export async function sweepDenylist(env: Env): Promise<void> {
       );
     }
     try {
-      const deleted = await sweepEverywhere(env, CRON_CALLER, entry);
+      const { deleted, complete } = await sweepEverywhere(env, CRON_CALLER, entry);
+      if (!complete)
+        console.error(`denylist sweep of ${entry.kind} ${entry.value} is incomplete; the next cron run retries`);
       const count = Object.values(deleted).reduce((n, versions) => n + versions.length, 0);
       if (count > 0) console.log(`denylist ${entry.kind} ${entry.value}: swept ${count} versions the request left`);
     } catch (err) {

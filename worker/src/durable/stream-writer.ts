@@ -30,7 +30,13 @@ import {
   type PublishResult,
   type StatusResult,
 } from "../writes/server-writes.ts";
-import type { AuditFacts, Caller, WriteContext, WriteOutcome } from "../writes/write-context.ts";
+import {
+  failure,
+  type AuditFacts,
+  type Caller,
+  type WriteContext,
+  type WriteOutcome,
+} from "../writes/write-context.ts";
 import type { DenylistEntry, DenylistKey } from "../domain/denylist.ts";
 import { moderationConfig } from "../domain/moderation.ts";
 import type { ServerJson } from "../domain/server-json/index.ts";
@@ -42,11 +48,13 @@ const MAX_GROUP = 32;
 
 type Job =
   | { kind: "publish"; job: PublishJob; settle: (outcome: WriteOutcome<PublishResult>) => void }
-  | { kind: "single"; stream: string; caller: Caller; run: (ctx: WriteContext) => Promise<void>; fail: () => void };
-
-function internalError(): WriteOutcome<never> {
-  return { ok: false, status: 500, detail: "Internal server error", errors: [] };
-}
+  | {
+      kind: "single";
+      stream: string;
+      caller: Caller;
+      run: (ctx: WriteContext) => Promise<void>;
+      fail: (err: unknown) => void;
+    };
 
 export class StreamWriter extends DurableObject<Env> {
   private readonly jobs: Job[] = [];
@@ -138,7 +146,7 @@ export class StreamWriter extends DurableObject<Env> {
           this.advance(ctx);
           settle(outcome);
         },
-        fail: () => settle(internalError()),
+        fail: (err) => settle(failure(err)),
       }),
     );
   }
@@ -200,7 +208,7 @@ export class StreamWriter extends DurableObject<Env> {
           this.advance(ctx);
           settle(outcome);
         },
-        () => settle(internalError()),
+        (err) => settle(failure(err)),
       );
     }
   }
@@ -226,15 +234,19 @@ export class StreamWriter extends DurableObject<Env> {
     this.lastNow = ctx.now + ctx.used - 1;
   }
 
-  /** Runs `work`; on any exception logs it, forgets the counter (D1 is the truth) and falls back. */
-  private async guarded<T>(stream: string, work: () => Promise<T>, fallback: () => T): Promise<T> {
+  /**
+   * Runs `work`; on any exception logs it, forgets the counters (D1 is the truth: the failed
+   * batch may even have committed, when only its answer was lost) and falls back, with the error
+   * to classify (write-context.ts `failure`: an outage is 503, anything else 500).
+   */
+  private async guarded<T>(stream: string, work: () => Promise<T>, fallback: (err: unknown) => T): Promise<T> {
     try {
       return await work();
     } catch (err) {
       this.lastSeq = undefined;
       this.failureTally = undefined;
       console.error(`write to ${stream} failed`, err);
-      return fallback();
+      return fallback(err);
     }
   }
 }

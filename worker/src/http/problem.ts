@@ -1,12 +1,16 @@
 // The single conversion of errors to RFC 9457 problem+json, in the shape the official registry
-// (huma's ErrorModel) sends.
+// (huma's ErrorModel) sends: an ApiError keeps its status; an outage of D1 or a Durable Object
+// (errors.ts isOutage) is 503 with Retry-After; anything else is a generic 500.
 //
 // Replies never amplify their input: a reply is at most MAX_PROBLEM_BYTES, whatever the error
 // holds. Small values are echoed exactly as the official registry echoes them; beyond the limits
 // below, strings are cut (in code points) and end with TRUNCATION_MARK, an object or array whose
 // JSON is too long is replaced by the cut start of that JSON, and `errors` lists at most
-// MAX_PROBLEM_ERRORS entries (fewer when the byte budget runs out), then one summary entry.
-import { ApiError, type ProblemDetail } from "../errors.ts";
+// MAX_PROBLEM_ERRORS entries (fewer when the byte budget runs out), then one summary entry that
+// counts the rest: those not listed and those the error only counted (`ApiError.omitted`).
+import { ApiError, isOutage, MAX_PROBLEM_ERRORS, type ProblemDetail } from "../errors.ts";
+
+export { MAX_PROBLEM_ERRORS };
 
 const REASON_PHRASES: Record<number, string> = {
   400: "Bad Request",
@@ -26,8 +30,6 @@ const REASON_PHRASES: Record<number, string> = {
 
 /** No problem reply is larger than this (UTF-8 bytes). */
 export const MAX_PROBLEM_BYTES = 64 * 1024;
-/** Entries of `errors` listed at most; the rest are counted in one summary entry. */
-export const MAX_PROBLEM_ERRORS = 100;
 /** Longest string echoed whole (`detail`, `message`, `location`, string values). */
 export const MAX_ECHO_CODE_POINTS = 1024;
 /** Longest JSON rendering of an object or array echoed whole (UTF-16 units). */
@@ -163,7 +165,8 @@ function echoEntry(entry: ProblemDetail, echoes: Map<object, unknown>): Record<s
 
 /**
  * JSON texts of the first items that fit in `budget` bytes (at most `maxItems`), then the
- * summary of the rest. Items are rendered one at a time: the work is bounded by what is shown.
+ * summary of the rest, and of `uncounted` more that are not in `items` at all. Items are
+ * rendered one at a time: the work is bounded by what is shown.
  */
 export function boundedList<T>(
   items: readonly T[],
@@ -171,6 +174,7 @@ export function boundedList<T>(
   budget: number,
   summary: (omitted: number) => string,
   maxItems = MAX_PROBLEM_ERRORS,
+  uncounted = 0,
 ): string[] {
   const texts: string[] = [];
   let used = 0;
@@ -182,46 +186,62 @@ export function boundedList<T>(
     texts.push(text);
     used += bytes;
   }
-  if (texts.length < items.length) texts.push(summary(items.length - texts.length));
+  const omitted = items.length - texts.length + uncounted;
+  if (omitted > 0) texts.push(summary(omitted));
   return texts;
 }
 
-function renderProblem(status: number, detail: string, errors: readonly ProblemDetail[]): string {
+function renderProblem(status: number, detail: string, errors: readonly ProblemDetail[], omitted: number): string {
   const title = REASON_PHRASES[status] ?? "Error";
   const head = `{"title":${JSON.stringify(title)},"status":${status},"detail":${JSON.stringify(truncateText(detail))}`;
-  if (errors.length === 0) return `${head}}`;
+  if (errors.length === 0 && omitted === 0) return `${head}}`;
   const budget = MAX_PROBLEM_BYTES - utf8Length(head) - SUMMARY_RESERVE_BYTES;
   const echoes = new Map<object, unknown>();
   const entries = boundedList(
     errors,
     (entry) => JSON.stringify(echoEntry(entry, echoes)),
     budget,
-    (omitted) => JSON.stringify({ message: `… and ${omitted} more errors` }),
+    (count) => JSON.stringify({ message: `… and ${count} more errors` }),
+    MAX_PROBLEM_ERRORS,
+    omitted,
   );
   return `${head},"errors":[${entries.join(",")}]}`;
 }
 
-export function problemBody(status: number, detail: string, errors: readonly ProblemDetail[] = []): string {
+/** A problem's JSON text; `omitted` more errors than `errors` lists were found (counted in the summary). */
+export function problemBody(
+  status: number,
+  detail: string,
+  errors: readonly ProblemDetail[] = [],
+  omitted = 0,
+): string {
   try {
-    return renderProblem(status, detail, errors);
+    return renderProblem(status, detail, errors, omitted);
   } catch (err) {
     // Nothing above should throw (getters on odd values could): the status is still answered.
     console.error("problem reply could not be rendered", err instanceof Error ? err.message : err);
-    return renderProblem(status, typeof detail === "string" ? detail : "Error", []);
+    return renderProblem(status, typeof detail === "string" ? detail : "Error", [], 0);
   }
 }
 
-/** Known errors keep their status; anything else is logged and answered with a generic 500. */
+function problem(err: ApiError): Response {
+  return new Response(problemBody(err.status, err.detail, err.errors, err.omitted), {
+    status: err.status,
+    headers: { "content-type": "application/problem+json", ...err.headers },
+  });
+}
+
+/**
+ * Known errors keep their status; an outage of D1 or a Durable Object is 503 with Retry-After
+ * (its message, the platform's, is logged, not echoed); anything else is logged and answered
+ * with a generic 500.
+ */
 export function problemResponse(err: unknown): Response {
-  if (err instanceof ApiError) {
-    return new Response(problemBody(err.status, err.detail, err.errors), {
-      status: err.status,
-      headers: { "content-type": "application/problem+json", ...err.headers },
-    });
+  if (err instanceof ApiError) return problem(err);
+  if (isOutage(err)) {
+    console.error("storage unavailable", err instanceof Error ? err.message : err);
+    return problem(ApiError.unavailable());
   }
   console.error("unexpected error", err instanceof Error ? (err.stack ?? err.message) : err);
-  return new Response(problemBody(500, "Internal server error"), {
-    status: 500,
-    headers: { "content-type": "application/problem+json" },
-  });
+  return problem(new ApiError(500, "Internal server error"));
 }

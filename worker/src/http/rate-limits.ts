@@ -3,7 +3,9 @@
 // and the token subject, checked right after authentication. The limits themselves live in the
 // [[ratelimits]] blocks of wrangler.toml (Cloudflare fixes a binding's limit and period at
 // deploy; the binding takes only a key), `RATE_LIMITS = "off"` in [vars] skips every check, and
-// a binding that is not configured is not enforced. README "Rate limits" lists the defaults.
+// a binding that is not configured is not enforced. A class may borrow another's binding under
+// keys of its own (`keyPrefix`): the same limit, a separate count. README "Rate limits" lists
+// the defaults.
 import { addressBlock } from "../auth/reporter-identity.ts";
 import { ApiError } from "../errors.ts";
 
@@ -23,6 +25,8 @@ interface LimitClassDef {
   period: 10 | 60;
   /** What is counted, for the refusal's detail. */
   what: string;
+  /** Set when the class shares its binding with another: its keys are counted apart. */
+  keyPrefix?: string;
 }
 
 export const RATE_LIMIT_CLASSES = {
@@ -36,6 +40,11 @@ export const RATE_LIMIT_CLASSES = {
   admin: { binding: "RATE_LIMIT_ADMIN", period: 60, what: "maintainer writes" },
   /** GET /x/search, only for queries that are computed (not answered from the answer cache). */
   search: { binding: "RATE_LIMIT_SEARCH", period: 10, what: "searches" },
+  /**
+   * POST /validate, per address only (it is anonymous): the publisher writes' limit, counted
+   * apart from them, since a worst-case body costs seconds of CPU.
+   */
+  validate: { binding: "RATE_LIMIT_PUBLISH", period: 60, what: "validations", keyPrefix: "validate:" },
 } as const satisfies Record<string, LimitClassDef>;
 
 export type LimitClass = keyof typeof RATE_LIMIT_CLASSES;
@@ -45,12 +54,13 @@ export type Subject = { auth_method: string; auth_method_sub: string } | { metho
 
 async function check(env: Env, limitClass: LimitClass, key: string, per: string): Promise<void> {
   if (env.RATE_LIMITS === "off") return;
-  const { binding, period, what } = RATE_LIMIT_CLASSES[limitClass];
+  const def: LimitClassDef = RATE_LIMIT_CLASSES[limitClass];
+  const { binding, period, what } = def;
   const limiter = env[binding];
   if (limiter === undefined) return;
   let allowed: boolean;
   try {
-    allowed = (await limiter.limit({ key })).success;
+    allowed = (await limiter.limit({ key: `${def.keyPrefix ?? ""}${key}` })).success;
   } catch (err) {
     // A limiter that fails does not take the registry down with it.
     console.error(`rate limiter ${binding} failed; request allowed`, err);

@@ -94,7 +94,10 @@ export function parseWith<TSchema extends v.GenericSchema>(
   location: "body" | "query" = "body",
 ): v.InferOutput<TSchema> {
   const parsed = v.safeParse(schema, input);
-  if (!parsed.success) throw ApiError.validation(toFieldErrors(parsed.issues, location));
+  if (!parsed.success) {
+    const { errors, omitted } = toFieldErrors(parsed.issues, location);
+    throw ApiError.validation(errors, omitted);
+  }
   return parsed.output;
 }
 

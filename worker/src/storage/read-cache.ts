@@ -1,11 +1,15 @@
 // The read path's caches: per-isolate memory over KV over D1 (docs/storage.md, "Read path").
 //
-// - List pages are cached under the catalogue generation: a write replaces the generation
+// - List pages are cached under the catalogue generation: a flush replaces the generation
 //   token, so every page rendered before it stops being addressed. Isolates re-read the token
 //   from KV at most once per MEMORY_CACHE_TTL_MS.
 // - Per-name documents (all versions of one server) back the versions and detail endpoints.
-//   Writers overwrite the KV document in the same step as the D1 write; isolates re-read it at
-//   most once per MEMORY_CACHE_TTL_MS, and the writing isolate updates its memory at once.
+//   Writers never touch KV: the catalog clock deletes a written name's document (and replaces
+//   the token) when it flushes, within a second of the commit; isolates drop their copies when
+//   they see the new token, and the isolate that routed the write reads the name from D1 at once.
+// - KV is a cache: when it cannot be read, reads are answered from D1 (and an isolate trusts
+//   what it rendered for MEMORY_CACHE_TTL_MS at most); when it cannot be written, the fills are
+//   dropped and logged. Neither fails a request.
 import type { ListQuery } from "../domain/list-query.ts";
 import { listQueryKey } from "../domain/list-query.ts";
 import {
@@ -49,9 +53,9 @@ interface ServerDocument {
 
 const DEFAULT_TTL_MS = 500;
 /**
- * A per-name entry lives while the generation token stays the same (any write replaces it, and
- * a new token clears this isolate's memory), but no longer than this: the bound for a KV
- * document that was re-read before the writer's deletion reached this location.
+ * A per-name entry lives while the generation token stays the same (the clock's flush after any
+ * write replaces it, and a new token clears this isolate's memory), but no longer than this: the
+ * bound for a KV document that was re-read before the clock's deletion reached this location.
  */
 const SERVER_MEMORY_MAX_AGE_MS = 30_000;
 const utf8 = new TextEncoder();
@@ -61,11 +65,56 @@ const FLUSH_PARALLELISM = 64;
 // from memory does not even encode.
 const listPages = new LruCache<Uint8Array>(4096, 24 * 1024 * 1024);
 const servers = new LruCache<{ entry: ServerEntry; loadedAt: number }>(16_384, 24 * 1024 * 1024);
-let generation: { token: string; checkedAt: number; local?: { staleToken: string; until: number } } | undefined;
+
+interface Generation {
+  /** The token from KV, or a private one (`local-…`: nothing of it is in KV). */
+  token: string;
+  checkedAt: number;
+  /** Set after routing a write (forgetWrite): the KV token it replaced, and until when to hold. */
+  local?: { staleToken: string; until: number };
+  /** Set when KV could not be read at the last check: until the next one, every read is from D1. */
+  kvDown?: true;
+}
+
+let generation: Generation | undefined;
 /** How long an isolate that routed a write waits for the clock's flush at most. */
 const LOCAL_HOLD_MS = 5000;
 /** Names written through this isolate whose KV documents may still be old: name → until. */
 const writtenHere = new Map<string, number>();
+/** KV failures are logged at most this often per isolate: an outage fails every request. */
+const KV_WARNING_INTERVAL_MS = 10_000;
+let lastKvWarning = Number.NEGATIVE_INFINITY;
+
+/** Logs that KV failed and the read path went on without it (at most once per interval). */
+export function noteKvFailure(what: string, err: unknown): void {
+  const now = Date.now();
+  if (now - lastKvWarning < KV_WARNING_INTERVAL_MS) return;
+  lastKvWarning = now;
+  console.error(`KV ${what} failed; answering from D1`, err instanceof Error ? err.message : err);
+}
+
+/** A KV read: its value, null for a miss, or undefined when KV failed (logged). */
+async function readKv<T>(what: string, read: () => Promise<T | null>): Promise<T | null | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    noteKvFailure(what, err);
+    return undefined;
+  }
+}
+
+/** A KV fill the answer does not wait for: a failure is logged, never left as a rejection. */
+function fillLater(waiter: Waiter, what: string, write: () => Promise<unknown>): void {
+  waiter.waitUntil(
+    (async () => {
+      try {
+        await write();
+      } catch (err) {
+        noteKvFailure(what, err);
+      }
+    })(),
+  );
+}
 
 function ttlMs(env: CacheEnv): number {
   const parsed = Number(env.MEMORY_CACHE_TTL_MS);
@@ -100,17 +149,28 @@ export function freshGeneration(env: CacheEnv): string | undefined {
   return generation && Date.now() - generation.checkedAt < ttlMs(env) ? generation.token : undefined;
 }
 
-/** The catalogue generation token, re-read from KV at most once per MEMORY_CACHE_TTL_MS. */
+/**
+ * The catalogue generation token, re-read from KV at most once per MEMORY_CACHE_TTL_MS. When KV
+ * cannot be read, nothing can tell this isolate about changes: it drops what it rendered and
+ * answers from D1 under a new private token, until the next check (one TTL later) asks KV again.
+ */
 export async function currentGeneration(env: CacheEnv): Promise<string> {
   const now = Date.now();
   if (generation && now - generation.checkedAt < ttlMs(env)) return generation.token;
   // Misses are not shared between concurrent requests: workerd forbids awaiting another
   // request's I/O, so each request that finds the memory stale reads for itself.
-  const token = (await env.CACHE.get(GENERATION_KEY)) ?? "0";
+  const stored = await readKv("read of the generation token", () => env.CACHE.get(GENERATION_KEY));
   const local = generation?.local;
+  if (stored === undefined) {
+    listPages.clear();
+    servers.clear();
+    generation = { token: privateToken(), checkedAt: now, kvDown: true, ...(local ? { local } : {}) };
+    return generation.token;
+  }
+  const token = stored ?? "0";
   if (local && token === local.staleToken && now < local.until) {
     // The writes routed here are not flushed yet: keep answering from D1.
-    generation = { ...generation!, checkedAt: now };
+    generation = { token: generation!.token, checkedAt: now, local };
     return generation.token;
   }
   if (generation?.token !== token) {
@@ -129,13 +189,20 @@ export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQue
   const key = listPageKey(gen, listQueryKey(query));
   const hit = listPages.get(key);
   if (hit !== undefined) return hit;
-  let body = isLocal(gen) ? null : await env.CACHE.get(key);
-  if (body === null) {
+  // A private generation has no pages in KV, and gets none.
+  let body = isPrivate(gen) ? undefined : await readKv("read of a list page", () => env.CACHE.get(key));
+  if (body === null || body === undefined) {
     const rows = await listVersions(env.DB, query);
     const last = rows.at(-1);
     const nextCursor = rows.length === query.limit && last ? `${last.name}:${last.version}` : undefined;
-    body = renderServerList(rows.map(renderServerResponse), nextCursor);
-    if (!isLocal(gen)) waiter.waitUntil(env.CACHE.put(key, body, { expirationTtl: LIST_PAGE_TTL_SECONDS }));
+    const rendered = renderServerList(rows.map(renderServerResponse), nextCursor);
+    // Filled only after a miss: not after a failed read (KV is down), nor for a private generation.
+    if (body === null) {
+      fillLater(waiter, "write of a list page", () =>
+        env.CACHE.put(key, rendered, { expirationTtl: LIST_PAGE_TTL_SECONDS }),
+      );
+    }
+    body = rendered;
   }
   const bytes = utf8.encode(body);
   listPages.set(key, bytes, bytes.byteLength);
@@ -147,19 +214,26 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
   await currentGeneration(env);
   const cached = servers.get(name);
   if (cached && Date.now() - cached.loadedAt < SERVER_MEMORY_MAX_AGE_MS) return cached.entry;
+  // A name written here may have an old KV document until the clock's flush; while KV cannot be
+  // read, it is not asked until the next generation check.
   const unflushed = (writtenHere.get(name) ?? 0) > Date.now();
-  const stored = unflushed ? null : await env.CACHE.get<ServerDocument>(serverKey(name), "json");
+  const stored =
+    unflushed || generation?.kvDown
+      ? undefined
+      : await readKv("read of a server document", () => env.CACHE.get<ServerDocument>(serverKey(name), "json"));
   let versions: VersionRecord[];
   if (stored) {
     versions = stored.versions;
   } else {
     versions = await getServerVersions(env.DB, name);
-    // Unknown names are not written to KV, so random lookups cannot fill it. A fill can race
-    // a write (read D1 before the commit, put after the writer's delete); the expiry bounds
-    // how long such a stale document can live.
-    if (versions.length > 0 && !unflushed) {
+    // Filled only after a miss. Unknown names are not written to KV, so random lookups cannot
+    // fill it. A fill can race a write (read D1 before the commit, put after the clock's
+    // delete); the expiry bounds how long such a stale document can live.
+    if (versions.length > 0 && stored === null) {
       const document = JSON.stringify({ versions } satisfies ServerDocument);
-      waiter.waitUntil(env.CACHE.put(serverKey(name), document, { expirationTtl: SERVER_DOC_TTL_SECONDS }));
+      fillLater(waiter, "write of a server document", () =>
+        env.CACHE.put(serverKey(name), document, { expirationTtl: SERVER_DOC_TTL_SECONDS }),
+      );
     }
   }
   const entry = buildServerEntry(versions);
@@ -168,10 +242,12 @@ export async function readServer(env: CacheEnv, waiter: Waiter, name: string): P
 }
 
 /**
- * Publishes committed writes to the caches: deletes the KV documents of the changed names and
- * replaces the generation token (in parallel), and forgets this isolate's copies. Called by the
+ * Publishes committed writes to the caches: deletes the KV documents of the changed names (64 at
+ * a time), then replaces the generation token, and forgets this isolate's copies. Called by the
  * catalog clock (at most once a second, which KV's per-key write limit requires), and by bulk
- * operations (import, cache repair) once per run.
+ * operations (import, cache repair) once per run. Throws when KV does: the caller decides (the
+ * clock retries; an import logs it and leaves it to the cache-repair cron). Running it again is
+ * harmless.
  */
 export async function flushChanges(env: CacheEnv, names: Iterable<string>): Promise<void> {
   const changed = [...names];
@@ -196,15 +272,16 @@ export function forgetWrite(name: string): void {
   servers.delete(name);
   listPages.clear();
   writtenHere.set(name, now + LOCAL_HOLD_MS);
-  generation = {
-    token: `local-${crypto.randomUUID()}`,
-    checkedAt: now,
-    local: { staleToken, until: now + LOCAL_HOLD_MS },
-  };
+  generation = { token: privateToken(), checkedAt: now, local: { staleToken, until: now + LOCAL_HOLD_MS } };
 }
 
-/** Whether the current generation is this isolate's private one (nothing of it is in KV). */
-function isLocal(token: string): boolean {
+/** A generation token of this isolate alone: nothing rendered under it is in KV or goes there. */
+function privateToken(): string {
+  return `local-${crypto.randomUUID()}`;
+}
+
+/** Whether a generation token is a private one (see privateToken). */
+function isPrivate(token: string): boolean {
   return token.startsWith("local-");
 }
 

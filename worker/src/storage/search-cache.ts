@@ -2,7 +2,9 @@
 // isolate from its KV shards; the overlay of names changed since the build (by the catalogue's
 // change sequence, not by timestamps), re-read from D1 when the catalogue generation changes
 // (within MEMORY_CACHE_TTL_MS of a write); and rendered answers per query, dropped with the
-// generation.
+// generation. An index plus its overlay is exact whatever the index's age, so when KV cannot be
+// read the isolate keeps the index it has, or, having none, serves an empty one with every name
+// from the overlay (read from D1), and looks at the pointer again one interval later.
 import {
   buildIndex,
   loadIndex,
@@ -13,7 +15,7 @@ import {
 } from "../search/index.ts";
 import { searchChangesSince } from "./d1-catalog.ts";
 import { LruCache } from "./lru.ts";
-import { currentGeneration, freshGeneration, type CacheEnv } from "./read-cache.ts";
+import { currentGeneration, freshGeneration, noteKvFailure, type CacheEnv } from "./read-cache.ts";
 import { hasChangeSeq, readSearchPointer, readSearchShards, type SearchIndexPointer } from "./search-store.ts";
 
 /** How often an isolate looks for a newer index build. */
@@ -31,27 +33,44 @@ let pointerCheckedAt = 0;
 let overlay: { key: string; overlay: Overlay } | undefined;
 const answers = new LruCache<Uint8Array>(2048, 16 * 1024 * 1024);
 
+/** No usable build: an empty index, with everything in the overlay. */
+function emptyIndex(): { pointer: null; index: LoadedIndex } {
+  return { pointer: null, index: loadIndex(buildIndex([])) };
+}
+
 async function refreshIndex(env: CacheEnv): Promise<void> {
   const now = Date.now();
   if (loaded && now - pointerCheckedAt < POINTER_TTL_MS) return;
-  const stored = await readSearchPointer(env.CACHE);
+  pointerCheckedAt = now;
+  let stored: SearchIndexPointer | null;
+  try {
+    stored = await readSearchPointer(env.CACHE);
+  } catch (err) {
+    noteKvFailure("read of the search index pointer", err);
+    loaded ??= emptyIndex();
+    return;
+  }
   // A pointer without a change sequence (written before it existed) is not used at all.
   const pointer = hasChangeSeq(stored) ? stored : null;
-  if (!loaded || pointer?.buildId !== loaded.pointer?.buildId) {
-    const text = pointer ? await readSearchShards(env.CACHE, pointer) : null;
-    loaded = undefined;
-    if (text !== null && pointer !== null) {
-      try {
-        loaded = { pointer, index: loadIndex(JSON.parse(text)) };
-      } catch (err) {
-        // An index of another format (written before a deploy) waits for the next cron build.
-        console.error("search index not loadable; serving from the overlay until the next build", err);
-      }
-    }
-    // No usable build: an empty index, with everything in the overlay.
-    loaded ??= { pointer: null, index: loadIndex(buildIndex([])) };
+  if (loaded && pointer?.buildId === loaded.pointer?.buildId) return;
+  let text: string | null = null;
+  try {
+    text = pointer ? await readSearchShards(env.CACHE, pointer) : null;
+  } catch (err) {
+    noteKvFailure("read of the search index shards", err);
+    loaded ??= emptyIndex();
+    return;
   }
-  pointerCheckedAt = now;
+  loaded = undefined;
+  if (text !== null && pointer !== null) {
+    try {
+      loaded = { pointer, index: loadIndex(JSON.parse(text)) };
+    } catch (err) {
+      // An index of another format (written before a deploy) waits for the next cron build.
+      console.error("search index not loadable; serving from the overlay until the next build", err);
+    }
+  }
+  loaded ??= emptyIndex();
 }
 
 async function refreshOverlay(env: CacheEnv, key: string): Promise<Overlay> {

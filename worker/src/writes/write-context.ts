@@ -1,7 +1,7 @@
 // What every write step of a stream's Durable Object shares: its context (sequence number,
 // timestamp, actor, request id), the audit row each step appends in the same D1 batch as its
 // change, refusals that are audited too, and the hand-over of changed names to the caches.
-import type { ProblemDetail } from "../errors.ts";
+import { ApiError, isOutage, type ProblemDetail } from "../errors.ts";
 import type { AuditEntry, AuditOutcome } from "../storage/d1-audit.ts";
 import { auditStatements } from "../storage/d1-audit.ts";
 import type { CacheEnv } from "../storage/read-cache.ts";
@@ -114,6 +114,16 @@ export function refusal(
     errors: message === undefined ? [] : [{ message }],
     ...(headers ? { headers } : {}),
   };
+}
+
+/**
+ * The answer to a write step that threw (D1 failed, or a bug): an outage (errors.ts isOutage)
+ * is 503 with Retry-After, since D1 is the only truth and retrying the request is safe; anything
+ * else is a generic 500. The error itself is logged by the writer, never answered.
+ */
+export function failure(err: unknown): WriteOutcome<never> {
+  const answer = isOutage(err) ? ApiError.unavailable() : new ApiError(500, "Internal server error");
+  return { ok: false, status: answer.status, detail: answer.detail, errors: [], headers: answer.headers };
 }
 
 /**

@@ -28,16 +28,20 @@ export { isVersionRange } from "./version-range.ts";
 export { codePointLength } from "./code-points.ts";
 
 /**
- * Layer 1. Collects every violation; locations are prefixed with `locationPrefix`
- * ("body.packages[0].identifier"). The value keeps only known keys, in Go struct order.
+ * Layer 1. Finds every violation; locations are prefixed with `locationPrefix`
+ * ("body.packages[0].identifier"). The value keeps only known keys, in Go struct order. Only the
+ * first `limit` violations become problem details (what a reply can list); `omitted` counts the
+ * rest, when there are any.
  */
 export function parseServerJson(
   input: unknown,
   locationPrefix = "body",
-): { ok: true; value: ServerJson } | { ok: false; errors: ProblemDetail[] } {
+  limit?: number,
+): { ok: true; value: ServerJson } | { ok: false; errors: ProblemDetail[]; omitted?: number } {
   const result = v.safeParse(ServerJsonSchema, input);
   if (result.success) return { ok: true, value: result.output };
-  return { ok: false, errors: toFieldErrors(result.issues, locationPrefix) };
+  const { errors, omitted } = toFieldErrors(result.issues, locationPrefix, limit);
+  return omitted > 0 ? { ok: false, errors, omitted } : { ok: false, errors };
 }
 
 /** Layer 1 then layer 2, as publish and import run them; warnings do not block. */
@@ -47,8 +51,9 @@ export function validateServerJson(
   | { ok: true; value: ServerJson; warnings: ValidationIssue[] }
   | { ok: false; errors: ProblemDetail[] }
   | { ok: false; issues: ValidationIssue[] } {
-  const parsed = parseServerJson(input);
-  if (!parsed.ok) return parsed;
+  // An import lists every reason an entry is refused.
+  const parsed = parseServerJson(input, "body", Number.POSITIVE_INFINITY);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const issues = semanticIssues(parsed.value);
   if (issues.some((issue) => issue.severity === "error")) return { ok: false, issues };
   return { ok: true, value: parsed.value, warnings: issues };

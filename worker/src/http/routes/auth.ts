@@ -13,7 +13,7 @@ import { readBodyAs } from "../request-body.ts";
 import { requestIdOf } from "../request-id.ts";
 import { endpointNotFound } from "../request-guards.ts";
 import { json } from "../responses.ts";
-import { streamWriter, unwrap } from "./write-support.ts";
+import { runWrite } from "./write-support.ts";
 
 /** The audit stream of token exchanges. */
 export const AUTH_STREAM = "~auth";
@@ -31,7 +31,7 @@ async function recordFailure(env: Env, caller: Caller, err: ApiError): Promise<v
   const reason = [err.detail, ...err.errors.map((e) => e.message)].join(": ");
   const facts = { action: "token-exchange", outcome: outcomeOf(err.status), reason };
   try {
-    await streamWriter(env, AUTH_STREAM).recordFailedExchange(caller, AUTH_STREAM, facts, err.status);
+    await runWrite(env, AUTH_STREAM, (writer) => writer.recordFailedExchange(caller, AUTH_STREAM, facts, err.status));
   } catch (failure) {
     console.error("recording a failed token exchange failed", failure);
   }
@@ -64,7 +64,9 @@ async function auditedExchange(
   const caller: Caller = { actor: { method, subject: claims?.auth_method_sub ?? claimed }, requestId };
   await limitSubject(env, "auth", caller.actor);
   const detail = { permissions: claims?.permissions ?? [], expiresAt: token.expires_at };
-  unwrap(await streamWriter(env, AUTH_STREAM).record(caller, AUTH_STREAM, { action: "token-exchange", detail }));
+  await runWrite(env, AUTH_STREAM, (writer) =>
+    writer.record(caller, AUTH_STREAM, { action: "token-exchange", detail }),
+  );
   return json(token);
 }
 

@@ -30,7 +30,7 @@ import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readBodyAs, parseWith } from "../request-body.ts";
 import { json } from "../responses.ts";
 import { maintainerOf, mayEdit, outsideScope, type Maintainer } from "./admin-auth.ts";
-import { adoptWrite, callerOf, refuseAudited, streamWriter, unwrap } from "./write-support.ts";
+import { adoptWrite, callerOf, refuseAudited, runWrite } from "./write-support.ts";
 
 const EntryBody = goStruct({
   kind: oneOf(DENYLIST_KINDS),
@@ -136,10 +136,14 @@ export async function addDenylistEntry(request: IRequest, env: Env) {
   const caller = callerOf(request, maintainer.claims);
   const scope = maintainer.global ? null : maintainer.scope;
   const entry = { ...key, reason: body.reason, scope };
-  unwrap(await streamWriter(env, MODERATION_STREAM).addDenylistEntry(caller, MODERATION_STREAM, entry));
-  const deleted = await sweepEverywhere(env, caller, key);
+  await runWrite(env, MODERATION_STREAM, (writer) => writer.addDenylistEntry(caller, MODERATION_STREAM, entry));
+  // The sweep fans out to every affected namespace's writer (writes/denylist-sweeps.ts, shared
+  // with the cron); the names it deleted are adopted here.
+  const { deleted, complete } = await sweepEverywhere(env, caller, key);
   for (const name of Object.keys(deleted)) adoptWrite(name);
-  return json({ ...key, reason: body.reason, ...(scope === null ? {} : { scope }), deleted }, 201);
+  // The entry is committed either way; a sweep a writer could not finish is finished by the cron.
+  const sweep = complete ? {} : { sweepComplete: false };
+  return json({ ...key, reason: body.reason, ...(scope === null ? {} : { scope }), deleted, ...sweep }, 201);
 }
 
 /**
@@ -178,12 +182,9 @@ export async function removeDenylistEntry(request: IRequest, env: Env, _ctx: Exe
     await refuseOutsideScope(request, env, maintainer, "denylist-remove", key);
   }
   const removal = maintainer.global ? { ...key, storedValue: exact } : key;
-  const { entry } = unwrap(
-    await streamWriter(env, MODERATION_STREAM).removeDenylistEntry(
-      callerOf(request, maintainer.claims),
-      MODERATION_STREAM,
-      removal,
-    ),
+  const caller = callerOf(request, maintainer.claims);
+  const { entry } = await runWrite(env, MODERATION_STREAM, (writer) =>
+    writer.removeDenylistEntry(caller, MODERATION_STREAM, removal),
   );
   return json({ kind: entry.kind, value: entry.value, removed: true });
 }

@@ -4,13 +4,13 @@ import { authenticate } from "../../auth/registry-token.ts";
 import { hasPermission } from "../../auth/permissions.ts";
 import { semanticIssues } from "../../domain/server-json/index.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
-import { publisherMetaRefusal } from "../../domain/write-rules.ts";
+import { namespaceOf, publisherMetaRefusal } from "../../domain/write-rules.ts";
 import { readServer } from "../../storage/read-cache.ts";
 import { ApiError } from "../../errors.ts";
 import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { jsonText } from "../responses.ts";
 import { pathParam } from "./path-params.ts";
-import { adoptWrite, auditedChecks, callerOf, readServerJsonBody, unwrap, writerFor } from "./write-support.ts";
+import { auditedChecks, callerOf, readServerJsonBody, runWrite } from "./write-support.ts";
 
 export async function editServerVersion(request: IRequest, env: Env, ctx: ExecutionContext) {
   const name = pathParam(request, "name");
@@ -33,7 +33,8 @@ export async function editServerVersion(request: IRequest, env: Env, ctx: Execut
     const metaRefusal = publisherMetaRefusal(server._meta);
     if (metaRefusal) throw new ApiError(400, "Failed to edit server", [{ message: metaRefusal }]);
   });
-  const { record } = unwrap(await writerFor(env, name).edit(caller, server));
-  adoptWrite(name);
+  const { record } = await runWrite(env, namespaceOf(name), (writer) => writer.edit(caller, server), {
+    adopt: [name],
+  });
   return jsonText(renderServerResponse(record));
 }

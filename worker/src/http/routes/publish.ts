@@ -4,14 +4,14 @@ import { authenticate, type RegistryClaims } from "../../auth/registry-token.ts"
 import { hasPermission } from "../../auth/permissions.ts";
 import { parseServerJson, schemaIssues, semanticIssues, type ValidationIssue } from "../../domain/server-json/index.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
-import { publisherMetaRefusal } from "../../domain/write-rules.ts";
+import { namespaceOf, publisherMetaRefusal } from "../../domain/write-rules.ts";
 import { verifyPackageOwnership } from "../../ownership/index.ts";
 import { ApiError } from "../../errors.ts";
 import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { boundedList, MAX_PROBLEM_BYTES, truncateText } from "../problem.ts";
 import { readJsonBody } from "../request-body.ts";
 import { jsonText } from "../responses.ts";
-import { adoptWrite, auditedChecks, callerOf, readServerJsonBody, unwrap, writerFor } from "./write-support.ts";
+import { auditedChecks, callerOf, readServerJsonBody, runWrite } from "./write-support.ts";
 
 function publishDenied(claims: RegistryClaims, name: string): ApiError {
   const granted = claims.permissions.filter((p) => p.action === "publish").map((p) => p.resource);
@@ -44,8 +44,9 @@ export async function publishServer(request: IRequest, env: Env) {
       if (ownership) throw failure(ownership);
     }
   });
-  const { record } = unwrap(await writerFor(env, server.name).publish(caller, server));
-  adoptWrite(server.name);
+  const { record } = await runWrite(env, namespaceOf(server.name), (writer) => writer.publish(caller, server), {
+    adopt: [server.name],
+  });
   return jsonText(renderServerResponse(record));
 }
 
@@ -55,9 +56,11 @@ function omittedIssues(omitted: number): ValidationIssue {
   return { type: "linter", path: "", message, severity: "info", reference: "issues-truncated" };
 }
 
-export async function validateServer(request: IRequest) {
+/** POST /validate: anonymous, and its worst case costs seconds of CPU, so limited per address. */
+export async function validateServer(request: IRequest, env: Env) {
+  await limitAddress(request, env, "validate");
   const parsed = parseServerJson(await readJsonBody(request));
-  if (!parsed.ok) throw ApiError.validation(parsed.errors);
+  if (!parsed.ok) throw ApiError.validation(parsed.errors, parsed.omitted);
   const issues = [...semanticIssues(parsed.value), ...schemaIssues(parsed.value)];
   const valid = !issues.some((issue) => issue.severity === "error");
   // Paths and messages may embed input (keys, URLs): cut like problem values.

@@ -22,7 +22,7 @@ import { requestIdOf } from "../request-id.ts";
 import { json } from "../responses.ts";
 import { maintainerOf, mayEdit, outsideScope } from "./admin-auth.ts";
 import { pathParam } from "./path-params.ts";
-import { adoptWrite, callerOf, refuseAudited, unwrap, writerFor } from "./write-support.ts";
+import { callerOf, refuseAudited, runWrite } from "./write-support.ts";
 
 // Bounded like the server.json fields they name: nothing longer can exist.
 const ReportBody = goStruct({
@@ -43,19 +43,18 @@ export async function fileReport(request: IRequest, env: Env) {
   const body = await readBodyAs(request, ReportBody);
   const reporter = await reporterOf(request, env);
   if (reporter.kind === "token") await limitSubject(env, "report", reporter.actor);
-  const outcome = await writerFor(env, body.name).report(
-    { actor: reporter.actor, requestId: requestIdOf(request) },
-    {
-      name: body.name,
-      version: body.version ?? null,
-      reason: body.reason,
-      details: body.details ?? null,
-      reporterKind: reporter.kind,
-    },
-  );
-  const filed = unwrap(outcome);
-  // The review mark changes what reads show: this isolate reads its own write at once.
-  if (filed.underReview) adoptWrite(body.name);
+  const caller = { actor: reporter.actor, requestId: requestIdOf(request) };
+  const filing = {
+    name: body.name,
+    version: body.version ?? null,
+    reason: body.reason,
+    details: body.details ?? null,
+    reporterKind: reporter.kind,
+  };
+  const filed = await runWrite(env, namespaceOf(body.name), (writer) => writer.report(caller, filing), {
+    // The review mark changes what reads show: this isolate reads its own write at once.
+    adopt: (report) => (report.underReview ? [body.name] : []),
+  });
   return json({ id: filed.id, status: "open" }, 201);
 }
 
@@ -123,8 +122,12 @@ export async function resolveReport(request: IRequest, env: Env) {
   }
   // A scoped resolver's denylist entry reaches only names inside its scope (domain/denylist.ts).
   const resolution = { ...body, scope: maintainer.global ? null : maintainer.scope };
-  const resolved = unwrap(await writerFor(env, report.name).resolveReport(caller, report.name, id, resolution));
-  adoptWrite(report.name);
+  const resolved = await runWrite(
+    env,
+    namespaceOf(report.name),
+    (writer) => writer.resolveReport(caller, report.name, id, resolution),
+    { adopt: [report.name] },
+  );
   return json({
     id,
     status: "resolved",

@@ -5,7 +5,7 @@ import type { IRequest } from "itty-router";
 import { authenticate, authorizationHeaderError } from "../../auth/registry-token.ts";
 import { hasPermission } from "../../auth/permissions.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
-import { statusChangeShapeRefusal, type StatusChange } from "../../domain/write-rules.ts";
+import { namespaceOf, statusChangeShapeRefusal, type StatusChange } from "../../domain/write-rules.ts";
 import { toFieldErrors } from "../../domain/server-json/field-errors.ts";
 import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
@@ -13,7 +13,7 @@ import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readJsonBody } from "../request-body.ts";
 import { jsonText } from "../responses.ts";
 import { pathParam } from "./path-params.ts";
-import { adoptWrite, auditedChecks, callerOf, unwrap, writerFor } from "./write-support.ts";
+import { auditedChecks, callerOf, runWrite } from "./write-support.ts";
 
 const StatusUpdateSchema = goStruct({
   status: oneOf(["active", "deprecated", "deleted"]),
@@ -31,8 +31,9 @@ async function readStatusChange(
   const headerError = authorizationHeaderError(request);
   const paramErrors: ProblemDetail[] = headerError ? [headerError] : [];
   const parsed = v.safeParse(StatusUpdateSchema, await readJsonBody(request, { paramErrors }));
-  const errors = [...paramErrors, ...(parsed.success ? [] : toFieldErrors(parsed.issues, "body"))];
-  if (errors.length > 0 || !parsed.success) throw ApiError.validation(errors);
+  const found = parsed.success ? { errors: [], omitted: 0 } : toFieldErrors(parsed.issues, "body");
+  const errors = [...paramErrors, ...found.errors];
+  if (errors.length > 0 || !parsed.success) throw ApiError.validation(errors, found.omitted);
   const claims = await authenticate(request, env);
   await limitSubject(env, "publish", claims);
   const caller = callerOf(request, claims);
@@ -52,16 +53,21 @@ export async function setVersionStatus(request: IRequest, env: Env) {
   const name = pathParam(request, "name");
   const version = pathParam(request, "version");
   const { caller, change } = await readStatusChange(request, env, { action: "status", name, version });
-  const result = unwrap(await writerFor(env, name).setVersionStatus(caller, name, version, change));
-  adoptWrite(name);
+  const result = await runWrite(
+    env,
+    namespaceOf(name),
+    (writer) => writer.setVersionStatus(caller, name, version, change),
+    { adopt: [name] },
+  );
   return jsonText(renderServerResponse(result.changed[0]!));
 }
 
 export async function setServerStatus(request: IRequest, env: Env) {
   const name = pathParam(request, "name");
   const { caller, change } = await readStatusChange(request, env, { action: "status-all", name });
-  const result = unwrap(await writerFor(env, name).setServerStatus(caller, name, change));
-  adoptWrite(name);
+  const result = await runWrite(env, namespaceOf(name), (writer) => writer.setServerStatus(caller, name, change), {
+    adopt: [name],
+  });
   return jsonText(
     `{"updatedCount":${result.changed.length},"servers":[${result.changed.map(renderServerResponse).join(",")}]}`,
   );

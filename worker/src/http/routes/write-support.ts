@@ -1,39 +1,65 @@
-// What the write routes share: reaching a stream's writer, who is asking (for the audit trail),
-// turning a writer's outcome into an answer, auditing refusals that happen before the writer,
-// and the framework-layer checks that come before authentication.
+// What the write routes share: running a write on its stream's writer (runWrite), who is asking
+// (for the audit trail), auditing refusals that happen before the writer, and the
+// framework-layer checks that come before authentication.
 import type { IRequest } from "itty-router";
 import type { RegistryClaims } from "../../auth/registry-token.ts";
+import type { StreamWriter } from "../../durable/stream-writer.ts";
 import { outcomeOf, type AuditFacts, type Caller, type WriteOutcome } from "../../writes/write-context.ts";
 import { parseServerJson, type ServerJson } from "../../domain/server-json/index.ts";
 import { namespaceOf } from "../../domain/write-rules.ts";
 import { forgetWrite } from "../../storage/read-cache.ts";
 import { authorizationHeaderError } from "../../auth/registry-token.ts";
-import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { ApiError, isOutage, type ProblemDetail } from "../../errors.ts";
 import { readJsonBody } from "../request-body.ts";
 import { requestIdOf } from "../request-id.ts";
 
-/** The writer of a stream: a namespace, "~auth" or "~moderation". */
-export function streamWriter(env: Env, stream: string) {
-  return env.STREAM_WRITER.getByName(stream);
+/** A stream's writer, as a route reaches it. */
+export type Writer = DurableObjectStub<StreamWriter>;
+
+export interface WriteOptions<T> {
+  /**
+   * The names the write changes, which this isolate then reads from D1 (read-your-writes,
+   * wherever the writer ran): a list, also adopted when the call failed (it may have landed),
+   * or a function of the write's value.
+   */
+  adopt?: readonly string[] | ((value: T) => Iterable<string>);
 }
 
-/** The writer of the namespace a server name belongs to. */
-export function writerFor(env: Env, name: string) {
-  return streamWriter(env, namespaceOf(name));
+/**
+ * Runs one write on the writer of `stream` (a namespace, "~auth" or "~moderation") and returns
+ * its value. The writer answers every failure of its own with an outcome (a refusal, or 503/500
+ * when its D1 work threw), which becomes its ApiError here. A call the runtime fails because the
+ * object was reset, is overloaded or the connection broke (errors.ts isOutage) is answered 503
+ * with Retry-After: whether its write landed is unknown, and retrying is safe since every write
+ * is checked again against D1; any other rejection is a bug, left to the generic 500. The
+ * changed names are adopted (a list also when the call failed: the write may have landed).
+ */
+export async function runWrite<T>(
+  env: Env,
+  stream: string,
+  call: (writer: Writer) => Promise<WriteOutcome<T>>,
+  { adopt = [] }: WriteOptions<T> = {},
+): Promise<T> {
+  let outcome: WriteOutcome<T>;
+  try {
+    outcome = await call(env.STREAM_WRITER.getByName(stream));
+  } catch (err) {
+    if (typeof adopt !== "function") for (const name of adopt) forgetWrite(name);
+    if (!isOutage(err)) throw err;
+    console.error(`the writer of ${stream} did not answer`, err);
+    throw ApiError.unavailable();
+  }
+  if (!outcome.ok) throw new ApiError(outcome.status, outcome.detail, outcome.errors, outcome.headers);
+  for (const name of typeof adopt === "function" ? adopt(outcome.value) : adopt) forgetWrite(name);
+  return outcome.value;
 }
+
+/** Read-your-writes in this isolate for writes that did not go through runWrite (a sweep's fan-out). */
+export const adoptWrite = forgetWrite;
 
 export function callerOf(request: Request, claims: RegistryClaims): Caller {
   return { actor: { method: claims.auth_method, subject: claims.auth_method_sub }, requestId: requestIdOf(request) };
 }
-
-/** The value of a successful write, or the write's refusal as an ApiError. */
-export function unwrap<T>(outcome: WriteOutcome<T>): T {
-  if (!outcome.ok) throw new ApiError(outcome.status, outcome.detail, outcome.errors, outcome.headers);
-  return outcome.value;
-}
-
-/** Read-your-writes in this isolate, wherever the writer ran. */
-export const adoptWrite = forgetWrite;
 
 /** Appends a refused attempt to a stream's audit trail (best effort: the refusal stands). */
 export async function recordRefusal(
@@ -45,7 +71,9 @@ export async function recordRefusal(
 ): Promise<void> {
   const reason = [err.detail, ...err.errors.map((e) => e.message)].join(": ");
   try {
-    await streamWriter(env, stream).record(caller, stream, { ...facts, outcome: outcomeOf(err.status), reason });
+    await runWrite(env, stream, (writer) =>
+      writer.record(caller, stream, { ...facts, outcome: outcomeOf(err.status), reason }),
+    );
   } catch (failure) {
     console.error("recording a refused attempt in the audit trail failed", failure);
   }
@@ -92,6 +120,6 @@ export async function readServerJsonBody(request: IRequest): Promise<ServerJson>
   const body = await readJsonBody(request, { paramErrors });
   const parsed = parseServerJson(body);
   const errors = [...paramErrors, ...(parsed.ok ? [] : parsed.errors)];
-  if (errors.length > 0 || !parsed.ok) throw ApiError.validation(errors);
+  if (errors.length > 0 || !parsed.ok) throw ApiError.validation(errors, parsed.ok ? 0 : parsed.omitted);
   return parsed.value;
 }
