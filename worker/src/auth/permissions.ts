@@ -1,18 +1,9 @@
 // Permission patterns (spec §10.2). Pure: what a token's claims allow, nothing else.
+import { matchesPattern } from "../domain/name-patterns.ts";
 import type { Permission, PermissionAction, RegistryClaims } from "./claims.ts";
 
 export type { Permission, PermissionAction } from "./claims.ts";
-
-/**
- * "*" matches every name; a pattern ending in "*" matches names starting with the rest (so
- * "com.example/*" needs the "/" and never matches "com.examplefoo/x"); anything else must be
- * equal.
- */
-export function matchesPattern(pattern: string, name: string): boolean {
-  if (pattern === "*") return true;
-  if (pattern.endsWith("*")) return name.startsWith(pattern.slice(0, -1));
-  return name === pattern;
-}
+export { matchesPattern };
 
 export function hasPermission(
   claims: Pick<RegistryClaims, "permissions">,

@@ -2,7 +2,7 @@
 // salted hash of their address, so the same address always maps to the same reporter without
 // the registry storing addresses. IPv6 addresses are cut to their /64, the block one host
 // usually controls, so rotating within it does not make a new reporter.
-import type { Actor } from "../writes/write-context.ts";
+import type { Actor } from "../domain/actor.ts";
 import { authenticate } from "./registry-token.ts";
 
 export interface Reporter {

@@ -8,7 +8,7 @@
 //   remote-host  canonicalHost: lower case, IDNA to punycode, IPv4 dotted, IPv6 compressed in
 //                brackets, no trailing dot
 //   package      "<registryType>:<identity>" by the registry's own rules (denylist-packages.ts)
-import { matchesPattern } from "../auth/permissions.ts";
+import { matchesPattern } from "./name-patterns.ts";
 import {
   isPackageRegistryType,
   packageEntryValue,

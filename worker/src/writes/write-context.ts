@@ -1,16 +1,13 @@
 // What every write step of a stream's Durable Object shares: its context (sequence number,
 // timestamp, actor, request id), the audit row each step appends in the same D1 batch as its
 // change, refusals that are audited too, and the hand-over of changed names to the caches.
+import type { Actor } from "../domain/actor.ts";
 import { ApiError, isOutage, type ProblemDetail } from "../errors.ts";
 import type { AuditEntry, AuditOutcome } from "../storage/d1-audit.ts";
 import { auditStatements } from "../storage/d1-audit.ts";
 import type { CacheEnv } from "../storage/read-cache.ts";
 
-/** Who asked for a write: the registry token's method and subject (or a reporter's hash). */
-export interface Actor {
-  method: string;
-  subject: string;
-}
+export type { Actor } from "../domain/actor.ts";
 
 /** Who asked, and the HTTP request that carried it (for the audit trail). */
 export interface Caller {
