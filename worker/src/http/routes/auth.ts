@@ -1,3 +1,5 @@
+// The token exchanges, POST {prefix}/auth/* (spec §10.4). Each reads its body as the official
+// framework would (strict keys, required fields → 422), then hands over to worker/src/auth.
 import { exchangeAnonymous } from "../../auth/exchange/none.ts";
 import { exchangeDnsProof } from "../../auth/exchange/dns.ts";
 import { exchangeGitHubAccessToken } from "../../auth/exchange/github-at.ts";
@@ -13,7 +15,7 @@ import { readBodyAs } from "../request-body.ts";
 import { requestIdOf } from "../request-id.ts";
 import { endpointNotFound } from "../request-guards.ts";
 import { json } from "../responses.ts";
-import { runWrite } from "./write-support.ts";
+import { refusalReason, runWrite } from "./write-support.ts";
 
 /** The audit stream of token exchanges. */
 export const AUTH_STREAM = "~auth";
@@ -28,8 +30,7 @@ const KeyProofBody = goStruct({ domain: text, timestamp: text, signed_timestamp:
  * AUTH_FAILURE_AUDIT_PER_HOUR of an hour an audit row of their own (docs/storage.md).
  */
 async function recordFailure(env: Env, caller: Caller, err: ApiError): Promise<void> {
-  const reason = [err.detail, ...err.errors.map((e) => e.message)].join(": ");
-  const facts = { action: "token-exchange", outcome: outcomeOf(err.status), reason };
+  const facts = { action: "token-exchange", outcome: outcomeOf(err.status), reason: refusalReason(err) };
   try {
     await runWrite(env, AUTH_STREAM, (writer) => writer.recordFailedExchange(caller, AUTH_STREAM, facts, err.status));
   } catch (failure) {

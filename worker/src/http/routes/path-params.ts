@@ -1,3 +1,4 @@
+// Path parameters: percent-decoded, and bounded by what can be stored before anything is looked up.
 import type { IRequest } from "itty-router";
 import { codePointLength } from "../../domain/server-json/code-points.ts";
 

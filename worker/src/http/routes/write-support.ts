@@ -61,6 +61,11 @@ export function callerOf(request: Request, claims: RegistryClaims): Caller {
   return { actor: { method: claims.auth_method, subject: claims.auth_method_sub }, requestId: requestIdOf(request) };
 }
 
+/** What the audit trail records as a refusal's reason: its detail and messages. */
+export function refusalReason(err: ApiError): string {
+  return [err.detail, ...err.errors.map((e) => e.message)].join(": ");
+}
+
 /** Appends a refused attempt to a stream's audit trail (best effort: the refusal stands). */
 export async function recordRefusal(
   env: Env,
@@ -69,7 +74,7 @@ export async function recordRefusal(
   facts: AuditFacts,
   err: ApiError,
 ): Promise<void> {
-  const reason = [err.detail, ...err.errors.map((e) => e.message)].join(": ");
+  const reason = refusalReason(err);
   try {
     await runWrite(env, stream, (writer) =>
       writer.record(caller, stream, { ...facts, outcome: outcomeOf(err.status), reason }),
