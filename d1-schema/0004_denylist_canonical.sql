@@ -2,7 +2,7 @@
 -- scope of entries scoped maintainers add. Rows stored by the code before this migration are
 -- brought into the canonical form as far as SQL can:
 --
---   namespace, server  unchanged (already lower case). Values with an empty label ("com.zz.",
+--   namespace, server  trimmed and lower-cased (the old code stored them so already). Values with an empty label ("com.zz.",
 --                      stored for "com.zz..") have no canonical form: they stay as they are.
 --   remote-host        trailing dots removed ("x.example." is x.example).
 --   package            typed "<registryType>:<identity>": "pypi:"-style values keep their type,

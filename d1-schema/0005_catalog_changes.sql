@@ -2,7 +2,8 @@
 -- whatever wrote them and whatever timestamps the data carries. See docs/storage.md.
 --
 -- One row per name that has ever had a version row; `seq` is the position of the name's last
--- change in a sequence that only grows (1, 2, 3, … across the whole catalogue). The search
+-- change in a sequence that only grows across the whole catalogue (not dense: a name changed
+-- again leaves its earlier number unused). The search
 -- index records the highest seq when a build starts; everything after it is the overlay
 -- (`seq > watermark`), exactly, with no clock involved. The cache-repair cron uses it the same
 -- way for the names changed since its last run.

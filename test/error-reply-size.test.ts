@@ -4,6 +4,7 @@
 // arrays are replaced by a cut rendering. Small values are echoed exactly, as before.
 import { describe, expect, it } from "vitest";
 import { MAX_ECHO_CODE_POINTS, MAX_PROBLEM_ERRORS, problemBody, TRUNCATION_MARK } from "../worker/src/http/problem.ts";
+import { MAX_JSON_ELEMENTS } from "../worker/src/http/request-body.ts";
 import { api, serverJson } from "./helpers/registry.ts";
 import { publishAll, tokenFor } from "./helpers/publishing.ts";
 
@@ -32,9 +33,23 @@ function codePoints(s: string): number {
 describe("problem replies are bounded", async () => {
   const token = await tokenFor(publishAll("*"));
 
-  it("lists at most MAX_PROBLEM_ERRORS errors for 100,000 empty packages, then a summary", async () => {
+  it("refuses the reported body (100,000 empty packages) before validating it", async () => {
     const body = JSON.stringify(serverJson(NAME, "1.0.0", { packages: Array.from({ length: 100_000 }, () => ({})) }));
     expect(body.length).toBeGreaterThan(300_000);
+    for (const path of ["/v0/validate", "/v0.1/publish"]) {
+      const reply = await call(path, post(body, { authorization: `Bearer ${token}` }));
+      expect(reply.status).toBe(400);
+      expect(reply.bytes.byteLength).toBeLessThanOrEqual(MAX_PROBLEM_BYTES);
+      const problem = JSON.parse(reply.text);
+      expect(problem.errors[0]).toMatchObject({
+        location: "body",
+        message: `exceeded max of ${MAX_JSON_ELEMENTS} JSON elements`,
+      });
+    }
+  });
+
+  it("lists at most MAX_PROBLEM_ERRORS errors for 6,000 empty packages, then a summary", async () => {
+    const body = JSON.stringify(serverJson(NAME, "1.0.0", { packages: Array.from({ length: 6_000 }, () => ({})) }));
     for (const path of ["/v0/validate", "/v0.1/publish"]) {
       const reply = await call(path, post(body, { authorization: `Bearer ${token}` }));
       expect(reply.status).toBe(422);
@@ -50,7 +65,7 @@ describe("problem replies are bounded", async () => {
         value: {},
       });
       // Three missing properties per package.
-      expect(problem.errors.at(-1)).toEqual({ message: `… and ${300_000 - MAX_PROBLEM_ERRORS} more errors` });
+      expect(problem.errors.at(-1)).toEqual({ message: `… and ${18_000 - MAX_PROBLEM_ERRORS} more errors` });
     }
   });
 
@@ -157,7 +172,7 @@ describe("POST /validate's answer is bounded", () => {
       transport: { type: "stdio" },
     });
     const body = JSON.stringify(
-      serverJson(NAME, "1.0.0", { packages: Array.from({ length: 8_000 }, (_, i) => pkg(i)) }),
+      serverJson(NAME, "1.0.0", { packages: Array.from({ length: 2_500 }, (_, i) => pkg(i)) }),
     );
     const reply = await call("/v0/validate", post(body));
     expect(reply.status).toBe(200);

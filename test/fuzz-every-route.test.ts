@@ -1,11 +1,13 @@
 // Property-based fuzzing of every route: random methods, paths (with real and random names,
 // percent-encodings, long and invalid segments), query strings, headers and bodies (deep, wide,
-// long, invalid UTF-8, NUL). Whatever arrives, the answer is never a 5xx, every error is
-// problem+json within the size cap, and nothing is written: no catalogue row, report, denylist
-// entry or review mark changes, and the audit trail gains nothing but token exchanges.
+// long, invalid UTF-8, NUL), without a token or with a real one scoped to an empty namespace.
+// Whatever arrives, the answer is never a 5xx, every error is problem+json within the size cap,
+// and nothing is written: no catalogue row, report, denylist entry or review mark changes, and
+// the audit trail gains nothing but token exchanges and refusals.
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { tokenFor } from "./helpers/publishing.ts";
 import { api, loadFixtures } from "./helpers/registry.ts";
 
 /** No problem reply may be larger than this (issue 9: bounded error replies). */
@@ -43,6 +45,7 @@ const TEMPLATES = [
   "/x/admin/reports/{id}/resolve",
   "/x/admin/denylist",
   "/x/admin/audit",
+  "/x/admin/auth-failures",
   "/x/{segment}",
   "/{segment}/{segment}",
 ];
@@ -154,9 +157,13 @@ const body = fc.oneof(
   fc.integer({ min: 1, max: 200_000 }).map((n) => `{"description":"${"\u0000".repeat(n)}"}`),
 );
 
+/** A real registry token (publish and edit on a namespace that holds nothing), set in beforeAll. */
+let scopedToken = "";
+
 const headers = fc.record(
   {
     authorization: fc.oneof(
+      fc.constant("scoped").map(() => `Bearer ${scopedToken}`),
       fc.constant("Bearer "),
       anyText.map((t) => `Bearer ${t}`),
       fc.constant("Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."),
@@ -186,7 +193,9 @@ async function writeCounts() {
     const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>();
     counts[table] = row?.n ?? 0;
   }
-  const audit = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action <> 'token-exchange'").first<{
+  const audit = await env.DB.prepare(
+    "SELECT count(*) AS n FROM audit_log WHERE action <> 'token-exchange' AND outcome = 'ok'",
+  ).first<{
     n: number;
   }>();
   counts.audit_log = audit?.n ?? 0;
@@ -195,6 +204,10 @@ async function writeCounts() {
 
 describe("fuzzing every route", () => {
   beforeAll(async () => {
+    scopedToken = await tokenFor([
+      { action: "publish", resource: "com.fuzz-empty/*" },
+      { action: "edit", resource: "com.fuzz-empty/*" },
+    ]);
     await loadFixtures([
       { name: KNOWN[0]!, version: "1.0.0", publishedAt: "2025-06-01T00:00:00Z" },
       { name: KNOWN[1]!, version: "2.0.0", publishedAt: "2025-06-02T00:00:00Z" },

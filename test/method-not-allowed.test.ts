@@ -4,6 +4,7 @@
 // HEAD, CORS preflights, trailing-slash redirects and NUL-byte refusals are unchanged.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { callWith } from "./helpers/faults.ts";
 import { api, apiJson } from "./helpers/registry.ts";
 
 const SERVER = "/v0.1/servers/com.example%2Ftool";
@@ -115,5 +116,18 @@ describe("CONNECT", () => {
       status: 405,
       detail: "Method CONNECT is not allowed: this server opens no tunnels",
     });
+  });
+});
+
+describe("exchanges a deployment switched off", () => {
+  it.each([
+    ["/v0.1/auth/none", { ENABLE_ANONYMOUS_AUTH: "false" }],
+    ["/v0/auth/oidc", { OIDC_ENABLED: "false" }],
+  ] as const)("%s answers 404 to every method, as an unknown route", async (path, off) => {
+    for (const method of ["GET", "POST", "DELETE"]) {
+      const res = await callWith(off, path, { method });
+      expect(res.status).toBe(404);
+      expect(res.response.headers.get("allow")).toBeNull();
+    }
   });
 });

@@ -89,9 +89,15 @@ export async function readRegistryConfig(root: string): Promise<RegistryConfig> 
   const d1 = config.d1_databases[0];
   const kv = config.kv_namespaces[0];
   if (!d1 || !kv) throw new Error("wrangler.toml: expected a D1 database and a KV namespace");
-  const sqliteClasses = new Set(
-    config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []),
-  );
+  // SQLite-backed classes, followed through renames (NamespaceWriter became StreamWriter).
+  const sqliteClasses = new Set<string>();
+  for (const m of config.migrations as {
+    new_sqlite_classes?: string[];
+    renamed_classes?: { from: string; to: string }[];
+  }[]) {
+    for (const name of m.new_sqlite_classes ?? []) sqliteClasses.add(name);
+    for (const { from, to } of m.renamed_classes ?? []) if (sqliteClasses.delete(from)) sqliteClasses.add(to);
+  }
   const durableObjects: RegistryConfig["durableObjects"] = {};
   for (const b of config.durable_objects.bindings) {
     durableObjects[b.name] = { className: b.class_name, useSQLite: sqliteClasses.has(b.class_name) };

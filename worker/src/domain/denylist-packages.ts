@@ -191,3 +191,39 @@ export function packageSearchTerms(value: string): string[] | undefined {
       return [identity];
   }
 }
+
+/**
+ * The repository names (lower case, without tag or digest) that an image reference may be
+ * written as to have this OCI identity: the identity itself and, on Docker Hub, its aliases,
+ * no registry at all, and for official images no "library/" (so SQL can compare them).
+ */
+export function ociRepositorySpellings(identity: string): string[] {
+  const hub = "docker.io/";
+  if (!identity.startsWith(hub)) return [identity];
+  const path = identity.slice(hub.length);
+  const official = path.startsWith("library/") && !path.slice("library/".length).includes("/");
+  const paths = official ? [path, path.slice("library/".length)] : [path];
+  return [...paths, ...[...DOCKER_HUB_ALIASES].flatMap((registry) => paths.map((p) => `${registry}/${p}`))];
+}
+
+/**
+ * What every download URL with this MCPB identity spells literally, once in lower case and
+ * without percent escapes, tabs or backslashes (so SQL can narrow to candidates): the host as
+ * the URL parser reads it, and each segment of the path that has no escape, between its
+ * slashes ("/releases/", and the last one after its slash, "/tool.mcpb"): resolving dot
+ * segments only removes segments. Undefined when the identity is no URL (a row from before
+ * the canonical forms).
+ */
+export function mcpbUrlParts(identity: string): { host: string; pathPieces: string[] } | undefined {
+  let url: URL;
+  try {
+    url = new URL(identity);
+  } catch {
+    return undefined;
+  }
+  const segments = url.pathname.toLowerCase().split("/").slice(1);
+  const pathPieces = segments.flatMap((segment, i) =>
+    segment === "" || segment.includes("%") ? [] : [i < segments.length - 1 ? `/${segment}/` : `/${segment}`],
+  );
+  return { host: url.hostname.toLowerCase(), pathPieces };
+}

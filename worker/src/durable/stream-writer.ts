@@ -41,10 +41,22 @@ import type { DenylistEntry, DenylistKey } from "../domain/denylist.ts";
 import { moderationConfig } from "../domain/moderation.ts";
 import type { ServerJson } from "../domain/server-json/index.ts";
 import { namespaceOf, type StatusChange } from "../domain/write-rules.ts";
+import { isOutage } from "../errors.ts";
 import { lastAuditSeq } from "../storage/d1-audit.ts";
 
 /** Most publishes committed in one D1 batch. */
 const MAX_GROUP = 32;
+/**
+ * Most writes waiting in the queue. Beyond it a write is answered 503 at once: a flood must not
+ * grow memory or make every caller wait for minutes (a group of 32 publishes takes a few ms).
+ */
+const MAX_QUEUED = 512;
+/**
+ * Most failed token exchanges waiting to be recorded ("~auth"). They wait behind every other
+ * write (a flood of them never delays a successful login's record), and beyond this many they
+ * are dropped: their count is then only in the log.
+ */
+const MAX_QUEUED_FAILURES = 512;
 
 type Job =
   | { kind: "publish"; job: PublishJob; settle: (outcome: WriteOutcome<PublishResult>) => void }
@@ -58,6 +70,9 @@ type Job =
 
 export class StreamWriter extends DurableObject<Env> {
   private readonly jobs: Job[] = [];
+  /** Failed token exchanges to record, after `jobs` (see MAX_QUEUED_FAILURES). */
+  private readonly failures: Job[] = [];
+  private droppedFailures = 0;
   private draining = false;
   /** Last committed sequence number of this object's stream; read from D1 on first use and after any failure. */
   private lastSeq: number | undefined;
@@ -126,40 +141,71 @@ export class StreamWriter extends DurableObject<Env> {
 
   /** A failed token exchange: counted per hour, with an audit row of its own up to the hourly bound. */
   recordFailedExchange(caller: Caller, stream: string, facts: AuditFacts, status: number): Promise<WriteOutcome<null>> {
-    return this.single(stream, caller, async (ctx) => {
-      const perHour = auditedFailuresPerHour(this.env);
-      const { outcome, tally } = await recordFailedExchange(ctx, facts, status, this.failureTally, perHour);
-      this.failureTally = tally;
-      return outcome;
-    });
-  }
-
-  /** Failures come back as outcomes, not rejections: RPC rejections are noisy and lose types. */
-  private single<T>(stream: string, caller: Caller, work: (ctx: WriteContext) => Promise<WriteOutcome<T>>) {
-    return new Promise<WriteOutcome<T>>((settle) =>
-      this.enqueue({
-        kind: "single",
-        stream,
-        caller,
-        run: async (ctx) => {
-          const outcome = await work(ctx);
-          this.advance(ctx);
-          settle(outcome);
-        },
-        fail: (err) => settle(failure(err)),
-      }),
+    if (this.failures.length >= MAX_QUEUED_FAILURES) {
+      if (this.droppedFailures++ % 1000 === 0) {
+        console.warn(`${stream}: ${this.droppedFailures} failed exchanges not recorded (queue full)`);
+      }
+      return Promise.resolve({ ok: true, value: null });
+    }
+    return this.single(
+      stream,
+      caller,
+      async (ctx) => {
+        const perHour = auditedFailuresPerHour(this.env);
+        const { outcome, tally } = await recordFailedExchange(ctx, facts, status, this.failureTally, perHour);
+        this.failureTally = tally;
+        return outcome;
+      },
+      this.failures,
     );
   }
 
-  private enqueue(job: Job): void {
-    this.jobs.push(job);
+  /** Failures come back as outcomes, not rejections: RPC rejections are noisy and lose types. */
+  private single<T>(
+    stream: string,
+    caller: Caller,
+    work: (ctx: WriteContext) => Promise<WriteOutcome<T>>,
+    queue: Job[] = this.jobs,
+  ) {
+    return new Promise<WriteOutcome<T>>((settle) =>
+      this.enqueue(
+        {
+          kind: "single",
+          stream,
+          caller,
+          run: async (ctx) => {
+            const outcome = await work(ctx);
+            this.advance(ctx);
+            settle(outcome);
+          },
+          fail: (err) => settle(failure(err)),
+        },
+        queue,
+      ),
+    );
+  }
+
+  private enqueue(job: Job, queue: Job[] = this.jobs): void {
+    if (queue === this.jobs && this.jobs.length >= MAX_QUEUED) {
+      // An outage in all but name: answered 503 with Retry-After (write-context.ts `failure`).
+      const busy = Object.assign(new Error(`${MAX_QUEUED} writes queued: the writer is overloaded`), {
+        overloaded: true,
+      });
+      if (job.kind === "publish") job.settle(failure(busy));
+      else job.fail(busy);
+      return;
+    }
+    queue.push(job);
     if (!this.draining) void this.drain();
   }
 
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.jobs.length > 0) {
+      for (;;) {
+        // Every other write first; a failed exchange's record only when none waits.
+        if (this.jobs.length === 0 && this.failures.length > 0) this.jobs.push(this.failures.shift()!);
+        if (this.jobs.length === 0) break;
         const head = this.jobs[0]!;
         if (head.kind === "publish") {
           let count = 1;
@@ -181,6 +227,7 @@ export class StreamWriter extends DurableObject<Env> {
 
   private async runPublishes(group: Extract<Job, { kind: "publish" }>[]): Promise<void> {
     const stream = namespaceOf(group[0]!.job.server.name);
+    let outage: unknown;
     const grouped =
       group.length > 1 &&
       (await this.guarded(
@@ -195,10 +242,21 @@ export class StreamWriter extends DurableObject<Env> {
           group.forEach((g, i) => g.settle(outcomes[i]!));
           return true;
         },
-        () => false,
+        (err) => {
+          if (isOutage(err)) outage = err;
+          return false;
+        },
       ));
     if (grouped) return;
-    // The group's batch failed and wrote nothing: give every publish its own attempt and answer.
+    if (outage !== undefined) {
+      // D1 is unreachable, or its answer was lost (the batch may even have committed): retrying
+      // each job now would queue 32 more failures, or refuse a landed version as a duplicate.
+      // Every job gets the 503 and retries on its own.
+      for (const { settle } of group) settle(failure(outage));
+      return;
+    }
+    // The group's batch failed on one job's account (a constraint, a trigger) and wrote nothing:
+    // give every publish its own attempt and answer.
     for (const { job, settle } of group) {
       await this.guarded(
         stream,

@@ -30,8 +30,13 @@ const REASON_PHRASES: Record<number, string> = {
 
 /** No problem reply is larger than this (UTF-8 bytes). */
 export const MAX_PROBLEM_BYTES = 64 * 1024;
-/** Longest string echoed whole (`detail`, `message`, `location`, string values). */
+/** Longest string echoed whole (`message`, `location`, string values). */
 export const MAX_ECHO_CODE_POINTS = 1024;
+/**
+ * Longest `detail` kept whole: our own sentence, which may quote input (a name) or list a
+ * token's permissions (a GitHub user in many organisations), so it gets more room.
+ */
+export const MAX_DETAIL_CODE_POINTS = 8192;
 /** Longest JSON rendering of an object or array echoed whole (UTF-16 units). */
 export const MAX_ECHO_JSON_LENGTH = 4096;
 /** Ends every string that was cut. */
@@ -193,7 +198,7 @@ export function boundedList<T>(
 
 function renderProblem(status: number, detail: string, errors: readonly ProblemDetail[], omitted: number): string {
   const title = REASON_PHRASES[status] ?? "Error";
-  const head = `{"title":${JSON.stringify(title)},"status":${status},"detail":${JSON.stringify(truncateText(detail))}`;
+  const head = `{"title":${JSON.stringify(title)},"status":${status},"detail":${JSON.stringify(truncateText(detail, MAX_DETAIL_CODE_POINTS))}`;
   if (errors.length === 0 && omitted === 0) return `${head}}`;
   const budget = MAX_PROBLEM_BYTES - utf8Length(head) - SUMMARY_RESERVE_BYTES;
   const echoes = new Map<object, unknown>();

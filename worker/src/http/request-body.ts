@@ -1,7 +1,8 @@
 // Reading JSON request bodies the way the official framework (huma) does: 1 MiB cap (413),
 // "request body is required" (400), unparsable JSON (400 "validation failed", location body).
-// Nesting deeper than MAX_JSON_DEPTH is refused the same way before JSON.parse: nothing after
-// parsing (validation, rendering the error reply) has to cope with a value 20,000 levels deep.
+// Nesting deeper than MAX_JSON_DEPTH, or more than MAX_JSON_ELEMENTS values, is refused the same
+// way before JSON.parse: nothing after parsing (validation, the error reply) has to cope with a
+// value 20,000 levels deep, nor with the million violations a megabyte of `{}` would collect.
 import * as v from "valibot";
 import { toFieldErrors } from "../domain/server-json/field-errors.ts";
 import { readTextCapped } from "../net/read-capped.ts";
@@ -14,6 +15,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * is free-form, and 64 leaves it ample room while keeping every recursive walk shallow.
  */
 export const MAX_JSON_DEPTH = 64;
+/**
+ * Most objects, arrays and array/object entries in a body (counted as `{`, `[` and `,` outside
+ * strings). The largest server.json of the official registry has about 2,200; validation keeps
+ * a few violations per element, so this bounds what one request can make it hold (~tens of MB).
+ */
+export const MAX_JSON_ELEMENTS = 20_000;
 
 function tooLarge(): ApiError {
   return new ApiError(413, `request body is too large limit=${MAX_BODY_BYTES} bytes`);
@@ -48,7 +55,8 @@ export async function readJsonBody(
   }
   const unparsable = (message: string) =>
     ApiError.validation([...paramErrors, { location: "body", message, value: raw }]).withStatus(400);
-  if (exceedsDepth(raw, MAX_JSON_DEPTH)) throw unparsable(`exceeded max depth of ${MAX_JSON_DEPTH}`);
+  const shape = jsonShapeRefusal(raw);
+  if (shape !== undefined) throw unparsable(shape);
   try {
     return JSON.parse(raw);
   } catch (err) {
@@ -62,14 +70,17 @@ const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
 
 /**
- * Whether more than `max` objects/arrays are open at some point of the text, counting brackets
- * outside strings only. One pass, no allocation; on text that is not JSON the answer does not
- * matter (JSON.parse refuses it next), it only has to be cheap.
+ * Why the text is too deep (more than MAX_JSON_DEPTH objects/arrays open at once) or too wide
+ * (more than MAX_JSON_ELEMENTS opening brackets and commas), counting outside strings only; or
+ * undefined. One pass, no allocation; on text that is not JSON the answer does not matter
+ * (JSON.parse refuses it next), it only has to be cheap.
  */
-export function exceedsDepth(text: string, max: number): boolean {
+export function jsonShapeRefusal(text: string): string | undefined {
   let depth = 0;
+  let elements = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -79,12 +90,15 @@ export function exceedsDepth(text: string, max: number): boolean {
     } else if (c === QUOTE) {
       inString = true;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > max) return true;
+      if (++depth > MAX_JSON_DEPTH) return `exceeded max depth of ${MAX_JSON_DEPTH}`;
+      if (++elements > MAX_JSON_ELEMENTS) return `exceeded max of ${MAX_JSON_ELEMENTS} JSON elements`;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
+    } else if (c === COMMA && ++elements > MAX_JSON_ELEMENTS) {
+      return `exceeded max of ${MAX_JSON_ELEMENTS} JSON elements`;
     }
   }
-  return false;
+  return undefined;
 }
 
 /** Checks a value against a body model; failures are 422 "validation failed" at `location`. */

@@ -6,7 +6,7 @@ import { problemBody, problemResponse } from "./problem.ts";
 import { requestIdOf } from "./request-id.ts";
 import { endpointNotFound, guardRequest, methodNotAllowed } from "./request-guards.ts";
 import { getServerVersion, listServers, listServerVersions } from "./routes/discovery.ts";
-import { AUTH_ROUTES } from "./routes/auth.ts";
+import { AUTH_ROUTES, isDisabledExchange } from "./routes/auth.ts";
 import { editServerVersion } from "./routes/edit.ts";
 import { publishServer, validateServer } from "./routes/publish.ts";
 import { listAuditLog, listAuthFailureCounts, listModerationLog } from "./routes/audit.ts";
@@ -64,8 +64,8 @@ function allowedMethods(pathname: string): string[] {
 }
 
 /** What no route answered: 405 for a known path (any other method), else the official 404. */
-function unrouted(method: string, url: URL): Response {
-  const allowed = allowedMethods(url.pathname);
+function unrouted(method: string, url: URL, env: Env): Response {
+  const allowed = isDisabledExchange(url.pathname, env) ? [] : allowedMethods(url.pathname);
   return problemResponse(allowed.length > 0 ? methodNotAllowed(method, allowed) : endpointNotFound(url));
 }
 
@@ -79,7 +79,7 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
       preflightResponse(request) ??
       guardRequest(url) ??
       (await router.fetch(head ? new Request(request, { method: "GET" }) : request, env, ctx, url)) ??
-      unrouted(request.method, url);
+      unrouted(request.method, url, env);
   } catch (err) {
     response = problemResponse(err);
   }

@@ -257,12 +257,9 @@ export function setLatestStatements(
   db: D1Database,
   latest: readonly { name: string; version: string }[],
 ): D1PreparedStatement[] {
-  const clear = chunked(latest, MAX_PARAMS).map((group) =>
-    db
-      .prepare(
-        `UPDATE server_versions SET is_latest = 0 WHERE is_latest = 1 AND name IN (${group.map(() => "?").join(", ")})`,
-      )
-      .bind(...group.map((l) => l.name)),
+  const clear = clearLatestStatements(
+    db,
+    latest.map((l) => l.name),
   );
   const set = chunked(latest, MAX_PARAMS / 2).map((group) =>
     db
@@ -291,7 +288,7 @@ export function countPublishedStatements(db: D1Database, counts: readonly Publis
   );
 }
 
-/** Clears isLatest on the names whose flag moves to a row inserted in the same batch. */
+/** Clears isLatest on these names (before their flag moves to another row in the same batch). */
 export function clearLatestStatements(db: D1Database, names: readonly string[]): D1PreparedStatement[] {
   return chunked(names, MAX_PARAMS).map((group) =>
     db

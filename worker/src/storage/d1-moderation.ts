@@ -1,7 +1,12 @@
 // Every SQL statement of moderation: reports, review marks and the denylist (tables in
 // d1-schema/0003_moderation.sql, documented in docs/storage.md).
 import type { DenylistEntry, DenylistKey, DenylistKind } from "../domain/denylist.ts";
-import { packageSearchTerms, splitPackageValue } from "../domain/denylist-packages.ts";
+import {
+  mcpbUrlParts,
+  ociRepositorySpellings,
+  packageSearchTerms,
+  splitPackageValue,
+} from "../domain/denylist-packages.ts";
 import { isIpHost } from "../domain/url-host.ts";
 import type { ReportReason, ResolveAction } from "../domain/moderation.ts";
 import type { VersionRecord } from "../domain/server-response.ts";
@@ -88,9 +93,7 @@ export async function readReportContext(
       : db
           .prepare("SELECT count(*) AS n FROM server_versions WHERE name = ? AND version = ? AND status <> 'deleted'")
           .bind(target.name, target.version),
-    db
-      .prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM reports WHERE reporter = ? AND created_at > ?")
-      .bind(reporter, windowStart),
+    reporterWindowStatement(db, reporter, windowStart),
     openWeightStatement(db, target.name, reporter),
     db.prepare("SELECT since FROM review_marks WHERE name = ?").bind(target.name),
   ]);
@@ -154,16 +157,20 @@ export function isReportLimitViolation(err: unknown): boolean {
   return err instanceof Error && err.message.includes("reports_within_rate_limit");
 }
 
+/** How many reports the reporter filed after `windowStart` (`n`), and the oldest one's time. */
+function reporterWindowStatement(db: D1Database, reporter: string, windowStart: number): D1PreparedStatement {
+  return db
+    .prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM reports WHERE reporter = ? AND created_at > ?")
+    .bind(reporter, windowStart);
+}
+
 /** The reporter's reports after `windowStart`, and the oldest one's time. */
 export async function reporterWindow(
   db: D1Database,
   reporter: string,
   windowStart: number,
 ): Promise<{ count: number; oldest: number | null }> {
-  const row = await db
-    .prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM reports WHERE reporter = ? AND created_at > ?")
-    .bind(reporter, windowStart)
-    .first<{ n: number; oldest: number | null }>();
+  const row = await reporterWindowStatement(db, reporter, windowStart).first<{ n: number; oldest: number | null }>();
   return { count: row?.n ?? 0, oldest: row?.oldest ?? null };
 }
 
@@ -372,69 +379,195 @@ export async function denylistCoveredNames(db: D1Database, keys: readonly Denyli
   return statements.map((s) => (s === undefined ? [] : (results[next++]?.results ?? []).map((r) => r.name)));
 }
 
-/** `v.server_json` as candidates compare it: lower case; the Kelvin sign, which JavaScript lower-cases to "k", too. */
-const SERVER_JSON_LOWER = "lower(replace(v.server_json, char(8490), 'k'))";
+// ---- Denylist sweeps -----------------------------------------------------------------------
+//
+// A sweep narrows versions with SQL to candidates: a superset of what denylistMatches accepts,
+// as tight as the canonical forms allow (docs/storage.md, "denylist"); denylistMatches judges
+// them. Each piece below is exact, or errs only towards more candidates.
+
+/** The names a sweep looks at: every name, one namespace's, or those changed after a change sequence number. */
+export type SweepScope = "everything" | { namespace: string } | { changedAfter: number };
+
+/** Numbered parameters (?1, ?2, …): SQL assembled in any order, a value bound once and used twice. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `?${this.values.length}`;
+  }
+}
+
+function scopeCondition(column: string, scope: SweepScope, p: Params): string {
+  if (scope === "everything") return "1";
+  if ("namespace" in scope)
+    return `${column} IN (SELECT name FROM servers WHERE namespace = ${p.add(scope.namespace)})`;
+  return `${column} IN (SELECT name FROM catalog_changes WHERE seq > ${p.add(scope.changedAfter)})`;
+}
+
+/** What String.prototype.trim removes (white space and line terminators), for SQL's trim(X, Y). */
+const JS_WHITE_SPACE =
+  "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
 
 /**
- * SQL true for a text that may spell a host or URL other than plainly in ASCII: Unicode (IDNA),
- * control characters, percent escapes or backslashes, which the URL parser reads differently.
+ * SQL true for a text whose URL structure the parser may read otherwise than the plain
+ * delimiters below: control characters (tabs and newlines are dropped anywhere, C0 controls
+ * around it), backslashes (a "/" in http(s) URLs), NUL (where SQL's text functions stop).
  */
-function unusualUrlText(column: string): string {
-  return `(${column} GLOB '*[^ -~]*' OR instr(${column}, '%') > 0 OR instr(${column}, char(92)) > 0)`;
+function unusualStructure(column: string, p: Params): string {
+  return `(${column} GLOB ${p.add("*[\u0001-\u001f\u007f\\]*")} OR instr(CAST(${column} AS BLOB), x'00') > 0)`;
+}
+
+/** SQL true for a host that may be spelled otherwise than in plain ASCII: Unicode (IDNA), percent escapes. */
+function unusualHost(column: string): string {
+  return `(${column} GLOB '*[^!-~]*' OR instr(${column}, '%') > 0)`;
 }
 
 /**
- * SQL narrowing `server_versions v` to what an entry may match: a superset of what
- * denylistMatches accepts, since matching compares canonical forms that a substring of the raw
- * server.json need not contain.
+ * Rows of `source` (columns name, version, and t: a URL in lower case, trimmed) twice, each with
+ * h, a reading of its host: as the WHATWG URL parser reads it (after the scheme's ":" and any
+ * slashes) and as urlHost reads it (after "://", or all of it); then up to the first "/", "?" or
+ * "#", after the last "@", before a ":" unless bracketed. d is h without trailing dots. Exact
+ * for text without unusualStructure (whose rows callers take whatever their host).
  */
-function candidateClause(entry: DenylistKey, args: unknown[]): string {
+function hostReadings(source: string): string {
+  const s = `CASE WHEN k = 0 THEN ltrim(substr(t, instr(t, ':') + 1), '/')
+                  WHEN instr(t, '://') > 0 THEN substr(t, instr(t, '://') + 3) ELSE t END`;
+  const a = "substr(s, 1, instr(replace(replace(s, '?', '/'), '#', '/') || '/', '/') - 1)";
+  const b = "substr(a, length(rtrim(a, replace(a, '@', ''))) + 1)";
+  const h = "CASE WHEN substr(b, 1, 1) = '[' THEN b ELSE substr(b, 1, instr(b || ':', ':') - 1) END";
+  // "LIMIT -1 OFFSET 0": no flattening, which would evaluate each step once per use above it.
+  const step = "LIMIT -1 OFFSET 0";
+  return `SELECT name, version, t, h, rtrim(h, '.') AS d FROM (
+            SELECT name, version, t, ${h} AS h FROM (
+              SELECT name, version, t, ${b} AS b FROM (
+                SELECT name, version, t, ${a} AS a FROM (
+                  SELECT name, version, t, ${s} AS s
+                    FROM (${source}) CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) ${step}) ${step}) ${step}) ${step})`;
+}
+
+/**
+ * SQL true for a host reading (hostReadings) that may be this IP address in some spelling: a
+ * bracketed host for IPv6; for IPv4 a host whose last label starts with a digit (the parser's
+ * numbers "134743044", "0x8.8.4.4", or a dotted name ending in the address, "x.8.8.4.4").
+ */
+function mayBeIp(ip: string): string {
+  if (ip.startsWith("[")) return "substr(h, 1, 1) = '['";
+  return "substr(d, length(rtrim(d, replace(d, '.', ''))) + 1) GLOB '[0-9]*'";
+}
+
+/** Versions (name, version) whose remotes may reach the host or a host below it (remoteHostKeys). */
+function remoteHostCandidates(host: string, scope: SweepScope, p: Params): string {
+  const t = "trim(lower(r.url))";
+  // Cheap on the URL, before reading its host: it may hold the host, or spell it otherwise.
+  // (An IP address's host reading starts its last label with a digit, or a "[" for IPv6.)
+  const holds = !isIpHost(host)
+    ? `instr(${t}, ${p.add(host)}) > 0`
+    : host.startsWith("[")
+      ? `instr(${t}, '[') > 0`
+      : `(${t} GLOB '[0-9]*' OR ${t} GLOB '*[./@:][0-9]*')`;
+  const source = `SELECT r.name AS name, r.version AS version, ${t} AS t FROM server_remotes r
+                   WHERE ${scopeCondition("r.name", scope, p)}
+                     AND (${holds} OR ${t} GLOB '*[^ -~]*' OR instr(${t}, '%') > 0 OR instr(${t}, char(92)) > 0
+                          OR instr(CAST(r.url AS BLOB), x'00') > 0)`;
+  const named = isIpHost(host)
+    ? mayBeIp(host)
+    : `(d = ${p.add(host)} OR substr(d, ${p.add(-(host.length + 1))}) = ${p.add(`.${host}`)})`;
+  return `SELECT name, version FROM (${hostReadings(source)})
+           WHERE ${unusualStructure("t", p)} OR ${unusualHost("h")} OR ${named}`;
+}
+
+/** Substrings a candidate query requires at most (each one parameter; any subset narrows correctly). */
+const MAX_NARROWING_TERMS = 12;
+
+/** GLOB pattern text matching `text` literally. */
+function globLiteral(text: string): string {
+  return text.replace(/[[*?]/g, (c) => `[${c}]`);
+}
+
+/** Versions (name, version) with a package of the entry's registry type whose identifier may have its identity. */
+function packageCandidates(value: string, scope: SweepScope, p: Params): string {
+  const split = splitPackageValue(value);
+  // Every key denylistKeys makes is typed: an untyped row from before 0004 matches nothing.
+  if (split === undefined) return "SELECT NULL, NULL WHERE 0";
+  const { type, identity } = split;
+  const json = "lower(replace(v2.server_json, char(8490), 'k'))";
+  // Cheap on the text, before parsing it: its lower case holds the type and the identity's terms
+  // (some of them: D1 binds at most 100 parameters).
+  const terms = [type, ...(packageSearchTerms(value) ?? [])].slice(0, MAX_NARROWING_TERMS);
+  const holds = terms.map((term) => `instr(${json}, ${p.add(term)}) > 0`);
+  const ws = p.add(JS_WHITE_SPACE);
+  // Elements that are not objects have no fields (json_extract would read a string element's
+  // text as JSON): CASE, since SQL does not promise to evaluate AND's operands in order.
+  const field = (name: string) => `CASE pkg.type WHEN 'object' THEN json_extract(pkg.value, '$.${name}') END`;
+  const isText = (name: string) => `CASE pkg.type WHEN 'object' THEN json_type(pkg.value, '$.${name}') END = 'text'`;
+  // The identifier as denylistKeys reads it: trimmed, in lower case (the Kelvin sign is a "k").
+  const source = `SELECT v2.name AS name, v2.version AS version,
+                         lower(trim(replace(${field("identifier")}, char(8490), 'k'), ${ws})) AS t
+                    FROM server_versions v2, json_each(v2.server_json, '$.packages') pkg
+                   WHERE v2.status <> 'deleted' AND ${scopeCondition("v2.name", scope, p)} AND ${holds.join(" AND ")}
+                     AND ${isText("registryType")} AND ${isText("identifier")}
+                     AND lower(trim(${field("registryType")}, ${ws})) = ${p.add(type)}`;
+  const id = p.add(identity);
+  switch (type) {
+    case "npm":
+    case "nuget":
+      return `SELECT name, version FROM (${source}) WHERE t = ${id}`;
+    case "cargo":
+      return `SELECT name, version FROM (${source}) WHERE replace(t, '_', '-') = ${id}`;
+    case "pypi": {
+      // PEP 503, exactly: the same letters and digits, and where the identity has a "-" a run of
+      // "-_." (the GLOB's "*" can only match separators once the letters are the same).
+      const letters = p.add(identity.replaceAll("-", ""));
+      const runs = p.add(globLiteral(identity).replaceAll("-", "-*"));
+      return `SELECT name, version FROM (${source})
+               WHERE replace(replace(replace(t, '-', ''), '_', ''), '.', '') = ${letters}
+                 AND replace(replace(t, '_', '-'), '.', '-') GLOB ${runs}`;
+    }
+    case "oci": {
+      // Without a digest: one of the repository's spellings, maybe with a tag.
+      const name = "substr(t, 1, instr(t || '@', '@') - 1)";
+      const spelled = ociRepositorySpellings(identity).map((spelling) => {
+        const tagged = p.add(`${spelling}:`);
+        return `${name} = ${p.add(spelling)} OR substr(${name}, 1, length(${tagged})) = ${tagged}`;
+      });
+      return `SELECT name, version FROM (${source}) WHERE ${spelled.join(" OR ")}`;
+    }
+    case "mcpb": {
+      const parts = mcpbUrlParts(identity);
+      if (parts === undefined) return `SELECT name, version FROM (${source}) WHERE t = ${id}`;
+      // The identity's host (no parent domains) and the segments of its path; or any text with
+      // percent escapes (decoded before parsing) or an unusual structure.
+      const host = isIpHost(parts.host) ? mayBeIp(parts.host) : `d = ${p.add(parts.host)}`;
+      const pieces = parts.pathPieces.slice(-MAX_NARROWING_TERMS);
+      const path = pieces.map((piece) => ` AND instr(t, ${p.add(piece)}) > 0`).join("");
+      return `SELECT name, version FROM (${hostReadings(source)})
+               WHERE t = ${id} OR instr(t, '%') > 0 OR ${unusualStructure("t", p)}
+                  OR ((${unusualHost("h")} OR ${host})${path})`;
+    }
+  }
+}
+
+/** SQL narrowing `server_versions v` to the visible versions in `scope` that an entry may match. */
+function candidateWhere(entry: DenylistKey, scope: SweepScope, p: Params): string {
+  const where = ["v.status <> 'deleted'", scopeCondition("v.name", scope, p)];
   switch (entry.kind) {
     case "server":
-      args.push(entry.value);
-      return "lower(v.name) = ?";
+      where.push(`lower(v.name) = ${p.add(entry.value)}`);
+      break;
     case "namespace":
-      args.push(entry.value, entry.value.length + 1, `${entry.value}.`);
-      return "v.name IN (SELECT name FROM servers WHERE lower(namespace) = ? OR substr(lower(namespace), 1, ?) = ?)";
-    case "remote-host": {
-      // The host as written, or a remote URL whose host may be written otherwise (Unicode,
-      // escapes; any spelling of an IP address, which a substring cannot find).
-      args.push(entry.value);
-      const otherSpelling = isIpHost(entry.value) ? "1" : unusualUrlText("r.url");
-      return `(instr(${SERVER_JSON_LOWER}, ?) > 0 OR EXISTS (SELECT 1 FROM server_remotes r
-                WHERE r.name = v.name AND r.version = v.version AND ${otherSpelling}))`;
-    }
-    case "package": {
-      const terms = packageSearchTerms(entry.value);
-      if (terms === undefined) return urlPackageClause(entry.value, args);
-      const required = terms.length > 0 ? terms : [entry.value];
-      args.push(...required);
-      return `(${required.map(() => `instr(${SERVER_JSON_LOWER}, ?) > 0`).join(" AND ")})`;
-    }
+      where.push(
+        `v.name IN (SELECT name FROM servers WHERE lower(namespace) = ${p.add(entry.value)}
+                       OR substr(lower(namespace), 1, ${p.add(entry.value.length + 1)}) = ${p.add(`${entry.value}.`)})`,
+      );
+      break;
+    case "remote-host":
+      where.push(`(v.name, v.version) IN (${remoteHostCandidates(entry.value, scope, p)})`);
+      break;
+    case "package":
+      where.push(`(v.name, v.version) IN (${packageCandidates(entry.value, scope, p)})`);
+      break;
   }
-}
-
-/**
- * Candidates of a URL-identified (MCPB) package entry: versions with a package of that type
- * whose identifier names the URL's host, or may spell it otherwise.
- */
-function urlPackageClause(value: string, args: unknown[]): string {
-  const split = splitPackageValue(value);
-  const identifier = "json_extract(p.value, '$.identifier')";
-  args.push(split?.type ?? "");
-  let host = "";
-  try {
-    host = new URL(split?.identity ?? "").hostname;
-  } catch {
-    // Not a URL (a row from before 0004): every package of the type is a candidate.
-  }
-  let named = "1";
-  if (host !== "" && !isIpHost(host)) {
-    args.push(host);
-    named = `(instr(lower(${identifier}), ?) > 0 OR ${unusualUrlText(identifier)})`;
-  }
-  return `EXISTS (SELECT 1 FROM json_each(v.server_json, '$.packages') p
-            WHERE lower(trim(json_extract(p.value, '$.registryType'))) = ? AND ${named})`;
+  return where.join(" AND ");
 }
 
 /**
@@ -446,25 +579,82 @@ export async function denylistCandidates(
   entry: DenylistKey,
   namespace: string,
 ): Promise<VersionRecord[]> {
-  const args: unknown[] = [namespace];
-  const clause = candidateClause(entry, args);
-  return versionsWhere(
-    db,
-    `v.name IN (SELECT name FROM servers WHERE namespace = ?) AND v.status <> 'deleted' AND ${clause}`,
-    args,
-  );
+  const p = new Params();
+  const where = candidateWhere(entry, { namespace }, p);
+  return versionsWhere(db, where, p.values);
 }
 
-/** The namespaces holding versions an entry may match (each is swept by its own writer). */
-export async function denylistNamespaces(db: D1Database, entry: DenylistKey): Promise<string[]> {
-  const args: unknown[] = [];
-  const clause = candidateClause(entry, args);
+/** A name holding versions an entry may match, with its namespace (and, where matching needs it, a server.json). */
+export interface DenylistCandidate {
+  namespace: string;
+  name: string;
+  /** For remote-host and package entries: one candidate version's server.json (a row per version). */
+  serverJson: string | null;
+}
+
+/**
+ * The names in `scope` holding visible versions an entry may match (each namespace is swept by
+ * its own writer). Name and namespace entries match by name alone: one row per name; host and
+ * package entries: one row per candidate version, with its server.json to judge.
+ */
+export async function denylistCandidateNames(
+  db: D1Database,
+  entry: DenylistKey,
+  scope: SweepScope,
+): Promise<DenylistCandidate[]> {
+  const p = new Params();
+  const where = candidateWhere(entry, scope, p);
+  const byName = entry.kind === "server" || entry.kind === "namespace";
   const { results } = await db
     .prepare(
-      `SELECT DISTINCT s.namespace AS namespace FROM server_versions v JOIN servers s ON s.name = v.name
-        WHERE v.status <> 'deleted' AND ${clause} ORDER BY 1`,
+      `SELECT ${byName ? "DISTINCT" : ""} s.namespace AS namespace, v.name AS name,
+              ${byName ? "NULL" : "v.server_json"} AS server_json
+         FROM server_versions v JOIN servers s ON s.name = v.name
+        WHERE ${where} ORDER BY 1, 2`,
     )
-    .bind(...args)
-    .all<{ namespace: string }>();
-  return results.map((r) => r.namespace);
+    .bind(...p.values)
+    .all<{ namespace: string; name: string; server_json: string | null }>();
+  return results.map((r) => ({ namespace: r.namespace, name: r.name, serverJson: r.server_json }));
+}
+
+/** The head of the catalogue's change sequence (catalog_changes): every change up to it is committed. */
+export async function catalogChangeHead(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT coalesce(max(seq), 0) AS head FROM catalog_changes").first<{ head: number }>();
+  return row?.head ?? 0;
+}
+
+/** A stored entry with `sweptSeq`: its sweeps have left no match among names changed up to it. */
+export interface SweptDenylistEntry extends StoredDenylistEntry {
+  sweptSeq: number;
+}
+
+export async function listDenylistSweeps(db: D1Database): Promise<SweptDenylistEntry[]> {
+  const { results } = await db
+    .prepare(`SELECT ${DENYLIST_COLUMNS}, swept_seq FROM denylist ORDER BY kind, value`)
+    .all<DenylistRow & { swept_seq: number }>();
+  return results.map((r) => ({ ...toDenylistEntry(r), sweptSeq: r.swept_seq }));
+}
+
+export async function getDenylistSweep(db: D1Database, key: DenylistKey): Promise<SweptDenylistEntry | undefined> {
+  const row = await db
+    .prepare(`SELECT ${DENYLIST_COLUMNS}, swept_seq FROM denylist WHERE kind = ? AND value = ?`)
+    .bind(key.kind, key.value)
+    .first<DenylistRow & { swept_seq: number }>();
+  return row ? { ...toDenylistEntry(row), sweptSeq: row.swept_seq } : undefined;
+}
+
+/**
+ * Records a complete sweep of an entry: no visible version of a name changed up to `head` (read
+ * before the sweep started) matches it. Only ever moves forward, and only for the same entry
+ * (removed and added again since, it is another one, with its own sweeps).
+ */
+export async function markDenylistSwept(
+  db: D1Database,
+  entry: DenylistKey & { createdAt: number },
+  head: number,
+): Promise<void> {
+  await db
+    .prepare("UPDATE denylist SET swept_seq = ?1 WHERE kind = ?2 AND value = ?3 AND created_at = ?4 AND swept_seq < ?1")
+    .bind(head, entry.kind, entry.value, entry.createdAt)
+    .run();
 }

@@ -99,9 +99,19 @@ export async function httpExchange(request: Request, env: Env): Promise<Response
   return auditedExchange(request, env, "http", body.domain, () => exchangeHttpProof(env, body));
 }
 
+/**
+ * Whether a path is an exchange this deployment switched off (/auth/oidc without OIDC_ENABLED,
+ * /auth/none without ENABLE_ANONYMOUS_AUTH): it answers as an unknown route, whatever the method.
+ */
+export function isDisabledExchange(path: string, env: Env): boolean {
+  if (path.endsWith("/auth/oidc")) return env.OIDC_ENABLED !== "true";
+  if (path.endsWith("/auth/none")) return env.ENABLE_ANONYMOUS_AUTH !== "true";
+  return false;
+}
+
 /** POST {prefix}/auth/oidc: answers as an unknown route unless OIDC_ENABLED is "true". */
 export async function oidcExchange(request: Request, env: Env, _ctx: unknown, url: URL): Promise<Response> {
-  if (env.OIDC_ENABLED !== "true") throw endpointNotFound(url);
+  if (isDisabledExchange(url.pathname, env)) throw endpointNotFound(url);
   await limitAddress(request, env, "auth");
   const body = await readBodyAs(request, OidcTokenBody);
   return auditedExchange(request, env, "oidc", "unknown", () => exchangeOidcToken(env, body.oidc_token));
@@ -112,7 +122,7 @@ export async function oidcExchange(request: Request, env: Env, _ctx: unknown, ur
  * Takes no body; whatever is sent is ignored, as the official operation declares no input.
  */
 export async function anonymousExchange(request: Request, env: Env, _ctx: unknown, url: URL): Promise<Response> {
-  if (env.ENABLE_ANONYMOUS_AUTH !== "true") throw endpointNotFound(url);
+  if (isDisabledExchange(url.pathname, env)) throw endpointNotFound(url);
   await limitAddress(request, env, "auth");
   return auditedExchange(request, env, "none", "anonymous", () => exchangeAnonymous(env));
 }

@@ -9,7 +9,7 @@ import { readServer } from "../../storage/read-cache.ts";
 import { ApiError } from "../../errors.ts";
 import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { jsonText } from "../responses.ts";
-import { pathParam } from "./path-params.ts";
+import { isStorableTarget, pathParam } from "./path-params.ts";
 import { auditedChecks, callerOf, readServerJsonBody, runWrite } from "./write-support.ts";
 
 export async function editServerVersion(request: IRequest, env: Env, ctx: ExecutionContext) {
@@ -20,6 +20,8 @@ export async function editServerVersion(request: IRequest, env: Env, ctx: Execut
   const claims = await authenticate(request, env);
   await limitSubject(env, "publish", claims);
   const caller = callerOf(request, claims);
+  // A path no stored server can have is a miss, neither audited nor sent to a writer.
+  if (!isStorableTarget(name, version)) throw new ApiError(404, "Server not found");
   await auditedChecks(env, caller, { action: "edit", name, version }, async () => {
     const stored = (await readServer(env, ctx, name)).details.get(version);
     if (!stored || stored.deleted) throw new ApiError(404, "Server not found");

@@ -95,7 +95,7 @@ export function rawAnswerKey(snapshotKey: string, search: string): string {
   return `${snapshotKey}|raw|${boundedKeyPart(search)}`;
 }
 
-export async function searchServers(_request: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
+export async function searchServers(httpRequest: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
   // Repeated queries: the answer by the raw query string, before any parsing.
   const fresh = freshSnapshotKey(env);
   const rawHit = fresh === undefined ? undefined : cachedAnswer(rawAnswerKey(fresh, url.search));
@@ -111,7 +111,7 @@ export async function searchServers(_request: IRequest, env: Env, ctx: Execution
   }
 
   // Only computed queries count: the answer-cache hits above stay as cheap as a hello worker.
-  await limitAddress(_request, env, "search");
+  await limitAddress(httpRequest, env, "search");
   const result = search(snapshot.index, snapshot.overlay, request);
   const utf8 = new TextDecoder();
   const entries = await Promise.all(result.hits.map((hit) => readServer(env, ctx, hit.name)));

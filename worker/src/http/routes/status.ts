@@ -12,7 +12,7 @@ import { ApiError, type ProblemDetail } from "../../errors.ts";
 import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readJsonBody } from "../request-body.ts";
 import { jsonText } from "../responses.ts";
-import { pathParam } from "./path-params.ts";
+import { isStorableTarget, pathParam } from "./path-params.ts";
 import { auditedChecks, callerOf, runWrite } from "./write-support.ts";
 
 const StatusUpdateSchema = goStruct({
@@ -39,13 +39,19 @@ async function readStatusChange(
   const caller = callerOf(request, claims);
   const change: StatusChange = { status: parsed.output.status };
   if (parsed.output.statusMessage !== undefined) change.statusMessage = parsed.output.statusMessage;
-  await auditedChecks(env, caller, facts, () => {
+  const checks = () => {
     if (!hasPermission(claims, "publish", name) && !hasPermission(claims, "edit", name)) {
       throw new ApiError(403, "You do not have publish or edit permissions for this server");
     }
     const refusal = statusChangeShapeRefusal(change);
     if (refusal) throw new ApiError(400, refusal);
-  });
+  };
+  if (!isStorableTarget(name, facts.version)) {
+    // The same answers a stored-server miss gets, neither audited nor sent to a writer.
+    checks();
+    throw new ApiError(404, facts.version === undefined ? "Server not found" : "Server version not found");
+  }
+  await auditedChecks(env, caller, facts, checks);
   return { caller, change };
 }
 
