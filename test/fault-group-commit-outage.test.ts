@@ -3,10 +3,9 @@
 // is answered 503 with Retry-After at once: not retried one by one (which would queue more
 // failures during an outage, or refuse a version that did land as a "duplicate"). Retrying
 // then succeeds (nothing landed) or is the duplicate refusal D1 confirms (it all landed).
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { D1_OUTAGES } from "./helpers/faults.ts";
+import { D1_OUTAGES, interceptWriterBatch } from "./helpers/faults.ts";
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 import { serverJson } from "./helpers/registry.ts";
 
@@ -14,28 +13,10 @@ const NS = "com.group-outage";
 const writer = () => env.STREAM_WRITER.getByName(NS);
 
 /** The writer's next batch of at least two audit rows (a group commit) fails with an outage. */
-async function failNextGroupCommit(moment: "instead" | "after-commit"): Promise<void> {
-  await runInDurableObject(writer() as DurableObjectStub, (object: unknown) => {
-    const instance = object as { env: Record<string, unknown> };
-    const real = instance.env.DB as D1Database;
-    let fired = false;
-    const db = new Proxy(real, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop) as unknown;
-        if (prop !== "batch") return typeof value === "function" ? value.bind(target) : value;
-        return async (statements: D1PreparedStatement[]) => {
-          const audits = (statements as unknown as { statement: string }[]).filter((s) =>
-            /^\s*INSERT INTO audit_log\b/i.test(s.statement),
-          );
-          const rows = audits.reduce((n, s) => n + (s.statement.match(/\(\?/g)?.length ?? 0), 0);
-          if (fired || rows < 2) return target.batch(statements);
-          fired = true;
-          if (moment === "after-commit") await target.batch(statements);
-          throw new Error(D1_OUTAGES[0]);
-        };
-      },
-    });
-    instance.env = { ...instance.env, DB: db };
+function failNextGroupCommit(moment: "instead" | "after-commit"): Promise<void> {
+  return interceptWriterBatch(writer() as DurableObjectStub, 2, async (send) => {
+    if (moment === "after-commit") await send();
+    throw new Error(D1_OUTAGES[0]);
   });
 }
 

@@ -4,53 +4,30 @@
 // answered 503 problem+json with Retry-After; no version is stored twice; the stream's audit
 // sequence stays gapless; retrying each refused publish succeeds, or, only when its row did land
 // before the reset, is refused as a duplicate, which D1 confirms; and the next publish succeeds.
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { listStream } from "../worker/src/storage/d1-audit.ts";
+import { interceptWriterBatch } from "./helpers/faults.ts";
 import { serverJson } from "./helpers/registry.ts";
 import { patchStatus, publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 
 const NS = "com.abort";
 const writer = () => env.STREAM_WRITER.getByName(NS);
 
-/** Audit rows a D1 batch inserts (statements carry their SQL in `statement`). */
-function auditRows(statements: readonly D1PreparedStatement[]): number {
-  let rows = 0;
-  for (const s of statements as unknown as { statement: string }[]) {
-    if (/^\s*INSERT INTO audit_log\b/i.test(s.statement)) rows += s.statement.match(/\(\?/g)?.length ?? 0;
-  }
-  return rows;
-}
-
 /**
  * Arms the running writer: its first D1 batch that commits at least `minRows` audit rows resets
  * the object (DurableObjectState.abort), either instead of being sent or right after it
  * committed. The object that comes next is a fresh instance with the real bindings.
  */
-async function armReset(moment: "before-commit" | "after-commit", minRows: number): Promise<void> {
-  await runInDurableObject(writer() as DurableObjectStub, (object: unknown, state) => {
-    const instance = object as { env: Record<string, unknown> };
-    const real = instance.env.DB as D1Database;
-    let fired = false;
-    const db = new Proxy(real, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop) as unknown;
-        if (prop !== "batch") return typeof value === "function" ? value.bind(target) : value;
-        return async (statements: D1PreparedStatement[]) => {
-          if (fired || auditRows(statements) < minRows) return target.batch(statements);
-          fired = true;
-          if (moment === "before-commit") {
-            state.abort("injected reset");
-            return new Promise(() => {});
-          }
-          const result = await target.batch(statements);
-          state.abort("injected reset");
-          return result;
-        };
-      },
-    });
-    instance.env = { ...instance.env, DB: db };
+function armReset(moment: "before-commit" | "after-commit", minRows: number): Promise<void> {
+  return interceptWriterBatch(writer() as DurableObjectStub, minRows, async (send, state) => {
+    if (moment === "before-commit") {
+      state.abort("injected reset");
+      return new Promise(() => {});
+    }
+    const result = await send();
+    state.abort("injected reset");
+    return result;
   });
 }
 

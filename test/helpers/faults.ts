@@ -124,3 +124,41 @@ export async function swapObjectEnv(stub: DurableObjectStub, faulty: Partial<Env
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Audit rows a D1 batch inserts (prepared statements carry their SQL in `statement`). */
+export function auditRowsIn(statements: readonly D1PreparedStatement[]): number {
+  let rows = 0;
+  for (const s of statements as unknown as { statement: string }[]) {
+    if (/^\s*INSERT INTO audit_log\b/i.test(s.statement)) rows += s.statement.match(/\(\?/g)?.length ?? 0;
+  }
+  return rows;
+}
+
+/**
+ * Arms a running writer: its next D1 batch inserting at least `minRows` audit rows (a group
+ * commit, say) is handed to `intercept` with the way to send it for real, and the object's
+ * state; every other batch goes through. The object's env is restored by its next instance.
+ */
+export async function interceptWriterBatch(
+  stub: DurableObjectStub,
+  minRows: number,
+  intercept: (send: () => Promise<D1Result[]>, state: DurableObjectState) => Promise<D1Result[]>,
+): Promise<void> {
+  await runInDurableObject(stub, (object: unknown, state) => {
+    const instance = object as { env: Record<string, unknown> };
+    const real = instance.env.DB as D1Database;
+    let fired = false;
+    const db = new Proxy(real, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop) as unknown;
+        if (prop !== "batch") return typeof value === "function" ? value.bind(target) : value;
+        return async (statements: D1PreparedStatement[]) => {
+          if (fired || auditRowsIn(statements) < minRows) return target.batch(statements);
+          fired = true;
+          return intercept(() => target.batch(statements), state);
+        };
+      },
+    });
+    instance.env = { ...instance.env, DB: db };
+  });
+}

@@ -5,3 +5,8 @@ export interface Actor {
   method: string;
   subject: string;
 }
+
+/** "<method>:<subject>": how reports, denylist entries and rate limits name an actor. */
+export function actorKey(actor: Actor): string {
+  return `${actor.method}:${actor.subject}`;
+}

@@ -8,6 +8,7 @@
 // JSON is too long is replaced by the cut start of that JSON, and `errors` lists at most
 // MAX_PROBLEM_ERRORS entries (fewer when the byte budget runs out), then one summary entry that
 // counts the rest: those not listed and those the error only counted (`ApiError.omitted`).
+import { utf8Length } from "../domain/utf8.ts";
 import { ApiError, isOutage, MAX_PROBLEM_ERRORS, type ProblemDetail } from "../errors.ts";
 
 export { MAX_PROBLEM_ERRORS };
@@ -56,18 +57,6 @@ export function truncateText(s: string, max = MAX_ECHO_CODE_POINTS): string {
     end += pair ? 2 : 1;
   }
   return end >= s.length ? s : `${s.slice(0, end)}${TRUNCATION_MARK}`;
-}
-
-/** UTF-8 length of JSON text (which holds no lone surrogate: JSON.stringify escapes them). */
-export function utf8Length(s: string): number {
-  let bytes = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    // 2 bytes below U+0800, 3 above; a surrogate pair is 4 bytes for two units.
-    bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
-  }
-  return bytes;
 }
 
 /** JSON text written up to a length, then abandoned: the cost is bounded by the limit. */

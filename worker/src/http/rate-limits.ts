@@ -7,6 +7,7 @@
 // keys of its own (`keyPrefix`): the same limit, a separate count. README "Rate limits" lists
 // the defaults.
 import { addressBlock } from "../auth/reporter-identity.ts";
+import { actorKey } from "../domain/actor.ts";
 import { ApiError } from "../errors.ts";
 
 type RateLimitBinding =
@@ -78,9 +79,8 @@ export function addressKey(request: Request): string {
 }
 
 export function subjectKey(subject: Subject): string {
-  return "method" in subject
-    ? `sub:${subject.method}:${subject.subject}`
-    : `sub:${subject.auth_method}:${subject.auth_method_sub}`;
+  const actor = "method" in subject ? subject : { method: subject.auth_method, subject: subject.auth_method_sub };
+  return `sub:${actorKey(actor)}`;
 }
 
 /** 429 (problem+json, Retry-After) when the client address is over the class's limit. */

@@ -5,6 +5,7 @@
 // key stays short, the hashing costs nothing on ordinary requests, and no '#' starts a canonical
 // query (a JSON array) or a server name, so hashed and plain parts never meet.
 import { createHash } from "node:crypto";
+import { utf8Length } from "../domain/utf8.ts";
 
 /** Longest key part used as written (UTF-8 bytes); longer parts are hashed. */
 export const MAX_PLAIN_KEY_PART = 200;
@@ -13,14 +14,7 @@ export const MAX_PLAIN_KEY_PART = 200;
 function fitsPlain(part: string): boolean {
   if (part.length > MAX_PLAIN_KEY_PART) return false;
   // UTF-8 takes at most 3 bytes per UTF-16 unit: short strings need no counting.
-  if (part.length * 3 <= MAX_PLAIN_KEY_PART) return true;
-  let bytes = part.length;
-  for (let i = 0; i < part.length && bytes <= MAX_PLAIN_KEY_PART; i++) {
-    const c = part.charCodeAt(i);
-    // One more byte below U+0800 and per surrogate (a pair is 4 bytes), two more above.
-    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
-  }
-  return bytes <= MAX_PLAIN_KEY_PART;
+  return part.length * 3 <= MAX_PLAIN_KEY_PART || utf8Length(part) <= MAX_PLAIN_KEY_PART;
 }
 
 /** `part` itself when short, else "#" and its SHA-256 (hex): at most 200 bytes either way. */

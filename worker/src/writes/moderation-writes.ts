@@ -1,6 +1,7 @@
 // The moderation writes of one stream: reports, resolutions, denylist entries and the sweeps
 // that apply them, and audit-only records of refused attempts. Like server-writes.ts, each
 // step is one D1 batch with its audit row, run by the stream's Durable Object one at a time.
+import { actorKey } from "../domain/actor.ts";
 import {
   denylistMatches,
   denylistStatusMessage,
@@ -69,10 +70,6 @@ export interface FiledReport {
   underReview: boolean;
 }
 
-function reporterKey(ctx: WriteContext): string {
-  return `${ctx.actor.method}:${ctx.actor.subject}`;
-}
-
 function tooManyReports(config: ModerationConfig, retryAfter: number): WriteOutcome<never> {
   const detail = `Too many reports: at most ${config.reportsPerHour} per hour; try again in ${retryAfter} s`;
   return refusal(429, detail, undefined, { "retry-after": String(retryAfter) });
@@ -94,7 +91,7 @@ export async function fileReport(
   config: ModerationConfig,
 ): Promise<WriteOutcome<FiledReport>> {
   const db = ctx.env.DB;
-  const reporter = reporterKey(ctx);
+  const reporter = actorKey(ctx.actor);
   const windowStart = ctx.now - REPORT_WINDOW_MICROS;
   const state = await readReportContext(db, filing, reporter, windowStart);
   if (state.visibleVersions === 0) {
@@ -199,7 +196,7 @@ export async function resolveReport(
         reason: resolution.message,
         scope: resolution.scope ?? null,
         createdAt: ctx.now,
-        createdBy: `${ctx.actor.method}:${ctx.actor.subject}`,
+        createdBy: actorKey(ctx.actor),
       }),
     );
   }
@@ -256,7 +253,7 @@ export async function addDenylistEntry(ctx: WriteContext, entry: DenylistEntry):
   };
   if (await getDenylistEntry(db, entry))
     return refuse(ctx, facts, 409, `${entry.kind} ${entry.value} is already denylisted`);
-  const stored = { ...entry, scope, createdAt: ctx.now, createdBy: `${ctx.actor.method}:${ctx.actor.subject}` };
+  const stored = { ...entry, scope, createdAt: ctx.now, createdBy: actorKey(ctx.actor) };
   await commit(ctx, [insertDenylistStatement(db, stored)], [auditEntry(ctx, facts)]);
   return { ok: true, value: entry };
 }

@@ -1,5 +1,6 @@
 // The denylist: GET, POST and DELETE /x/admin/denylist. Values are canonicalised by
 // domain/denylist.ts; only this file decides who may manage which entry.
+import { forgetWrite } from "../../storage/read-cache.ts";
 import * as v from "valibot";
 import type { IRequest } from "itty-router";
 import { sweepEverywhere } from "../../writes/denylist-sweeps.ts";
@@ -30,7 +31,7 @@ import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readBodyAs, parseWith } from "../request-body.ts";
 import { json } from "../responses.ts";
 import { maintainerOf, mayEdit, outsideScope, type Maintainer } from "./admin-auth.ts";
-import { adoptWrite, callerOf, refuseAudited, runWrite } from "./write-support.ts";
+import { callerOf, refuseAudited, runWrite } from "./write-support.ts";
 
 const EntryBody = goStruct({
   kind: oneOf(DENYLIST_KINDS),
@@ -140,7 +141,8 @@ export async function addDenylistEntry(request: IRequest, env: Env) {
   // The sweep fans out to every affected namespace's writer (writes/denylist-sweeps.ts, shared
   // with the cron); the names it deleted are adopted here.
   const { deleted, complete } = await sweepEverywhere(env, caller, key);
-  for (const name of Object.keys(deleted)) adoptWrite(name);
+  // Read-your-writes in this isolate for the names the sweep changed (it bypasses runWrite).
+  for (const name of Object.keys(deleted)) forgetWrite(name);
   // The entry is committed either way; a sweep a writer could not finish is finished by the cron.
   const sweep = complete ? {} : { sweepComplete: false };
   return json({ ...key, reason: body.reason, ...(scope === null ? {} : { scope }), deleted, ...sweep }, 201);

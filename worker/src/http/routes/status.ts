@@ -2,18 +2,17 @@
 // (spec §3.8, §3.9).
 import * as v from "valibot";
 import type { IRequest } from "itty-router";
-import { authenticate, authorizationHeaderError } from "../../auth/registry-token.ts";
+import { authenticate } from "../../auth/registry-token.ts";
 import { hasPermission } from "../../auth/permissions.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
 import { namespaceOf, statusChangeShapeRefusal, type StatusChange } from "../../domain/write-rules.ts";
 import { toFieldErrors } from "../../domain/server-json/field-errors.ts";
 import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
-import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { ApiError } from "../../errors.ts";
 import { limitAddress, limitSubject } from "../rate-limits.ts";
-import { readJsonBody } from "../request-body.ts";
 import { jsonText } from "../responses.ts";
 import { isStorableTarget, pathParam } from "./path-params.ts";
-import { auditedChecks, callerOf, runWrite } from "./write-support.ts";
+import { auditedChecks, callerOf, readWriteBody, runWrite } from "./write-support.ts";
 
 const StatusUpdateSchema = goStruct({
   status: oneOf(["active", "deprecated", "deleted"]),
@@ -28,17 +27,15 @@ async function readStatusChange(
 ) {
   const { name } = facts;
   await limitAddress(request, env, "publish");
-  const headerError = authorizationHeaderError(request);
-  const paramErrors: ProblemDetail[] = headerError ? [headerError] : [];
-  const parsed = v.safeParse(StatusUpdateSchema, await readJsonBody(request, { paramErrors }));
-  const found = parsed.success ? { errors: [], omitted: 0 } : toFieldErrors(parsed.issues, "body");
-  const errors = [...paramErrors, ...found.errors];
-  if (errors.length > 0 || !parsed.success) throw ApiError.validation(errors, found.omitted);
+  const update = await readWriteBody(request, (body: unknown) => {
+    const parsed = v.safeParse(StatusUpdateSchema, body);
+    return parsed.success ? { ok: true, value: parsed.output } : { ok: false, ...toFieldErrors(parsed.issues, "body") };
+  });
   const claims = await authenticate(request, env);
   await limitSubject(env, "publish", claims);
   const caller = callerOf(request, claims);
-  const change: StatusChange = { status: parsed.output.status };
-  if (parsed.output.statusMessage !== undefined) change.statusMessage = parsed.output.statusMessage;
+  const change: StatusChange = { status: update.status };
+  if (update.statusMessage !== undefined) change.statusMessage = update.statusMessage;
   const checks = () => {
     if (!hasPermission(claims, "publish", name) && !hasPermission(claims, "edit", name)) {
       throw new ApiError(403, "You do not have publish or edit permissions for this server");

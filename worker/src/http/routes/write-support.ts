@@ -54,9 +54,6 @@ export async function runWrite<T>(
   return outcome.value;
 }
 
-/** Read-your-writes in this isolate for writes that did not go through runWrite (a sweep's fan-out). */
-export const adoptWrite = forgetWrite;
-
 export function callerOf(request: Request, claims: RegistryClaims): Caller {
   return { actor: { method: claims.auth_method, subject: claims.auth_method_sub }, requestId: requestIdOf(request) };
 }
@@ -114,17 +111,23 @@ export async function auditedChecks<T>(
   }
 }
 
+/** A body model's verdict: the value, or its violations (the first ones, `omitted` more). */
+type BodyVerdict<T> = { ok: true; value: T } | { ok: false; errors: ProblemDetail[]; omitted?: number };
+
 /**
- * The framework layer of a write with a server.json body: the Authorization header must be
- * present and the body must fit the body model, both reported together as 422 before any
- * authentication (spec §2.3).
+ * The framework layer of a write: the Authorization header must be present and the body must
+ * fit its model, both reported together as 422 before any authentication (spec §2.3).
  */
-export async function readServerJsonBody(request: IRequest): Promise<ServerJson> {
+export async function readWriteBody<T>(request: IRequest, parse: (body: unknown) => BodyVerdict<T>): Promise<T> {
   const headerError = authorizationHeaderError(request);
   const paramErrors: ProblemDetail[] = headerError ? [headerError] : [];
-  const body = await readJsonBody(request, { paramErrors });
-  const parsed = parseServerJson(body);
+  const parsed = parse(await readJsonBody(request, { paramErrors }));
   const errors = [...paramErrors, ...(parsed.ok ? [] : parsed.errors)];
-  if (errors.length > 0 || !parsed.ok) throw ApiError.validation(errors, parsed.ok ? 0 : parsed.omitted);
+  if (errors.length > 0 || !parsed.ok) throw ApiError.validation(errors, parsed.ok ? 0 : (parsed.omitted ?? 0));
   return parsed.value;
+}
+
+/** The framework layer of a write with a server.json body (publish, admin edit). */
+export function readServerJsonBody(request: IRequest): Promise<ServerJson> {
+  return readWriteBody(request, (body) => parseServerJson(body));
 }
