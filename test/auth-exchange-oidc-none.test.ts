@@ -5,7 +5,7 @@ import { exchangeOidcToken } from "../worker/src/auth/exchange/oidc.ts";
 import { clearJwksCache } from "../worker/src/auth/jwks.ts";
 import { claimRuleViolation, parseClaimRules, parsePatternList } from "../worker/src/auth/oidc-rules.ts";
 import { canEdit, canPublish, isGlobalAdmin } from "../worker/src/auth/permissions.ts";
-import { authenticate } from "../worker/src/auth/registry-token.ts";
+import { authenticate } from "../worker/src/auth/principal.ts";
 import { ApiError } from "../worker/src/errors.ts";
 import { anonymousExchange, oidcExchange } from "../worker/src/http/routes/auth.ts";
 import {

@@ -4,8 +4,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { base64UrlEncode, utf8 } from "../worker/src/auth/encoding.ts";
 import { signEdDSA } from "../worker/src/auth/jwt.ts";
+import { authenticate } from "../worker/src/auth/principal.ts";
 import {
-  authenticate,
   authorizationHeaderError,
   issueRegistryToken,
   TOKEN_LIFETIME_SECONDS,
@@ -92,10 +92,10 @@ describe("issueRegistryToken", () => {
     const { registry_token } = await issueRegistryToken(env, "github-at", "alice", [...PERMISSIONS]);
     const verified = await authenticate(withAuthorization(`Bearer ${registry_token}`), env);
     expect(verified).toMatchObject({
-      iss: "mcp-registry",
       auth_method: "github-at",
       auth_method_sub: "alice",
       permissions: PERMISSIONS,
+      identities: ["github:alice"],
     });
   });
 

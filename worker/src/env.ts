@@ -41,6 +41,14 @@ declare global {
       /** Comma lists of permission patterns granted by POST /auth/oidc. */
       OIDC_PUBLISH_PERMISSIONS: string;
       OIDC_EDIT_PERMISSIONS: string;
+      /**
+       * "true" accepts the OIDC issuer's own access tokens as bearer tokens on every route
+       * (docs/governance.md), verified against OIDC_JWKS_URL for OIDC_AUDIENCE (default
+       * OIDC_CLIENT_ID); OIDC_GROUPS_CLAIM (default "groups") names the group claim.
+       */
+      OIDC_ACCESS_TOKENS?: string;
+      OIDC_AUDIENCE?: string;
+      OIDC_GROUPS_CLAIM?: string;
       NPM_REGISTRY_URL: string;
       PYPI_URL: string;
       NUGET_URL: string;

@@ -18,6 +18,11 @@ export interface RegistryClaims {
   auth_method: AuthMethod;
   auth_method_sub: string;
   permissions: Permission[];
+  /**
+   * Our addition, only in tokens from /auth/oidc: further member forms of the identity (its
+   * verified e-mail, `idp:<group>` per group claim), so SSO groups map to group roles.
+   */
+  identities?: string[];
 }
 
 export const REGISTRY_ISSUER = "mcp-registry";
@@ -33,7 +38,7 @@ function isPermission(value: unknown): value is Permission {
 /** The claims as RegistryClaims, or why they are not (time claims are checked elsewhere). */
 export function readRegistryClaims(claims: Record<string, unknown>): RegistryClaims | string {
   if (claims.iss !== REGISTRY_ISSUER) return "token has invalid claims: token has invalid issuer";
-  const { iat, nbf, exp, auth_method, auth_method_sub, permissions } = claims;
+  const { iat, nbf, exp, auth_method, auth_method_sub, permissions, identities } = claims;
   if (typeof exp !== "number") return "token has invalid claims: exp claim is required";
   if (typeof auth_method !== "string" || !AUTH_METHODS.includes(auth_method)) {
     return "token has invalid claims: unknown auth_method";
@@ -41,6 +46,9 @@ export function readRegistryClaims(claims: Record<string, unknown>): RegistryCla
   if (typeof auth_method_sub !== "string") return "token has invalid claims: auth_method_sub is required";
   if (!Array.isArray(permissions) || !permissions.every(isPermission)) {
     return "token has invalid claims: permissions are malformed";
+  }
+  if (identities !== undefined && !(Array.isArray(identities) && identities.every((i) => typeof i === "string"))) {
+    return "token has invalid claims: identities are malformed";
   }
   return {
     iss: REGISTRY_ISSUER,
@@ -51,5 +59,6 @@ export function readRegistryClaims(claims: Record<string, unknown>): RegistryCla
     auth_method_sub,
     // Only the two known members survive, whatever else the payload carried.
     permissions: permissions.map((p) => ({ action: p.action, resource: p.resource })),
+    ...(identities === undefined ? {} : { identities: identities as string[] }),
   };
 }

@@ -1,7 +1,7 @@
 // Registry tokens (spec §10.1): issued by the /auth/* exchanges, presented as
 // `Authorization: Bearer <token>` on writes (spec §4 steps 2–3).
 import { LruCache } from "../storage/lru.ts";
-import { ApiError, type ProblemDetail } from "../errors.ts";
+import type { ProblemDetail } from "../errors.ts";
 import {
   REGISTRY_ISSUER,
   readRegistryClaims,
@@ -26,16 +26,13 @@ export const TOKEN_LIFETIME_SECONDS = 5 * 60;
 /** Clock skew tolerated on exp and nbf. */
 export const TOKEN_LEEWAY_SECONDS = 5;
 
-const BEARER_PREFIX = "bearer ";
-const BAD_HEADER = "Invalid Authorization header format. Expected 'Bearer <token>'";
-const BAD_TOKEN = "Invalid or expired Registry JWT token";
-
 export async function issueRegistryToken(
   env: Pick<Env, "JWT_PRIVATE_KEY">,
   authMethod: AuthMethod,
   subject: string,
   permissions: readonly Permission[],
   nowSeconds = Math.floor(Date.now() / 1000),
+  identities?: readonly string[],
 ): Promise<TokenResponse> {
   const { privateKey } = await signingKeys(env);
   const exp = nowSeconds + TOKEN_LIFETIME_SECONDS;
@@ -47,6 +44,7 @@ export async function issueRegistryToken(
     auth_method: authMethod,
     auth_method_sub: subject,
     permissions: permissions.map((p) => ({ action: p.action, resource: p.resource })),
+    ...(identities && identities.length > 0 ? { identities: [...identities] } : {}),
   };
   return { registry_token: await signEdDSA(privateKey, { ...claims }), expires_at: exp };
 }
@@ -102,16 +100,4 @@ export function authorizationHeaderError(request: Request): ProblemDetail | unde
   const value = request.headers.get("authorization");
   if (value !== null && value !== "") return undefined;
   return { message: "required header parameter is missing", location: "header.Authorization" };
-}
-
-/** The claims of the request's bearer token, or a 401 as the official registry answers it. */
-export async function authenticate(request: Request, env: Pick<Env, "JWT_PRIVATE_KEY">): Promise<RegistryClaims> {
-  const header = request.headers.get("authorization") ?? "";
-  // The scheme is matched case-insensitively; the token is everything after "Bearer ".
-  if (header.length < BEARER_PREFIX.length || header.slice(0, BEARER_PREFIX.length).toLowerCase() !== BEARER_PREFIX) {
-    throw new ApiError(401, BAD_HEADER);
-  }
-  const verified = await verifyRegistryToken(env, header.slice(BEARER_PREFIX.length));
-  if (!verified.ok) throw new ApiError(401, BAD_TOKEN, [{ message: `failed to parse token: ${verified.error}` }]);
-  return verified.value;
 }

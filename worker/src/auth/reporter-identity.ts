@@ -3,7 +3,7 @@
 // the registry storing addresses. IPv6 addresses are cut to their /64, the block one host
 // usually controls, so rotating within it does not make a new reporter.
 import type { Actor } from "../domain/actor.ts";
-import { authenticate } from "./registry-token.ts";
+import { authenticate } from "./principal.ts";
 
 export interface Reporter {
   actor: Actor;

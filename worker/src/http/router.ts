@@ -4,6 +4,14 @@ import { Router } from "itty-router/Router";
 import { preflightResponse, withCors } from "./cors.ts";
 import { problemBody, problemResponse } from "./problem.ts";
 import { requestIdOf } from "./request-id.ts";
+import {
+  groupPathOf,
+  isExchangePath,
+  PUBLIC,
+  resolveGroupView,
+  servedInGroup,
+  type ResolvedView,
+} from "./group-view.ts";
 import { endpointNotFound, guardRequest, methodNotAllowed } from "./request-guards.ts";
 import { getServerVersion, listServers, listServerVersions } from "./routes/discovery.ts";
 import { AUTH_ROUTES, isDisabledExchange } from "./routes/auth.ts";
@@ -15,11 +23,28 @@ import { fileReport, listReportQueue, resolveReport } from "./routes/reports.ts"
 import { searchServers } from "./routes/search.ts";
 import { health, ping, version } from "./routes/service.ts";
 import { setServerStatus, setVersionStatus } from "./routes/status.ts";
+import { decidePending, listPending } from "./routes/approvals.ts";
+import {
+  createGroup,
+  deleteGroup,
+  getGroupRoute,
+  listGroupsRoute,
+  listMembers,
+  putMember,
+  removeMember,
+  updateGroup,
+} from "./routes/groups.ts";
+import { createToken, listTokens, revokeToken } from "./routes/tokens.ts";
+import { protectedResourceMetadata } from "./routes/well-known.ts";
 
 /** Both official prefixes serve identical handlers (spec §1). */
 export const API_PREFIXES = ["/v0", "/v0.1"] as const;
 
-type Args = [Env, ExecutionContext, URL];
+/**
+ * What every handler receives after the request: the URL it was routed by (inside a group's
+ * prefix, the inner path), and the view it answers from with the caller, if a token was sent.
+ */
+type Args = [Env, ExecutionContext, URL, ResolvedView];
 
 const router = Router<IRequest, Args>();
 for (const prefix of API_PREFIXES) {
@@ -48,7 +73,24 @@ router
   .post("/x/admin/denylist", addDenylistEntry)
   .delete("/x/admin/denylist", removeDenylistEntry)
   .get("/x/admin/audit", listAuditLog)
-  .get("/x/admin/auth-failures", listAuthFailureCounts);
+  .get("/x/admin/auth-failures", listAuthFailureCounts)
+  // Private sub-registries (docs/governance.md).
+  .post("/x/admin/groups", createGroup)
+  .get("/x/admin/groups", listGroupsRoute)
+  .get("/x/admin/groups/:group", getGroupRoute)
+  .patch("/x/admin/groups/:group", updateGroup)
+  .delete("/x/admin/groups/:group", deleteGroup)
+  .get("/x/admin/groups/:group/members", listMembers)
+  .put("/x/admin/groups/:group/members/:member", putMember)
+  .delete("/x/admin/groups/:group/members/:member", removeMember)
+  .get("/x/admin/groups/:group/pending", listPending)
+  .post("/x/admin/groups/:group/pending/:name/:version", decidePending)
+  .post("/x/tokens", createToken)
+  .get("/x/tokens", listTokens)
+  .delete("/x/tokens/:id", revokeToken)
+  // RFC 9728: where OAuth-capable clients find the issuer of the tokens we accept.
+  .get("/.well-known/oauth-protected-resource", protectedResourceMetadata)
+  .get("/.well-known/oauth-protected-resource/groups/:group", protectedResourceMetadata);
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -69,16 +111,38 @@ function unrouted(method: string, url: URL, env: Env): Response {
   return problemResponse(allowed.length > 0 ? methodNotAllowed(method, allowed) : endpointNotFound(url));
 }
 
+/**
+ * Routes a request under /groups/{group}/ by its inner path, with the group's view; token
+ * exchanges are answered as at the root, whatever the group (and whether it exists).
+ */
+async function routeInGroup(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  url: URL,
+): Promise<Response | undefined> {
+  const path = groupPathOf(url.pathname);
+  if (path === undefined) return undefined;
+  if (!servedInGroup(path.inner)) throw endpointNotFound(url);
+  const inner = new URL(url);
+  inner.pathname = path.inner;
+  const routed = new Request(inner, request);
+  const resolved = isExchangePath(path.inner) ? PUBLIC : await resolveGroupView(routed, env, ctx, path.group, url);
+  return (await router.fetch(routed, env, ctx, inner, resolved)) ?? unrouted(request.method, inner, env);
+}
+
 export async function handleRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   let response: Response;
   // HEAD is answered like GET without a body, as Go's mux does for GET routes.
   const head = request.method === "HEAD";
   try {
     const url = new URL(request.url);
+    const routed = head ? new Request(request, { method: "GET" }) : request;
     response =
       preflightResponse(request) ??
       guardRequest(url) ??
-      (await router.fetch(head ? new Request(request, { method: "GET" }) : request, env, ctx, url)) ??
+      (await routeInGroup(routed, env, ctx, url)) ??
+      (await router.fetch(routed, env, ctx, url, PUBLIC)) ??
       unrouted(request.method, url, env);
   } catch (err) {
     response = problemResponse(err);

@@ -1,11 +1,11 @@
 // Who may moderate: a registry token with `edit` covering the server's name; `edit` on "*" is
 // a global maintainer (the only one who may read the audit trail or act across namespaces).
 import { isGlobalAdmin, hasPermission } from "../../auth/permissions.ts";
-import { authenticate, type RegistryClaims } from "../../auth/registry-token.ts";
+import { authenticate, type Principal } from "../../auth/principal.ts";
 import { ApiError } from "../../errors.ts";
 
 export interface Maintainer {
-  claims: RegistryClaims;
+  claims: Principal;
   /** The name patterns the token may edit. */
   scope: string[];
   global: boolean;

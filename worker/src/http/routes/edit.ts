@@ -1,6 +1,6 @@
 // PUT /servers/{name}/versions/{version}: the administrators' edit of a stored version (spec §3.7).
 import type { IRequest } from "itty-router";
-import { authenticate } from "../../auth/registry-token.ts";
+import { authenticate } from "../../auth/principal.ts";
 import { hasPermission } from "../../auth/permissions.ts";
 import { semanticIssues } from "../../domain/server-json/index.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";

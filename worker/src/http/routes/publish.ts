@@ -1,6 +1,6 @@
 // POST /publish and POST /validate (spec §3.10, §3.11, §4).
 import type { IRequest } from "itty-router";
-import { authenticate, type RegistryClaims } from "../../auth/registry-token.ts";
+import { authenticate, type Principal } from "../../auth/principal.ts";
 import { hasPermission } from "../../auth/permissions.ts";
 import { parseServerJson, schemaIssues, semanticIssues, type ValidationIssue } from "../../domain/server-json/index.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
@@ -13,7 +13,7 @@ import { readJsonBody } from "../request-body.ts";
 import { jsonText } from "../responses.ts";
 import { auditedChecks, callerOf, readServerJsonBody, runWrite } from "./write-support.ts";
 
-function publishDenied(claims: RegistryClaims, name: string): ApiError {
+function publishDenied(claims: Principal, name: string): ApiError {
   const granted = claims.permissions.filter((p) => p.action === "publish").map((p) => p.resource);
   let detail =
     `You do not have permission to publish this server. You have permission to publish: ` +

@@ -2,7 +2,7 @@
 // (spec §3.8, §3.9).
 import * as v from "valibot";
 import type { IRequest } from "itty-router";
-import { authenticate } from "../../auth/registry-token.ts";
+import { authenticate } from "../../auth/principal.ts";
 import { hasPermission } from "../../auth/permissions.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
 import { namespaceOf, statusChangeShapeRefusal, type StatusChange } from "../../domain/write-rules.ts";

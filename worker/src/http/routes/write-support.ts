@@ -2,7 +2,7 @@
 // (for the audit trail), auditing refusals that happen before the writer, and the
 // framework-layer checks that come before authentication.
 import type { IRequest } from "itty-router";
-import type { RegistryClaims } from "../../auth/registry-token.ts";
+import type { Principal } from "../../auth/principal.ts";
 import type { StreamWriter } from "../../durable/stream-writer.ts";
 import { outcomeOf, type AuditFacts, type Caller, type WriteOutcome } from "../../writes/write-context.ts";
 import { parseServerJson, type ServerJson } from "../../domain/server-json/index.ts";
@@ -54,7 +54,7 @@ export async function runWrite<T>(
   return outcome.value;
 }
 
-export function callerOf(request: Request, claims: RegistryClaims): Caller {
+export function callerOf(request: Request, claims: Principal): Caller {
   return { actor: { method: claims.auth_method, subject: claims.auth_method_sub }, requestId: requestIdOf(request) };
 }
 
