@@ -90,10 +90,10 @@ describe("planning a group of publishes", () => {
         },
       },
     ]);
-    expect(p.accepted).toEqual([{ record, urls: ["https://a.example/mcp"] }]);
+    expect(p.accepted).toEqual([{ record, urls: ["https://a.example/mcp"], group: null }]);
     expect(p.latestMoves).toEqual(["com.example/a"]);
     expect(p.summaries).toEqual([
-      { name: "com.example/a", namespace: "com.example", added: 1, latestVersion: "1.0.0", at: NOW },
+      { name: "com.example/a", namespace: "com.example", added: 1, latestVersion: "1.0.0", at: NOW, group: null },
     ]);
   });
 
@@ -255,7 +255,7 @@ describe("planning a group of publishes", () => {
     expect(p.jobs.map(({ decision }) => decision.ok && decision.record.isLatest)).toEqual([false, true, false, false]);
     expect(p.latestMoves).toEqual(["com.example/a"]);
     expect(p.summaries).toEqual([
-      { name: "com.example/a", namespace: "com.example", added: 4, latestVersion: "3.0.0", at: NOW + 3 },
+      { name: "com.example/a", namespace: "com.example", added: 4, latestVersion: "3.0.0", at: NOW + 3, group: null },
     ]);
   });
 
@@ -271,7 +271,7 @@ describe("planning a group of publishes", () => {
     expect(p.accepted.map((a) => a.record.isLatest)).toEqual([false, false]);
     expect(p.latestMoves).toEqual([]);
     expect(p.summaries).toEqual([
-      { name: "com.example/a", namespace: "com.example", added: 2, latestVersion: undefined, at: NOW + 1 },
+      { name: "com.example/a", namespace: "com.example", added: 2, latestVersion: undefined, at: NOW + 1, group: null },
     ]);
   });
 
@@ -293,8 +293,8 @@ describe("planning a group of publishes", () => {
       [{}, {}, {}, { versionExists: true }],
     );
     expect(p.summaries).toEqual([
-      { name: "com.example/b", namespace: "com.example", added: 2, latestVersion: "2.0.0", at: NOW + 2 },
-      { name: "com.example/a", namespace: "com.example", added: 1, latestVersion: "1.0.0", at: NOW + 1 },
+      { name: "com.example/b", namespace: "com.example", added: 2, latestVersion: "2.0.0", at: NOW + 2, group: null },
+      { name: "com.example/a", namespace: "com.example", added: 1, latestVersion: "1.0.0", at: NOW + 1, group: null },
     ]);
     // Names whose flag moves, in order of the version that holds it.
     expect(p.latestMoves).toEqual(["com.example/a", "com.example/b"]);
@@ -312,5 +312,32 @@ describe("planning a group of publishes", () => {
       [SEQ, "failed"],
       [SEQ + 1, "failed"],
     ]);
+  });
+
+  it("creates versions only where the job's view may: the claim first, rows in the claim's group", () => {
+    const reads = (claim: string | null, denylisted: DenylistEntry[] = []): PublishReads => ({
+      denylisted,
+      states: [{ ...state(), claim }],
+    });
+    const s = server("com.example/a", "1.0.0");
+    const publicIntoClaimed = planPublishes([{ server: s }], reads("dev"), clock).jobs[0]!;
+    expect(publicIntoClaimed.decision).toEqual({
+      ok: false,
+      status: 403,
+      detail: PUBLISH_FAILED,
+      message: "namespace com.example is reserved for a private registry",
+    });
+    expect(publicIntoClaimed.audit.outcome).toBe("denied");
+    const intoOtherGroup = planPublishes([{ server: s, group: "prod" }], reads("dev"), clock).jobs[0]!;
+    expect(intoOtherGroup.decision).toMatchObject({
+      status: 403,
+      message: "namespace com.example is not claimed by group prod",
+    });
+    const intoUnclaimed = planPublishes([{ server: s, group: "prod" }], reads(null), clock).jobs[0]!;
+    expect(intoUnclaimed.decision).toMatchObject({ status: 403 });
+    const own = planPublishes([{ server: s, group: "dev" }], reads("dev"), clock);
+    expect(own.jobs[0]!.decision.ok).toBe(true);
+    expect(own.accepted.map((a) => a.group)).toEqual(["dev"]);
+    expect(own.summaries.map((summary) => summary.group)).toEqual(["dev"]);
   });
 });

@@ -25,7 +25,11 @@ function run(spec: LoadSpec, send: (message: unknown) => void): void {
     spec.kind === "get"
       ? {
           method: "GET" as const,
-          setupRequest: (req: autocannon.Request) => ({ ...req, path: spec.paths[next++ % spec.paths.length]! }),
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            path: spec.paths[next++ % spec.paths.length]!,
+            ...(spec.headers ? { headers: spec.headers } : {}),
+          }),
         }
       : spec.kind === "report"
         ? {

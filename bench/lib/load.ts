@@ -10,7 +10,11 @@ export type LoadSpec = {
   connections: number;
   durationSeconds: number;
 } & (
-  | { kind: "get"; paths: string[] }
+  | {
+      kind: "get";
+      paths: string[] /** Sent with every request (e.g. a bearer token). */;
+      headers?: Record<string, string>;
+    }
   | { kind: "publish"; token: string; names: string[]; versionPrefix: string }
   | { kind: "report"; names: string[] /** Every report's details (the check counts them). */; details: string }
 );

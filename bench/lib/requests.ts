@@ -14,20 +14,24 @@ export function spread<T>(items: readonly T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => items[Math.floor(i * step)]!);
 }
 
-export async function get(url: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url);
+export async function get(url: string, headers?: Record<string, string>): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, headers ? { headers } : {});
   return { status: response.status, text: await response.text() };
 }
 
 /** Every distinct path once, 8 at a time: fills the memory/KV caches the steady state runs on. */
-export async function warmPaths(base: string, paths: readonly string[]): Promise<Record<number, number>> {
+export async function warmPaths(
+  base: string,
+  paths: readonly string[],
+  headers?: Record<string, string>,
+): Promise<Record<number, number>> {
   const statuses: Record<number, number> = {};
   let next = 0;
   const unique = [...new Set(paths)];
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < unique.length) {
-        const { status } = await get(`${base}${unique[next++]!}`);
+        const { status } = await get(`${base}${unique[next++]!}`, headers);
         statuses[status] = (statuses[status] ?? 0) + 1;
       }
     }),
@@ -41,6 +45,58 @@ export async function publishToken(server: RegistryServer): Promise<string> {
     { action: "publish", resource: "*" },
   ]);
   return registry_token;
+}
+
+/** A JSON call that must succeed; its body. */
+async function call(url: string, method: string, token: string, body?: unknown): Promise<any> {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  return text === "" ? null : JSON.parse(text);
+}
+
+/**
+ * The group-read row's setup, through the API as an operator does it: an administrator creates
+ * a private group claiming `com.bench.private` and including the whole public catalogue, adds
+ * itself as a viewer, publishes 8 private servers, and creates a personal access token.
+ */
+export async function groupReadSetup(
+  server: RegistryServer,
+): Promise<{ path: string; headers: Record<string, string> }> {
+  const group = "bench-private";
+  const { registry_token: admin } = await issueRegistryToken(
+    { JWT_PRIVATE_KEY: server.jwtPrivateKey },
+    "oidc",
+    "bench-admin",
+    [{ action: "edit", resource: "*" }],
+  );
+  const base = server.url;
+  await call(`${base}/x/admin/groups`, "POST", admin, {
+    name: group,
+    title: "Benchmark",
+    visibility: "private",
+    namespaces: ["com.bench.private"],
+    include: ["*"],
+  });
+  await call(`${base}/x/admin/groups/${group}/members/${enc("oidc:bench-admin")}`, "PUT", admin, { role: "viewer" });
+  for (let i = 0; i < 8; i++) {
+    const response = await fetch(`${base}/groups/${group}/v0.1/publish`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      body: publishBody(`com.bench.private/server-${i}`, "1.0.0"),
+    });
+    if (!response.ok) throw new Error(`group publish answered ${response.status}: ${await response.text()}`);
+  }
+  const { token } = await call(`${base}/x/tokens`, "POST", admin, {
+    name: "bench",
+    kind: "personal",
+    access: [{ group, role: "viewer" }],
+  });
+  return { path: `/groups/${group}/v0.1/servers`, headers: { authorization: `Bearer ${token}` } };
 }
 
 /** One `POST /v0.1/publish` of the benchmark's server.json; the status. */

@@ -5,7 +5,7 @@
 import type { LoadSpec, Measured } from "./load.ts";
 import { BenchError } from "./proc.ts";
 import { statusCounts } from "./report.ts";
-import { enc, get, publishOnce, publishToken, spread, warmPaths } from "./requests.ts";
+import { enc, get, groupReadSetup, publishOnce, publishToken, spread, warmPaths } from "./requests.ts";
 import type { RegistryServer, RunningServer } from "./servers.ts";
 import { UsageError } from "./session.ts";
 
@@ -192,6 +192,41 @@ function readRow(
   };
   return def;
 }
+
+/**
+ * A private group's list page read with a personal access token: the group includes the whole
+ * public catalogue ("*") plus a few private servers, so its page is the size of the public one
+ * and the difference is the token check and the view.
+ */
+const groupReadRow: LoadRow = {
+  id: "group-list",
+  kind: "read",
+  server: "registry",
+  modes: BOTH,
+  label: () => "private group list page, with a PAT",
+  plan: async (ctx) => {
+    const server = registryOf(ctx);
+    const { path, headers } = await groupReadSetup(server);
+    return {
+      server,
+      requests: `GET ${path} (Authorization: Bearer mcpr_pat_…)`,
+      paths: [path],
+      prepare: async () => {
+        const warm = await warmPaths(server.url, [path], headers);
+        const odd = statusCounts(warm, (s) => s < 200 || s >= 300);
+        return { note: `cache fill: ${statusCounts(warm)}`, warnings: odd ? [`warm-up non-2xx: ${odd}`] : [] };
+      },
+      spec: (seconds) => ({
+        kind: "get",
+        url: server.url,
+        paths: [path],
+        headers,
+        connections: ctx.connections,
+        durationSeconds: seconds,
+      }),
+    };
+  },
+};
 
 type PublishSpec = Extract<LoadSpec, { kind: "publish" }>;
 type ReportSpec = Extract<LoadSpec, { kind: "report" }>;
@@ -446,6 +481,7 @@ export const ROWS: readonly RowDef[] = [
     (ctx) => `versions …/versions (${ctx.names.length} names)`,
     (ctx) => ctx.names.map((n) => `/v0.1/servers/${enc(n)}/versions`),
   ),
+  groupReadRow,
   searchMissRow,
   publishRow("publish-one", "publish, 1 namespace (8 names)", PUBLISH_ONE_NAMES, "io.bench.one/%", ["publish"]),
   publishRow("publish-many", "publish, 64 namespaces", PUBLISH_MANY_NAMES, "io.bench.many%"),

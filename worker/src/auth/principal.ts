@@ -8,7 +8,6 @@
 // GOVERNANCE_TTL_MS old (storage/governance-cache.ts).
 import {
   atLeast,
-  canonicalMember,
   exchangeIdentities,
   stronger,
   weaker,
@@ -21,11 +20,12 @@ import { readApiToken, readMemberRoles } from "../storage/governance-cache.ts";
 import { LruCache } from "../storage/lru.ts";
 import { apiTokenHash, isApiToken } from "./api-token.ts";
 import { REGISTRY_ISSUER, type Permission } from "./claims.ts";
+import { OIDC_ALGORITHMS, oidcPermissions, ssoIdentities } from "./exchange/oidc.ts";
 import { verifyIdToken } from "./id-token.ts";
-import { decodeClaims, decodeJws } from "./jwt.ts";
-import { claimRuleViolation, parseClaimRules, parsePatternList } from "./oidc-rules.ts";
+import { checkTimeClaims, decodeClaims, decodeJws } from "./jwt.ts";
+import { claimRuleViolation, parseClaimRules } from "./oidc-rules.ts";
 import { isGlobalAdmin } from "./permissions.ts";
-import { verifyRegistryToken } from "./registry-token.ts";
+import { TOKEN_LEEWAY_SECONDS, verifyRegistryToken } from "./registry-token.ts";
 
 /** A personal or service token's grant, as the request presented it. */
 export interface TokenGrant {
@@ -87,57 +87,83 @@ async function apiTokenPrincipal(env: Env, token: string, waiter: Waiter | undef
     : { auth_method: "vat", auth_method_sub: stored.id, permissions: [], identities: [], token: grant };
 }
 
-/** Verified organisation access tokens, by token: the signature is checked once per isolate. */
-const verifiedAccessTokens = new LruCache<Record<string, unknown>>(1024, 1024);
+/**
+ * Organisation access tokens this isolate verified, with the configuration they were verified
+ * under (another issuer, audience or key set verifies again). Only tokens that passed land here.
+ */
+interface VerifiedAccessToken {
+  config: string;
+  verifiedAt: number;
+  claims: Record<string, unknown>;
+}
+const verifiedAccessTokens = new LruCache<VerifiedAccessToken>(1024, 8 * 1024 * 1024);
+/**
+ * A verified token's signature is checked again after this long (the JWKS is re-read as often,
+ * see jwks.ts), so a key the issuer withdrew stops working within that bound here too.
+ */
+const REVERIFY_AFTER_MS = 5 * 60_000;
 
-function accessTokensEnabled(env: Env): boolean {
-  return env.OIDC_ACCESS_TOKENS === "true" && Boolean(env.OIDC_ISSUER && env.OIDC_JWKS_URL);
+/**
+ * The issuer whose own access tokens are accepted as bearer tokens, or undefined when none is.
+ * Never our own issuer name: registry tokens are verified with our key only.
+ */
+export function accessTokenIssuer(env: Env): string | undefined {
+  const issuer = env.OIDC_ISSUER;
+  return env.OIDC_ACCESS_TOKENS === "true" && issuer && issuer !== REGISTRY_ISSUER ? issuer : undefined;
 }
 
-async function oidcAccessPrincipal(env: Env, token: string): Promise<Principal> {
-  let claims = verifiedAccessTokens.get(token);
-  const nowSeconds = Date.now() / 1000;
-  if (claims === undefined) {
-    const verified = await verifyIdToken(token, {
-      jwksUrl: env.OIDC_JWKS_URL,
-      issuer: env.OIDC_ISSUER,
-      audience: env.OIDC_AUDIENCE || env.OIDC_CLIENT_ID,
-      algorithms: ["RS256", "ES256"],
-      requireKid: false,
-    });
-    if (!verified.ok) throw unauthorized(verified.error);
-    claims = verified.value;
-    verifiedAccessTokens.set(token, claims, 1);
-  } else if (typeof claims.exp !== "number" || claims.exp + 5 < nowSeconds) {
-    verifiedAccessTokens.delete(token);
-    throw unauthorized("token has invalid claims: token is expired");
+/**
+ * The caller behind an access token of the organisation's issuer: signature (RS256/ES256 with a
+ * key of its JWKS), iss, aud, exp/nbf; its members `oidc:<sub>`, the verified e-mail and
+ * `idp:<group>` per group claim; the permissions /auth/oidc would grant it.
+ */
+async function oidcAccessPrincipal(env: Env, issuer: string, token: string): Promise<Principal> {
+  const audience = env.OIDC_AUDIENCE || env.OIDC_CLIENT_ID;
+  // A half-configured issuer is the operator's problem: a logged 500, never an open door.
+  if (!env.OIDC_JWKS_URL || !audience) {
+    throw new Error("OIDC_ACCESS_TOKENS is on but OIDC_JWKS_URL or OIDC_AUDIENCE (or OIDC_CLIENT_ID) is not set");
   }
+  const config = `${issuer}\n${audience}\n${env.OIDC_JWKS_URL}`;
+  const now = Date.now();
+  let entry = verifiedAccessTokens.get(token);
+  if (entry === undefined || entry.config !== config || now - entry.verifiedAt > REVERIFY_AFTER_MS) {
+    const verified = await verifyIdToken(
+      token,
+      { jwksUrl: env.OIDC_JWKS_URL, issuer, audience, algorithms: OIDC_ALGORITHMS, requireKid: false },
+      now,
+    );
+    if (!verified.ok) {
+      verifiedAccessTokens.delete(token);
+      throw unauthorized(verified.error);
+    }
+    entry = { config, verifiedAt: now, claims: verified.value };
+    verifiedAccessTokens.set(token, entry, token.length * 4 + 256);
+  }
+  // Time claims on every use: a remembered token expires like any other.
+  const timely = checkTimeClaims(entry.claims, now / 1000, TOKEN_LEEWAY_SECONDS);
+  if (!timely.ok) throw unauthorized(timely.error);
+  const { claims } = entry;
   const sub = claims.sub;
-  if (typeof sub !== "string" || sub === "") throw unauthorized("sub claim is required");
-  const identities = new Set<string>([`oidc:${sub}`]);
-  if (typeof claims.email === "string" && claims.email_verified !== false) {
-    const email = canonicalMember(claims.email);
-    if (email !== undefined) identities.add(email);
+  if (typeof sub !== "string" || sub === "") throw unauthorized("token has invalid claims: sub claim is required");
+  const identities = exchangeIdentities("oidc", sub);
+  for (const member of ssoIdentities(claims, env.OIDC_GROUPS_CLAIM)) {
+    if (!identities.includes(member)) identities.push(member);
   }
-  const groupsClaim = claims[env.OIDC_GROUPS_CLAIM || "groups"];
-  for (const group of Array.isArray(groupsClaim) ? groupsClaim.slice(0, 256) : []) {
-    if (typeof group === "string" && group !== "") identities.add(`idp:${group}`);
-  }
-  // The registry permissions /auth/oidc would grant, under the same claim rules.
+  // Registry permissions only under the claim rules /auth/oidc enforces; group roles either way.
   const rulesHold = claimRuleViolation(parseClaimRules(env.OIDC_EXTRA_CLAIMS ?? ""), claims) === undefined;
-  const permissions: Permission[] = rulesHold
-    ? [
-        ...parsePatternList(env.OIDC_PUBLISH_PERMISSIONS ?? "").map((resource) => ({
-          action: "publish" as const,
-          resource,
-        })),
-        ...parsePatternList(env.OIDC_EDIT_PERMISSIONS ?? "").map((resource) => ({ action: "edit" as const, resource })),
-      ]
-    : [];
-  return { auth_method: "oidc-access", auth_method_sub: sub, permissions, identities: [...identities] };
+  return {
+    auth_method: "oidc-access",
+    auth_method_sub: sub,
+    permissions: rulesHold ? oidcPermissions(env) : [],
+    identities,
+  };
 }
 
-/** The unverified issuer of a JWT, to pick who verifies it. */
+/**
+ * The unverified issuer of a JWT, only to pick its verifier: each verifier then checks `iss`
+ * itself and accepts only its own algorithms and keys (EdDSA with our key; RS256/ES256 with the
+ * issuer's JWKS), so naming another issuer cannot lead a token around a check.
+ */
 function issuerOf(token: string): unknown {
   const jws = decodeJws(token);
   const claims = jws.ok ? decodeClaims(jws.value) : undefined;
@@ -146,9 +172,8 @@ function issuerOf(token: string): unknown {
 
 async function principalOf(env: Env, token: string, waiter: Waiter | undefined): Promise<Principal> {
   if (isApiToken(token)) return apiTokenPrincipal(env, token, waiter);
-  if (accessTokensEnabled(env) && issuerOf(token) === env.OIDC_ISSUER && env.OIDC_ISSUER !== REGISTRY_ISSUER) {
-    return oidcAccessPrincipal(env, token);
-  }
+  const issuer = accessTokenIssuer(env);
+  if (issuer !== undefined && issuerOf(token) === issuer) return oidcAccessPrincipal(env, issuer, token);
   const verified = await verifyRegistryToken(env, token);
   if (!verified.ok) throw unauthorized(verified.error);
   const claims = verified.value;

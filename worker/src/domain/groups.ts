@@ -122,7 +122,7 @@ export function claimKey(name: string): string {
 }
 
 /** Kinds of member a group can hold, by prefix; e-mail addresses have none. */
-const CASE_FOLDED_PREFIXES = ["github:", "github-oidc:", "dns:", "http:"];
+const CASE_FOLDED_PREFIXES = ["github:", "github-oidc:", "dns:", "http:", "none:"];
 const EXACT_PREFIXES = ["oidc:", "idp:"];
 const MAX_MEMBER_LENGTH = 320;
 
@@ -134,7 +134,7 @@ function isSpaceOrControl(char: string): boolean {
 /**
  * The one canonical form of a member, or undefined when it is none of the accepted kinds:
  * `github:<login>` (and `github-oidc:`, `dns:`, `http:` subjects) and e-mail addresses in lower
- * case, `oidc:<subject>` and `idp:<group>` exactly as the identity provider sends them.
+ * case (`none:anonymous` too, for local development), `oidc:<subject>` and `idp:<group>` exactly as the identity provider sends them.
  */
 export function canonicalMember(raw: string): string | undefined {
   const value = raw.trim();
@@ -161,6 +161,8 @@ export function exchangeIdentities(method: string, subject: string): string[] {
     case "github-oidc":
     case "dns":
     case "http":
+    // Anonymous tokens exist only where ENABLE_ANONYMOUS_AUTH is on (local development).
+    case "none":
       return [`${method}:${subject.toLowerCase()}`];
     case "oidc":
       return [`oidc:${subject}`];
@@ -197,19 +199,45 @@ export function admissionViolations(policy: AdmissionPolicy | null, server: Admi
     }
   }
   for (const [i, remote] of (server.remotes ?? []).entries()) {
-    let url: URL | undefined;
-    try {
-      url = new URL(remote.url ?? "");
-    } catch {
-      url = undefined;
+    const url = schemeAndHost(remote.url ?? "");
+    if (url === undefined) {
+      violations.push(`remotes[${i}]: the URL has no host the group's policy can allow`);
+      continue;
     }
-    if (url === undefined || url.protocol !== "https:") {
+    if (url.scheme !== "https") {
       violations.push(`remotes[${i}]: the group's policy allows remotes over https only`);
       continue;
     }
-    if (policy.remoteHosts !== undefined && !hostAllowed(policy.remoteHosts, url.hostname)) {
-      violations.push(`remotes[${i}]: host "${url.hostname}" is not allowed by the group's policy`);
+    if (policy.remoteHosts !== undefined && !hostAllowed(policy.remoteHosts, url.host)) {
+      violations.push(`remotes[${i}]: host "${url.host}" is not allowed by the group's policy`);
     }
   }
   return violations;
+}
+
+/** What a URL template's host may hold as written: DNS labels, IP literals and {variables}. */
+const TEMPLATE_HOST = /^(?:[a-z0-9._-]|\{[a-z0-9_.-]+\})+$|^\[[0-9a-f:.]+\]$/;
+
+/**
+ * The lower-cased scheme and host of a remote URL, or undefined when it has none a policy can
+ * judge. A URL the WHATWG parser accepts is judged as clients will parse it. A URL template it
+ * refuses (`https://{tenant}.example.com/mcp`, `https://example.com:{port}/`) is judged by its
+ * scheme and host as written, with the parser's own authority rules (ended by '/', '\\', '?'
+ * or '#'; userinfo up to the last '@'; the port after the last ':'), and only when that host is
+ * made of DNS characters and whole `{variables}`: anything else has no host to allow.
+ */
+function schemeAndHost(raw: string): { scheme: string; host: string } | undefined {
+  try {
+    const url = new URL(raw);
+    return { scheme: url.protocol.slice(0, -1), host: url.hostname };
+  } catch {
+    // a template: judged as written below
+  }
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/\\?#]*)/.exec(raw.trim());
+  if (match === null) return undefined;
+  const authority = match[2]!.slice(match[2]!.lastIndexOf("@") + 1);
+  const port = authority.startsWith("[") ? authority.indexOf("]:") + 1 : authority.lastIndexOf(":");
+  const host = (port > 0 ? authority.slice(0, port) : authority).toLowerCase().replace(/\.$/, "");
+  if (host === "" || !TEMPLATE_HOST.test(host)) return undefined;
+  return { scheme: match[1]!.toLowerCase(), host };
 }

@@ -3,10 +3,13 @@
 // against the jobs of the group accepted before it, and computes everything the group commit
 // writes: the version rows, the latest-flag moves, the per-name summaries and one audit row per
 // job (refused jobs included), job i taking sequence number `seq + i` and timestamp `now + i`.
+// A job carries the group whose view it was sent through (null: the public catalogue); it may
+// only create a version in a namespace that group claims (public: an unclaimed one), and the
+// version's rows belong to that claim.
 import { blockingEntry, type DenylistEntry, denylistRefusal } from "./denylist.ts";
 import type { ServerJson } from "./server-json/index.ts";
 import type { VersionRecord } from "./server-response.ts";
-import { namespaceOf, publishRefusal, publishTakesLatest, remoteUrls } from "./write-rules.ts";
+import { claimRefusal, namespaceOf, publishRefusal, publishTakesLatest, remoteUrls } from "./write-rules.ts";
 
 /** The detail of a publish refused for what it asks (the denylist's refusal is its own detail). */
 export const PUBLISH_FAILED = "Failed to publish server";
@@ -23,6 +26,8 @@ export interface PublishState {
   versionCount: number;
   versionExists: boolean;
   latest: LatestHolder | undefined;
+  /** The group claiming the name's namespace (null or absent: unclaimed). */
+  claim?: string | null;
 }
 
 /** Another name's non-deleted version holding one of a server's remote URLs. */
@@ -48,6 +53,13 @@ export type PublishDecision =
   | { ok: true; record: VersionRecord }
   | { ok: false; status: 400 | 403; detail: string; message: string | undefined };
 
+/** One job of a group: the validated server.json and the group it is published into. */
+export interface PlannedJob {
+  server: ServerJson;
+  /** The group whose view the publish was sent through (null or absent: the public catalogue). */
+  group?: string | null;
+}
+
 /** What a job's audit row says beyond who asked. */
 export interface PublishAudit {
   seq: number;
@@ -67,13 +79,18 @@ export interface PublishedCount {
   /** The name's new latest version, or undefined when the flag did not move. */
   latestVersion: string | undefined;
   at: number;
+  /** The group the name's rows belong to (null: public). */
+  group: string | null;
 }
 
 export interface PublishPlan {
   /** Per job, in order. */
   jobs: { decision: PublishDecision; audit: PublishAudit }[];
-  /** The accepted versions in job order (isLatest as after the group), with their remote URLs. */
-  accepted: { record: VersionRecord; urls: string[] }[];
+  /**
+   * The accepted versions in job order (isLatest as after the group), with their remote URLs and
+   * the group their rows belong to (the namespace's claim as read).
+   */
+  accepted: { record: VersionRecord; urls: string[]; group: string | null }[];
   /** The names whose isLatest moves to a version of the group. */
   latestMoves: string[];
   /** Per name with an accepted version, in order of its first one. */
@@ -95,13 +112,18 @@ interface GroupChanges {
 
 /** Why a job may not publish, checked against D1 and the group's earlier accepted jobs. */
 function refusalOf(
-  server: ServerJson,
+  { server, group: view = null }: PlannedJob,
   urls: readonly string[],
   state: PublishReads["states"][number],
   denylisted: readonly DenylistEntry[],
   group: GroupChanges,
 ): Refusal | undefined {
   const { name, version } = server;
+  // First: a name outside the view's namespaces learns nothing else about what is stored.
+  const unclaimed = claimRefusal(name, view, state.claim ?? null);
+  if (unclaimed) {
+    return { ok: false, status: 403, detail: PUBLISH_FAILED, message: unclaimed, outcome: "denied", reason: unclaimed };
+  }
   const blocked = blockingEntry(denylisted, server);
   if (blocked) {
     const reason = denylistRefusal(blocked);
@@ -129,20 +151,21 @@ function refusalOf(
 
 /** Decides every job of a group, in order, and computes what the group commit writes. */
 export function planPublishes(
-  jobs: readonly { server: ServerJson }[],
+  jobs: readonly PlannedJob[],
   reads: PublishReads,
   clock: { now: number; seq: number },
 ): PublishPlan {
   const group: GroupChanges = { counts: new Map(), added: new Set(), holders: new Map(), claimed: new Map() };
   const accepted: PublishPlan["accepted"] = [];
   const planned: PublishPlan["jobs"] = [];
-  for (const [i, { server }] of jobs.entries()) {
+  for (const [i, job] of jobs.entries()) {
+    const { server } = job;
     const { name, version } = server;
     const state = reads.states[i]!;
     const urls = remoteUrls(server);
     const at = clock.now + i;
     const audit = { seq: clock.seq + i, at, action: "publish", name, version } as const;
-    const refusal = refusalOf(server, urls, state, reads.denylisted, group);
+    const refusal = refusalOf(job, urls, state, reads.denylisted, group);
     if (refusal) {
       const { outcome, reason, ...decision } = refusal;
       planned.push({ decision, audit: { ...audit, outcome, reason } });
@@ -166,7 +189,7 @@ export function planPublishes(
     group.counts.set(name, (group.counts.get(name) ?? state.versionCount) + 1);
     group.added.add(`${name}@${version}`);
     for (const url of urls) group.claimed.set(url, name);
-    accepted.push({ record, urls });
+    accepted.push({ record, urls, group: state.claim ?? null });
     planned.push({ decision: { ok: true, record }, audit: { ...audit, outcome: "ok", reason: null } });
   }
 
@@ -179,7 +202,7 @@ export function planPublishes(
   for (const { record } of accepted) record.isLatest = newLatest.get(record.name) === record.version;
 
   const summaries = new Map<string, PublishedCount>();
-  for (const { record } of accepted) {
+  for (const { record, group: owner } of accepted) {
     const summary = summaries.get(record.name);
     if (summary) {
       summary.added++;
@@ -191,6 +214,7 @@ export function planPublishes(
         added: 1,
         latestVersion: newLatest.get(record.name),
         at: record.updatedAt,
+        group: owner,
       });
     }
   }

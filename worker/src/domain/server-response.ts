@@ -23,6 +23,11 @@ export interface VersionRecord {
   serverJson: string;
   /** µs: when the name's weighted open reports reached the review threshold, if they did. */
   underReviewSince?: number;
+  /**
+   * The group whose claimed namespace holds the server (null: public). Set by every read from
+   * D1; absent (public) in records built elsewhere and in KV documents written before groups.
+   */
+  group?: string | null;
 }
 
 export function officialMeta(record: VersionRecord): Record<string, unknown> {

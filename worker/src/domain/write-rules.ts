@@ -96,6 +96,32 @@ export function applyStatusChange(record: VersionRecord, change: StatusChange, n
   };
 }
 
+/**
+ * Why a version of `name` may not be created through the view of `group` (null: the public
+ * catalogue) while its namespace is claimed by `claim` (null: unclaimed), or undefined. The
+ * public refusal never names the claiming group: private means invisible.
+ */
+export function claimRefusal(name: string, group: string | null, claim: string | null): string | undefined {
+  return group === claim ? undefined : claimChangedRefusal(name, group);
+}
+
+/** The refusal of a version of `name` whose namespace is not (or no longer) claimed as `group` is. */
+export function claimChangedRefusal(name: string, group: string | null): string {
+  const namespace = namespaceOf(name);
+  return group === null
+    ? `namespace ${namespace} is reserved for a private registry`
+    : `namespace ${namespace} is not claimed by group ${group}`;
+}
+
+/**
+ * Whether a stored server may be changed (status, edit) through the view of `group` (null: the
+ * public catalogue): its namespace's claim and its rows' group must both be that view's. Anything
+ * else is answered as a missing server.
+ */
+export function writableIn(group: string | null, claim: string | null, serverGroup: string | null): boolean {
+  return claim === group && serverGroup === group;
+}
+
 /** The namespace of a server name: the part before '/'. */
 export function namespaceOf(name: string): string {
   const slash = name.indexOf("/");

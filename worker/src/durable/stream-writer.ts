@@ -31,6 +31,30 @@ import {
   type StatusResult,
 } from "../writes/server-writes.ts";
 import {
+  decidePending,
+  submitPending,
+  type DecisionResult,
+  type PendingDecision,
+  type Submitted,
+} from "../writes/approval-writes.ts";
+import {
+  createGroup,
+  createToken,
+  deleteGroup,
+  putMember,
+  removeMember,
+  revokeToken,
+  updateGroup,
+  type DeletedGroup,
+  type GroupPatch,
+  type GroupSpec,
+  type MemberChange,
+  type NewToken,
+} from "../writes/governance-writes.ts";
+import type { StoredApiToken, StoredMember } from "../storage/d1-governance.ts";
+import type { Access, GroupConfig, Role } from "../domain/groups.ts";
+import { groupStream } from "../domain/governance-rules.ts";
+import {
   failure,
   type AuditFacts,
   type Caller,
@@ -80,8 +104,9 @@ export class StreamWriter extends DurableObject<Env> {
   /** Failed token exchanges audited this hour ("~auth" only); read from D1 on first use and after any failure. */
   private failureTally: FailureTally | undefined;
 
-  publish(caller: Caller, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
-    return new Promise((settle) => this.enqueue({ kind: "publish", job: { caller, server }, settle }));
+  /** `group`: the group whose view the write came through (null: the public catalogue). */
+  publish(caller: Caller, server: ServerJson, group: string | null = null): Promise<WriteOutcome<PublishResult>> {
+    return new Promise((settle) => this.enqueue({ kind: "publish", job: { caller, server, group }, settle }));
   }
 
   setVersionStatus(
@@ -89,16 +114,38 @@ export class StreamWriter extends DurableObject<Env> {
     name: string,
     version: string,
     change: StatusChange,
+    group: string | null = null,
   ): Promise<WriteOutcome<StatusResult>> {
-    return this.single(namespaceOf(name), caller, (ctx) => setVersionStatus(ctx, name, version, change));
+    return this.single(namespaceOf(name), caller, (ctx) => setVersionStatus(ctx, name, version, change, group));
   }
 
-  setServerStatus(caller: Caller, name: string, change: StatusChange): Promise<WriteOutcome<StatusResult>> {
-    return this.single(namespaceOf(name), caller, (ctx) => setServerStatus(ctx, name, change));
+  setServerStatus(
+    caller: Caller,
+    name: string,
+    change: StatusChange,
+    group: string | null = null,
+  ): Promise<WriteOutcome<StatusResult>> {
+    return this.single(namespaceOf(name), caller, (ctx) => setServerStatus(ctx, name, change, group));
   }
 
-  edit(caller: Caller, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
-    return this.single(namespaceOf(server.name), caller, (ctx) => editVersion(ctx, server));
+  edit(caller: Caller, server: ServerJson, group: string | null = null): Promise<WriteOutcome<PublishResult>> {
+    return this.single(namespaceOf(server.name), caller, (ctx) => editVersion(ctx, server, group));
+  }
+
+  /** A publish into a group that requires approval: stored pending (writes/approval-writes.ts). */
+  submitPending(caller: Caller, group: string, server: ServerJson): Promise<WriteOutcome<Submitted>> {
+    return this.single(namespaceOf(server.name), caller, (ctx) => submitPending(ctx, group, server));
+  }
+
+  /** A manager's decision on a pending version of this namespace. */
+  decidePending(
+    caller: Caller,
+    group: string,
+    name: string,
+    version: string,
+    decision: PendingDecision,
+  ): Promise<WriteOutcome<DecisionResult>> {
+    return this.single(namespaceOf(name), caller, (ctx) => decidePending(ctx, group, name, version, decision));
   }
 
   report(caller: Caller, filing: ReportFiling): Promise<WriteOutcome<FiledReport>> {
@@ -132,6 +179,49 @@ export class StreamWriter extends DurableObject<Env> {
     key: DenylistKey,
   ): Promise<WriteOutcome<Record<string, string[]>>> {
     return this.single(namespace, caller, (ctx) => sweepDenylisted(ctx, key));
+  }
+
+  // Governance (writes/governance-writes.ts): each group's changes on its "~group:<name>" stream.
+
+  createGroup(caller: Caller, spec: GroupSpec): Promise<WriteOutcome<GroupConfig>> {
+    return this.single(groupStream(spec.name), caller, (ctx) => createGroup(ctx, spec));
+  }
+
+  updateGroup(caller: Caller, name: string, patch: GroupPatch): Promise<WriteOutcome<GroupConfig>> {
+    return this.single(groupStream(name), caller, (ctx) => updateGroup(ctx, name, patch));
+  }
+
+  deleteGroup(caller: Caller, name: string, purge: boolean): Promise<WriteOutcome<DeletedGroup>> {
+    return this.single(groupStream(name), caller, (ctx) => deleteGroup(ctx, name, purge));
+  }
+
+  /** `actor`: what the caller holds in the group (who may grant what depends on the member's role). */
+  putMember(
+    caller: Caller,
+    group: string,
+    member: string,
+    role: Role,
+    actor: Access | undefined,
+  ): Promise<WriteOutcome<MemberChange>> {
+    return this.single(groupStream(group), caller, (ctx) => putMember(ctx, group, member, role, actor));
+  }
+
+  removeMember(
+    caller: Caller,
+    group: string,
+    member: string,
+    actor: Access | undefined,
+  ): Promise<WriteOutcome<StoredMember>> {
+    return this.single(groupStream(group), caller, (ctx) => removeMember(ctx, group, member, actor));
+  }
+
+  /** A token on `stream` ("~tokens" or its group's); only the hash of its secret reaches the writer. */
+  createToken(caller: Caller, stream: string, token: NewToken, hash: string): Promise<WriteOutcome<StoredApiToken>> {
+    return this.single(stream, caller, (ctx) => createToken(ctx, token, hash));
+  }
+
+  revokeToken(caller: Caller, stream: string, id: string): Promise<WriteOutcome<StoredApiToken>> {
+    return this.single(stream, caller, (ctx) => revokeToken(ctx, id));
   }
 
   /** An audit row on its own (refused attempts, token exchanges) in `stream`. */
@@ -262,7 +352,7 @@ export class StreamWriter extends DurableObject<Env> {
         stream,
         async () => {
           const ctx = await this.context(stream, job.caller);
-          const outcome = await publishVersion(ctx, job.server);
+          const outcome = await publishVersion(ctx, job);
           this.advance(ctx);
           settle(outcome);
         },

@@ -49,9 +49,11 @@ export async function resolveGroupView(
   name: string,
   url: URL,
 ): Promise<ResolvedView> {
-  const group = GROUP_NAME_PATTERN.test(name) ? await readGroup(env.DB, name) : null;
-  if (group === null) throw endpointNotFound(url);
+  if (!GROUP_NAME_PATTERN.test(name)) throw endpointNotFound(url);
+  // The token first: a bad one is a 401 whether or not the group exists, which must not show.
   const principal = await optionalPrincipal(request, env, ctx);
+  const group = await readGroup(env.DB, name);
+  if (group === null) throw endpointNotFound(url);
   const access = await accessIn(env, group, principal);
   if (!mayRead(group, access)) throw endpointNotFound(url);
   return { view: { kind: "group", group, access }, principal };

@@ -35,7 +35,7 @@ import {
   updateGroup,
 } from "./routes/groups.ts";
 import { createToken, listTokens, revokeToken } from "./routes/tokens.ts";
-import { protectedResourceMetadata } from "./routes/well-known.ts";
+import { protectedResourceMetadata, withResourceChallenge } from "./routes/well-known.ts";
 
 /** Both official prefixes serve identical handlers (spec §1). */
 export const API_PREFIXES = ["/v0", "/v0.1"] as const;
@@ -147,6 +147,8 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
   } catch (err) {
     response = problemResponse(err);
   }
+  // RFC 9728 §5.1: a 401 of ours names where to find the token issuer.
+  response = withResourceChallenge(request, response);
   if (head) response = new Response(null, response);
   if (!READ_METHODS.has(request.method)) {
     // Writes carry the id the audit trail records them under.

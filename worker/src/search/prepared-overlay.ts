@@ -10,8 +10,11 @@ import { indexOfSorted } from "./sorted-strings.ts";
 import type { Overlay, SearchDocument } from "./types.ts";
 
 function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
+  const { visible } = overlay;
   const byName = new Map<string, SearchDocument>();
-  for (const doc of overlay.upserts) if (!overlay.removed.has(doc.name)) byName.set(doc.name, doc);
+  for (const doc of overlay.upserts) {
+    if (!overlay.removed.has(doc.name) && (visible === undefined || visible(doc.name))) byName.set(doc.name, doc);
+  }
   const sources = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const registryTypes = new Dictionary(index.registryTypes);
@@ -23,8 +26,7 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   for (const p of docProfiles) profileDocCount[p]!++;
 
   let hidden: Uint8Array | undefined;
-  const hide = (name: string): void => {
-    const id = indexOfSorted(index.names, name);
+  const hide = (name: string, id = indexOfSorted(index.names, name)): void => {
     if (id === -1 || hidden?.[id] === 1) return;
     hidden ??= new Uint8Array(index.docCount);
     hidden[id] = 1;
@@ -32,6 +34,12 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   };
   for (const doc of overlay.upserts) hide(doc.name);
   for (const name of overlay.removed) hide(name);
+  // A view's filter: the index documents it does not show count and match like removed ones.
+  if (visible !== undefined) {
+    index.names.forEach((name, id) => {
+      if (!visible(name)) hide(name, id);
+    });
+  }
 
   const lists = new Map<string, { docs: number[]; impacts: number[] }>();
   const vocabulary = new Set<string>();

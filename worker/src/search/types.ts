@@ -70,4 +70,10 @@ export interface SearchResult {
 export interface Overlay {
   upserts: readonly SearchDocument[];
   removed: ReadonlySet<string>;
+  /**
+   * A view's filter (a group's: its own and included names): index documents and upserts whose
+   * name it rejects are hidden like removed ones, so results, totals and facets count only what
+   * it accepts. Absent: every document is visible.
+   */
+  visible?: (name: string) => boolean;
 }

@@ -142,12 +142,21 @@ export async function listStream(db: D1Database, stream: string): Promise<Stored
 /** The audit actions that are moderation decisions: the public moderation log shows these. */
 export const DECISION_ACTIONS = ["resolve", "denylist-add", "denylist-remove"] as const;
 
-/** A page of moderation decisions in global order (GET /x/moderation-log). */
+/**
+ * A page of moderation decisions in global order (GET /x/moderation-log), without those about a
+ * private server: a resolution of a server, or a denylist entry for a server or namespace, whose
+ * namespace a group claims or whose server belongs to a group (private means invisible, here
+ * too). Remote-host and package entries name no server and are always shown.
+ */
 export async function listDecisions(db: D1Database, afterId: number, limit: number): Promise<StoredAuditEntry[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, ${COLUMNS} FROM audit_log
+      `SELECT id, ${COLUMNS} FROM audit_log a
         WHERE action IN (${DECISION_ACTIONS.map(() => "?").join(", ")}) AND outcome = 'ok' AND id > ?
+          AND NOT ((action = 'resolve' OR coalesce(json_extract(detail, '$.kind'), '') IN ('server', 'namespace'))
+                   AND (EXISTS (SELECT 1 FROM group_namespaces g
+                                 WHERE g.namespace = lower(substr(a.name, 1, instr(a.name || '/', '/') - 1)))
+                        OR EXISTS (SELECT 1 FROM servers s WHERE s.name = a.name AND s.group_name IS NOT NULL)))
         ORDER BY id LIMIT ?`,
     )
     .bind(...DECISION_ACTIONS, afterId, limit)

@@ -1,5 +1,6 @@
 // Every SQL statement of the catalogue (tables in d1-schema/0001_catalog.sql, documented in
 // docs/storage.md). Nothing else in the worker talks to D1 about servers.
+import { PUBLIC_VIEW, type View } from "../domain/groups.ts";
 import type { ListQuery } from "../domain/list-query.ts";
 import type { PublishedCount, PublishState, RemoteConflict } from "../domain/publish-plan.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
@@ -16,16 +17,19 @@ interface VersionRow {
   is_latest: number;
   server_json: string;
   review_since?: number | null;
+  /** Only in READ_SELECT's rows. */
+  group_name?: string | null;
 }
 
 const VERSION_COLUMNS =
   "name, version, status, status_message, status_changed_at, published_at, updated_at, is_latest, server_json";
 
 /**
- * The read paths' select: the version columns plus the name's review mark. A correlated
- * subquery rather than a join, so the planner keeps walking server_versions in index order.
+ * The read paths' select: the version columns, the group, plus the name's review mark. A
+ * correlated subquery rather than a join, so the planner keeps walking server_versions in index
+ * order.
  */
-const READ_SELECT = `SELECT ${VERSION_COLUMNS},
+const READ_SELECT = `SELECT ${VERSION_COLUMNS}, group_name,
   (SELECT since FROM review_marks m WHERE m.name = v.name) AS review_since FROM server_versions v`;
 
 function toRecord(row: VersionRow): VersionRecord {
@@ -40,14 +44,40 @@ function toRecord(row: VersionRow): VersionRecord {
     isLatest: row.is_latest === 1,
     serverJson: row.server_json,
     ...(row.review_since == null ? {} : { underReviewSince: row.review_since }),
+    ...(row.group_name === undefined ? {} : { group: row.group_name }),
   };
 }
 
 /**
- * One page of GET /servers in (name, version) byte order. Returns up to `limit` rows; the
- * caller decides about nextCursor (only on a full page, as upstream does).
+ * The rows a view shows, as a condition on `server_versions v` (the arguments appended to
+ * `args`): the public view, public rows only; a group's, its own rows and the public rows its
+ * include patterns match ("*", "prefix*", exact; as domain/name-patterns.ts matches them), the
+ * patterns bound as one JSON parameter however many there are (D1 binds at most 100). The
+ * patterns are read once per statement (`inc`, materialized), not once per row.
  */
-export async function listVersions(db: D1Database, query: ListQuery): Promise<VersionRecord[]> {
+function viewCondition(view: View, args: unknown[]): { with: string; where: string } {
+  if (view.kind === "public") return { with: "", where: "v.group_name IS NULL" };
+  args.unshift(JSON.stringify(view.group.include));
+  args.push(view.group.name);
+  return {
+    with: `WITH inc(prefix, whole) AS MATERIALIZED (
+      SELECT CASE WHEN substr(value, -1) = '*' THEN substr(value, 1, length(value) - 1) ELSE value END,
+             substr(value, -1) <> '*'
+        FROM json_each(?)) `,
+    where: `(v.group_name = ? OR (v.group_name IS NULL AND EXISTS (SELECT 1 FROM inc
+      WHERE CASE WHEN inc.whole THEN v.name = inc.prefix ELSE substr(v.name, 1, length(inc.prefix)) = inc.prefix END)))`,
+  };
+}
+
+/**
+ * One page of GET /servers in (name, version) byte order, of the rows `view` shows. Returns up
+ * to `limit` rows; the caller decides about nextCursor (only on a full page, as upstream does).
+ */
+export async function listVersions(
+  db: D1Database,
+  query: ListQuery,
+  view: View = PUBLIC_VIEW,
+): Promise<VersionRecord[]> {
   const where: string[] = [];
   const args: unknown[] = [];
   if (query.cursor) {
@@ -75,9 +105,10 @@ export async function listVersions(db: D1Database, query: ListQuery): Promise<Ve
     args.push(query.exactVersion);
   }
   if (!query.includeDeleted) where.push("status <> 'deleted'");
+  const visible = viewCondition(view, args);
+  where.push(visible.where);
   args.push(query.limit);
-  const sql =
-    READ_SELECT + (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") + " ORDER BY name, version LIMIT ?";
+  const sql = `${visible.with}${READ_SELECT} WHERE ${where.join(" AND ")} ORDER BY name, version LIMIT ?`;
   const { results } = await db
     .prepare(sql)
     .bind(...args)
@@ -216,21 +247,27 @@ const REPLACE_ON_CONFLICT = `ON CONFLICT (name, version) DO UPDATE SET
   status_changed_at = excluded.status_changed_at, published_at = excluded.published_at,
   updated_at = excluded.updated_at, is_latest = excluded.is_latest, server_json = excluded.server_json`;
 
+/** The columns a version insert writes: the version's, and the group its rows belong to. */
+const INSERT_COLUMNS =
+  "name, version, status, status_message, status_changed_at, published_at, updated_at, is_latest, server_json, group_name";
+
 /**
- * Inserts version rows, several per statement. `replace` (import) overwrites an existing row;
- * otherwise (publish) an existing row fails the whole batch: versions are immutable.
+ * Inserts version rows, several per statement, each with its group (absent: null, public; the
+ * server_versions_group_matches_claim trigger aborts the batch when that is not the namespace's
+ * claim at commit time). `replace` (import) overwrites an existing row; otherwise (publish) an
+ * existing row fails the whole batch: versions are immutable.
  */
 export function insertVersionsStatements(
   db: D1Database,
-  records: readonly VersionRecord[],
+  records: readonly (VersionRecord & { group?: string | null })[],
   { replace = false }: { replace?: boolean } = {},
 ): D1PreparedStatement[] {
-  const perRow = 9;
+  const perRow = 10;
   return chunked(records, Math.floor(MAX_PARAMS / perRow)).map((rows) =>
     db
       .prepare(
-        `INSERT INTO server_versions (${VERSION_COLUMNS})
-         VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+        `INSERT INTO server_versions (${INSERT_COLUMNS})
+         VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
          ${replace ? REPLACE_ON_CONFLICT : ""}`,
       )
       .bind(
@@ -244,6 +281,7 @@ export function insertVersionsStatements(
           r.updatedAt,
           r.isLatest ? 1 : 0,
           r.serverJson,
+          r.group ?? null,
         ]),
       ),
   );
@@ -272,19 +310,23 @@ export function setLatestStatements(
   return [...clear, ...set];
 }
 
-/** Counts published versions into the names' summary rows in O(1), several names per statement. */
+/**
+ * Counts published versions into the names' summary rows in O(1), several names per statement,
+ * with the group the versions were published into (the claim they were checked against).
+ */
 export function countPublishedStatements(db: D1Database, counts: readonly PublishedCount[]): D1PreparedStatement[] {
-  return chunked(counts, Math.floor(MAX_PARAMS / 6)).map((group) =>
+  return chunked(counts, Math.floor(MAX_PARAMS / 7)).map((group) =>
     db
       .prepare(
         // '' stands for "latest did not move" (the column is NOT NULL).
-        `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at)
-         VALUES ${group.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}
+        `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at, group_name)
+         VALUES ${group.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
          ON CONFLICT (name) DO UPDATE SET
            version_count = version_count + excluded.version_count, updated_at = excluded.updated_at,
-           latest_version = CASE WHEN excluded.latest_version <> '' THEN excluded.latest_version ELSE latest_version END`,
+           latest_version = CASE WHEN excluded.latest_version <> '' THEN excluded.latest_version ELSE latest_version END,
+           group_name = excluded.group_name`,
       )
-      .bind(...group.flatMap((c) => [c.name, c.namespace, c.latestVersion ?? "", c.added, c.at, c.at])),
+      .bind(...group.flatMap((c) => [c.name, c.namespace, c.latestVersion ?? "", c.added, c.at, c.at, c.group])),
   );
 }
 
@@ -299,20 +341,23 @@ export function clearLatestStatements(db: D1Database, names: readonly string[]):
   );
 }
 
-/** Recomputes the per-name summary rows from their versions (bulk import, status changes). */
+/**
+ * Recomputes the per-name summary rows from their versions (bulk import, status changes, edits),
+ * the group included (every version of a name belongs to the same group: its namespace's claim).
+ */
 export function refreshServersStatements(db: D1Database, names: readonly string[]): D1PreparedStatement[] {
   return chunked(names, MAX_PARAMS).map((group) =>
     db
       .prepare(
-        `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at)
+        `INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at, group_name)
          SELECT name, substr(name, 1, instr(name, '/') - 1),
                 coalesce(max(CASE WHEN is_latest = 1 THEN version END), ''),
-                count(*), min(published_at), max(updated_at)
+                count(*), min(published_at), max(updated_at), max(group_name)
            FROM server_versions WHERE name IN (${group.map(() => "?").join(", ")})
           GROUP BY name
          ON CONFLICT (name) DO UPDATE SET
            latest_version = excluded.latest_version, version_count = excluded.version_count,
-           created_at = excluded.created_at, updated_at = excluded.updated_at`,
+           created_at = excluded.created_at, updated_at = excluded.updated_at, group_name = excluded.group_name`,
       )
       .bind(...group),
   );
@@ -434,12 +479,12 @@ export interface SearchSource {
   serverJson: string;
 }
 
-/** One page (by name) of search sources, for the chunked index build. */
+/** One page (by name) of public search sources, for the chunked index build (never a private server). */
 export async function listSearchSources(db: D1Database, afterName: string, limit: number): Promise<SearchSource[]> {
   const { results } = await db
     .prepare(
       `SELECT name, version, status, server_json FROM server_versions
-        WHERE is_latest = 1 AND status <> 'deleted' AND name > ?
+        WHERE is_latest = 1 AND status <> 'deleted' AND group_name IS NULL AND name > ?
         ORDER BY name LIMIT ?`,
     )
     .bind(afterName, limit)
@@ -448,13 +493,15 @@ export async function listSearchSources(db: D1Database, afterName: string, limit
 }
 
 /**
- * Names changed after change sequence number `seq` with their current search source (undefined
- * when the name is no longer searchable: every version deleted, or no row left). Every write to
- * a version row moves its name past the head of the sequence (triggers, d1-schema/0005), so
- * this is exactly what an index built from the catalogue at `seq` is missing, whatever the
- * timestamps in the data. A negative `seq` gives every name. Indexed: a range of
- * catalog_changes_by_seq, then the latest row of each name by server_versions_latest (no ORDER
- * BY, which would walk the names instead; the overlay sorts its documents itself).
+ * Public names changed after change sequence number `seq` with their current search source
+ * (undefined when the name is no longer searchable: every version deleted, or no row left).
+ * Every write to a version row moves its name past the head of the sequence (triggers,
+ * d1-schema/0005), so this is exactly what an index built from the catalogue at `seq` is
+ * missing, whatever the timestamps in the data. A negative `seq` gives every name. Private
+ * names are left out entirely (the public index never had them: a claim needs a namespace
+ * without public servers). Indexed: a range of catalog_changes_by_seq, then the latest row of
+ * each name by server_versions_latest (no ORDER BY, which would walk the names instead; the
+ * overlay sorts its documents itself).
  */
 export async function searchChangesSince(
   db: D1Database,
@@ -464,21 +511,36 @@ export async function searchChangesSince(
     .prepare(
       `SELECT c.name AS name, l.version AS version, l.status AS status, l.server_json AS server_json
          FROM catalog_changes c
-         LEFT JOIN server_versions l ON l.name = c.name AND l.is_latest = 1 AND l.status <> 'deleted'
-        WHERE c.seq > ?`,
+         LEFT JOIN server_versions l ON l.name = c.name AND l.is_latest = 1
+        WHERE c.seq > ? AND l.group_name IS NULL`,
     )
     .bind(seq)
     .all<{
       name: string;
       version: string | null;
-      status: "active" | "deprecated" | null;
+      status: ServerStatus | null;
       server_json: string | null;
     }>();
   return results.map((r) => ({
     name: r.name,
     source:
-      r.version === null || r.status === null || r.server_json === null
+      r.version === null || r.status === null || r.status === "deleted" || r.server_json === null
         ? undefined
         : { name: r.name, version: r.version, status: r.status, serverJson: r.server_json },
   }));
+}
+
+/**
+ * The search sources of one group's own servers (latest version, when not deleted): what a
+ * group's view adds to the public index and overlay. Indexed by server_versions_by_group.
+ */
+export async function groupSearchSources(db: D1Database, group: string): Promise<SearchSource[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT name, version, status, server_json FROM server_versions
+        WHERE group_name = ? AND is_latest = 1 AND status <> 'deleted'`,
+    )
+    .bind(group)
+    .all<{ name: string; version: string; status: "active" | "deprecated"; server_json: string }>();
+  return results.map((r) => ({ name: r.name, version: r.version, status: r.status, serverJson: r.server_json }));
 }

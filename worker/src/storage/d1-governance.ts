@@ -116,3 +116,503 @@ export async function tokenByHash(db: D1Database, hash: string): Promise<StoredA
 export async function touchToken(db: D1Database, id: string, at: number): Promise<void> {
   await db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(at, id).run();
 }
+
+// ---- Group administration: reads and statements for the group writers (writes/governance-writes.ts)
+
+/** Groups with these names, by name (a caller's groups). */
+export async function groupsByName(db: D1Database, names: readonly string[]): Promise<GroupConfig[]> {
+  if (names.length === 0) return [];
+  const { results } = await db
+    .prepare(`${GROUP_SELECT} WHERE g.name IN (SELECT value FROM json_each(?)) ORDER BY g.name`)
+    .bind(JSON.stringify(names))
+    .all<GroupRow>();
+  return results.map(toGroup);
+}
+
+export async function groupCount(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT count(*) AS n FROM groups").first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Which of these namespaces are claimed, and by which group. */
+export async function claimsOf(
+  db: D1Database,
+  namespaces: readonly string[],
+): Promise<{ namespace: string; group: string }[]> {
+  if (namespaces.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT namespace, group_name AS "group" FROM group_namespaces
+        WHERE namespace IN (SELECT value FROM json_each(?)) ORDER BY namespace`,
+    )
+    .bind(JSON.stringify(namespaces))
+    .all<{ namespace: string; group: string }>();
+  return results;
+}
+
+/** Which of these (lower-case) namespaces hold public servers: they cannot be claimed. */
+export async function namespacesWithPublicServers(db: D1Database, namespaces: readonly string[]): Promise<string[]> {
+  if (namespaces.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT value AS namespace FROM json_each(?) WHERE EXISTS (
+         SELECT 1 FROM servers WHERE lower(namespace) = value AND group_name IS NULL)`,
+    )
+    .bind(JSON.stringify(namespaces))
+    .all<{ namespace: string }>();
+  return results.map((r) => r.namespace);
+}
+
+/** SQL: the namespace `ns` (an SQL expression) holds servers or pending versions of group ?2. */
+function holdsInNamespace(ns: string): string {
+  return `(EXISTS (SELECT 1 FROM servers WHERE lower(namespace) = ${ns} AND group_name = ?2)
+    OR EXISTS (SELECT 1 FROM pending_versions WHERE group_name = ?2
+               AND lower(substr(name, 1, instr(name, '/') - 1)) = ${ns}))`;
+}
+
+/** Which of these namespaces still hold servers or pending versions of the group. */
+export async function namespacesHoldingGroupServers(
+  db: D1Database,
+  group: string,
+  namespaces: readonly string[],
+): Promise<string[]> {
+  if (namespaces.length === 0) return [];
+  const { results } = await db
+    .prepare(`SELECT value AS namespace FROM json_each(?1) WHERE ${holdsInNamespace("value")}`)
+    .bind(JSON.stringify(namespaces), group)
+    .all<{ namespace: string }>();
+  return results.map((r) => r.namespace);
+}
+
+/** How many servers (deleted versions included) and pending versions a group holds. */
+export async function groupHoldings(db: D1Database, group: string): Promise<{ servers: number; pending: number }> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT count(*) FROM servers WHERE group_name = ?1) AS servers,
+              (SELECT count(*) FROM pending_versions WHERE group_name = ?1) AS pending`,
+    )
+    .bind(group)
+    .first<{ servers: number; pending: number }>();
+  return { servers: row?.servers ?? 0, pending: row?.pending ?? 0 };
+}
+
+/** The names of a group's servers (what a purge removes from the catalogue). */
+export async function groupServerNames(db: D1Database, group: string): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT name FROM servers WHERE group_name = ?1
+        UNION SELECT name FROM server_versions WHERE group_name = ?1 ORDER BY name`,
+    )
+    .bind(group)
+    .all<{ name: string }>();
+  return results.map((r) => r.name);
+}
+
+/**
+ * A statement that aborts its batch when `condition` (SQL over ?1 = the group's name and `binds`
+ * from ?2 on) holds: the CHECK of groups.require_approval refuses the value 2. The backstop for
+ * conditions the group's writer checked first but that writers of other streams (publishes,
+ * other groups' claims) can change before the batch commits. The group row must exist when it runs.
+ */
+export function abortWhenStatement(
+  db: D1Database,
+  group: string,
+  condition: string,
+  ...binds: unknown[]
+): D1PreparedStatement {
+  return db.prepare(`UPDATE groups SET require_approval = 2 WHERE name = ?1 AND (${condition})`).bind(group, ...binds);
+}
+
+/** Aborts the batch when any of these namespaces (JSON array) holds servers or pending versions of the group. */
+export function abortWhenNamespacesHoldStatement(
+  db: D1Database,
+  group: string,
+  namespaces: readonly string[],
+): D1PreparedStatement {
+  return abortWhenStatement(
+    db,
+    group,
+    `EXISTS (SELECT 1 FROM json_each(?3) WHERE ${holdsInNamespace("value")})`,
+    group,
+    JSON.stringify(namespaces),
+  );
+}
+
+/**
+ * Whether a batch failed on a governance race: a claim taken or a namespace published to by
+ * another writer in the meantime (primary keys, the triggers of 0008_groups.sql, the aborts of
+ * abortWhenStatement). The writer checks again and answers with the precise refusal.
+ */
+export function isGovernanceConflict(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return /namespace already has public servers|namespace claim changed|UNIQUE constraint failed: (group_namespaces|groups|group_members|api_tokens)\.|CHECK constraint failed: require_approval/.test(
+    err.message,
+  );
+}
+
+function groupColumns(group: GroupConfig): unknown[] {
+  return [
+    group.title,
+    group.visibility,
+    JSON.stringify(group.include),
+    group.requireApproval ? 1 : 0,
+    group.policy === null ? null : JSON.stringify(group.policy),
+    group.updatedAt,
+  ];
+}
+
+export function insertGroupStatement(db: D1Database, group: GroupConfig): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO groups (name, created_at, created_by, title, visibility, include_patterns, require_approval,
+         policy, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(group.name, group.createdAt, group.createdBy, ...groupColumns(group));
+}
+
+export function updateGroupStatement(db: D1Database, group: GroupConfig): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE groups SET title = ?, visibility = ?, include_patterns = ?, require_approval = ?, policy = ?,
+         updated_at = ? WHERE name = ?`,
+    )
+    .bind(...groupColumns(group), group.name);
+}
+
+/** Claims namespaces for a group (the trigger refuses namespaces with public servers). */
+export function claimStatement(db: D1Database, group: string, namespaces: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare("INSERT INTO group_namespaces (namespace, group_name) SELECT value, ? FROM json_each(?)")
+    .bind(group, JSON.stringify(namespaces));
+}
+
+export function releaseStatement(db: D1Database, group: string, namespaces: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare("DELETE FROM group_namespaces WHERE group_name = ? AND namespace IN (SELECT value FROM json_each(?))")
+    .bind(group, JSON.stringify(namespaces));
+}
+
+/**
+ * Everything of a group, in dependency order: its servers' remote URLs, review marks, reports,
+ * versions and summaries, its pending versions, members and claims; its service tokens revoked
+ * at `now`; then the group itself. Deletes by group, so a server published between the
+ * writer's read and this batch goes too.
+ */
+export function deleteGroupStatements(db: D1Database, group: string, now: number): D1PreparedStatement[] {
+  const names =
+    "SELECT name FROM server_versions WHERE group_name = ?1 UNION SELECT name FROM servers WHERE group_name = ?1";
+  return [
+    db.prepare(`DELETE FROM server_remotes WHERE name IN (${names})`).bind(group),
+    db.prepare(`DELETE FROM review_marks WHERE name IN (${names})`).bind(group),
+    db.prepare(`DELETE FROM reports WHERE name IN (${names})`).bind(group),
+    db.prepare("DELETE FROM server_versions WHERE group_name = ?").bind(group),
+    db.prepare("DELETE FROM servers WHERE group_name = ?").bind(group),
+    db.prepare("DELETE FROM pending_versions WHERE group_name = ?").bind(group),
+    db.prepare("DELETE FROM group_members WHERE group_name = ?").bind(group),
+    db.prepare("DELETE FROM group_namespaces WHERE group_name = ?").bind(group),
+    db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE group_name = ? AND revoked_at IS NULL").bind(now, group),
+    db.prepare("DELETE FROM groups WHERE name = ?").bind(group),
+  ];
+}
+
+// ---- Members
+
+/** A member's role in a group, and who set it when. */
+export interface StoredMember {
+  member: string;
+  role: Role;
+  addedAt: number;
+  addedBy: string;
+}
+
+interface MemberRow {
+  member: string;
+  role: Role;
+  added_at: number;
+  added_by: string;
+}
+
+const toMember = (row: MemberRow): StoredMember => ({
+  member: row.member,
+  role: row.role,
+  addedAt: row.added_at,
+  addedBy: row.added_by,
+});
+
+export async function getMember(db: D1Database, group: string, member: string): Promise<StoredMember | null> {
+  const row = await db
+    .prepare("SELECT member, role, added_at, added_by FROM group_members WHERE group_name = ? AND member = ?")
+    .bind(group, member)
+    .first<MemberRow>();
+  return row === null ? null : toMember(row);
+}
+
+/** Every member of a group, by member (at most MAX_MEMBERS). */
+export async function listMembers(db: D1Database, group: string): Promise<StoredMember[]> {
+  const { results } = await db
+    .prepare("SELECT member, role, added_at, added_by FROM group_members WHERE group_name = ? ORDER BY member")
+    .bind(group)
+    .all<MemberRow>();
+  return results.map(toMember);
+}
+
+export async function memberCount(db: D1Database, group: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT count(*) AS n FROM group_members WHERE group_name = ?")
+    .bind(group)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Sets a member's role (added_at/added_by: when and by whom the current role was set). */
+export function putMemberStatement(db: D1Database, group: string, member: StoredMember): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO group_members (group_name, member, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (group_name, member) DO UPDATE SET role = excluded.role, added_at = excluded.added_at,
+         added_by = excluded.added_by`,
+    )
+    .bind(group, member.member, member.role, member.addedAt, member.addedBy);
+}
+
+export function removeMemberStatement(db: D1Database, group: string, member: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM group_members WHERE group_name = ? AND member = ?").bind(group, member);
+}
+
+/** The groups where any of `identities` holds a role, with every role held there. */
+export async function rolesByGroup(db: D1Database, identities: readonly string[]): Promise<Map<string, Role[]>> {
+  const byGroup = new Map<string, Role[]>();
+  if (identities.length === 0) return byGroup;
+  const { results } = await db
+    .prepare(
+      `SELECT group_name, role FROM group_members WHERE member IN (SELECT value FROM json_each(?))
+        ORDER BY group_name`,
+    )
+    .bind(JSON.stringify(identities))
+    .all<{ group_name: string; role: Role }>();
+  for (const { group_name, role } of results) byGroup.set(group_name, [...(byGroup.get(group_name) ?? []), role]);
+  return byGroup;
+}
+
+// ---- API tokens
+
+export async function tokenById(db: D1Database, id: string): Promise<StoredApiToken | null> {
+  const row = await db.prepare(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = ?`).bind(id).first<TokenRow>();
+  return row === null ? null : toStoredToken(row);
+}
+
+/** Whose tokens: a person's personal tokens, or a group's service tokens. */
+export type TokenHolder = { owner: string } | { group: string };
+
+function holderCondition(holder: TokenHolder): { sql: string; bind: string } {
+  return "owner" in holder
+    ? { sql: "owner = ? AND kind = 'personal'", bind: holder.owner }
+    : { sql: "group_name = ?", bind: holder.group };
+}
+
+/** Tokens of a holder that are neither revoked nor expired at `now` (the caps count these). */
+export async function activeTokenCount(db: D1Database, holder: TokenHolder, now: number): Promise<number> {
+  const { sql, bind } = holderCondition(holder);
+  const row = await db
+    .prepare(`SELECT count(*) AS n FROM api_tokens WHERE ${sql} AND revoked_at IS NULL AND expires_at > ?`)
+    .bind(bind, now)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/**
+ * A holder's tokens, newest first, `limit` of them after the (createdAt, id) position `after`
+ * (keyset paging; the owner and group indexes serve it).
+ */
+export async function listTokensPage(
+  db: D1Database,
+  holder: TokenHolder,
+  after: { createdAt: number; id: string } | undefined,
+  limit: number,
+): Promise<StoredApiToken[]> {
+  const { sql, bind } = holderCondition(holder);
+  const page = after === undefined ? "" : "AND (created_at < ? OR (created_at = ? AND id < ?))";
+  const binds: unknown[] =
+    after === undefined ? [bind, limit] : [bind, after.createdAt, after.createdAt, after.id, limit];
+  const { results } = await db
+    .prepare(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE ${sql} ${page} ORDER BY created_at DESC, id DESC LIMIT ?`)
+    .bind(...binds)
+    .all<TokenRow>();
+  return results.map(toStoredToken);
+}
+
+/** Stores a new token under the hash of its secret (the secret itself is never stored). */
+export function insertTokenStatement(db: D1Database, token: StoredApiToken, hash: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO api_tokens (id, hash, kind, name, owner, identities, group_name, access, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      token.id,
+      hash,
+      token.kind,
+      token.name,
+      token.owner,
+      JSON.stringify(token.identities),
+      token.group,
+      JSON.stringify(token.access),
+      token.createdAt,
+      token.expiresAt,
+    );
+}
+
+export function revokeTokenStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(now, id);
+}
+
+// The namespace writers' side (writes/server-writes.ts, writes/approval-writes.ts): claims as a
+// write checks them, and publishes awaiting approval (pending_versions).
+
+/** The group claiming a namespace (its claimKey), read in a writer's batch; see toClaim. */
+export function namespaceClaimStatement(db: D1Database, key: string): D1PreparedStatement {
+  return db.prepare("SELECT group_name FROM group_namespaces WHERE namespace = ?").bind(key);
+}
+
+/** The result of namespaceClaimStatement: the claiming group, or null when the namespace is unclaimed. */
+export function toClaim(result: D1Result | undefined): string | null {
+  return (result?.results[0] as { group_name: string } | undefined)?.group_name ?? null;
+}
+
+/** What a status change or an edit checks before touching a stored server. */
+export interface WriteScope {
+  /** The group claiming the name's namespace (null: unclaimed). */
+  claim: string | null;
+  /** The group the name's rows belong to (null: public, or no such server). */
+  serverGroup: string | null;
+}
+
+/** The claim of `key` (the name's claimKey) and the group of `name`'s rows, in one statement. */
+export async function readWriteScope(db: D1Database, key: string, name: string): Promise<WriteScope> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT group_name FROM group_namespaces WHERE namespace = ?1) AS claim,
+              (SELECT group_name FROM servers WHERE name = ?2) AS server_group`,
+    )
+    .bind(key, name)
+    .first<{ claim: string | null; server_group: string | null }>();
+  return { claim: row?.claim ?? null, serverGroup: row?.server_group ?? null };
+}
+
+/** A publish awaiting a manager's decision. */
+export interface PendingVersion {
+  name: string;
+  version: string;
+  group: string;
+  /** The submitted server.json, compact. */
+  serverJson: string;
+  /** µs */
+  submittedAt: number;
+  /** The submitter's actor key (domain/actor.ts). */
+  submittedBy: string;
+  requestId: string | null;
+}
+
+interface PendingRow {
+  name: string;
+  version: string;
+  group_name: string;
+  server_json: string;
+  submitted_at: number;
+  submitted_by: string;
+  request_id: string | null;
+}
+
+const PENDING_COLUMNS = "name, version, group_name, server_json, submitted_at, submitted_by, request_id";
+
+function toPending(row: PendingRow): PendingVersion {
+  return {
+    name: row.name,
+    version: row.version,
+    group: row.group_name,
+    serverJson: row.server_json,
+    submittedAt: row.submitted_at,
+    submittedBy: row.submitted_by,
+    requestId: row.request_id,
+  };
+}
+
+/** Whether `name@version` awaits approval, read in a writer's batch (one row: `pending` 0 or 1). */
+export function pendingExistsStatement(db: D1Database, name: string, version: string): D1PreparedStatement {
+  return db
+    .prepare("SELECT EXISTS (SELECT 1 FROM pending_versions WHERE name = ? AND version = ?) AS pending")
+    .bind(name, version);
+}
+
+export function toPendingExists(result: D1Result | undefined): boolean {
+  return (result?.results[0] as { pending: number } | undefined)?.pending === 1;
+}
+
+export function insertPendingStatement(db: D1Database, pending: PendingVersion): D1PreparedStatement {
+  return db
+    .prepare(`INSERT INTO pending_versions (${PENDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    .bind(
+      pending.name,
+      pending.version,
+      pending.group,
+      pending.serverJson,
+      pending.submittedAt,
+      pending.submittedBy,
+      pending.requestId,
+    );
+}
+
+export function deletePendingStatement(db: D1Database, name: string, version: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM pending_versions WHERE name = ? AND version = ?").bind(name, version);
+}
+
+/** One pending version, or null. */
+export async function getPending(db: D1Database, name: string, version: string): Promise<PendingVersion | null> {
+  const row = await db
+    .prepare(`SELECT ${PENDING_COLUMNS} FROM pending_versions WHERE name = ? AND version = ?`)
+    .bind(name, version)
+    .first<PendingRow>();
+  return row === null ? null : toPending(row);
+}
+
+/** Where a page of pending versions ends: the last row's (submittedAt, name, version). */
+export interface PendingPosition {
+  submittedAt: number;
+  name: string;
+  version: string;
+}
+
+/** A group's pending versions, oldest first, after `after`, at most `limit`. */
+export async function listPendingVersions(
+  db: D1Database,
+  group: string,
+  after: PendingPosition | undefined,
+  limit: number,
+): Promise<PendingVersion[]> {
+  const { results } = await (after === undefined
+    ? db
+        .prepare(
+          `SELECT ${PENDING_COLUMNS} FROM pending_versions WHERE group_name = ?
+            ORDER BY submitted_at, name, version LIMIT ?`,
+        )
+        .bind(group, limit)
+    : db
+        .prepare(
+          `SELECT ${PENDING_COLUMNS} FROM pending_versions
+            WHERE group_name = ? AND (submitted_at, name, version) > (?, ?, ?)
+            ORDER BY submitted_at, name, version LIMIT ?`,
+        )
+        .bind(group, after.submittedAt, after.name, after.version, limit)
+  ).all<PendingRow>();
+  return results.map(toPending);
+}
+
+/** Which of these namespaces (claimKeys) a group claims (bulk import). */
+export async function claimedAmong(db: D1Database, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const { results } = await db
+    .prepare("SELECT namespace FROM group_namespaces WHERE namespace IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(keys))
+    .all<{ namespace: string }>();
+  return new Set(results.map((r) => r.namespace));
+}

@@ -70,7 +70,7 @@ function toReport(r: ReportRow): Report {
 
 /** Everything filing a report must know, read in one batch by the namespace's writer. */
 export interface ReportContext {
-  /** Versions of the name that are not deleted; of the reported version when one is given. */
+  /** Public versions of the name that are not deleted; of the reported version when one is given. */
   visibleVersions: number;
   /** The reporter's reports inside the rate-limit window, and the oldest one's time. */
   recentReports: number;
@@ -87,11 +87,19 @@ export async function readReportContext(
   reporter: string,
   windowStart: number,
 ): Promise<ReportContext> {
+  // Reports are public: a private server (group_name set) is as absent as a missing one.
   const [visible, recent, weights, mark] = await db.batch([
     target.version === null
-      ? db.prepare("SELECT count(*) AS n FROM server_versions WHERE name = ? AND status <> 'deleted'").bind(target.name)
+      ? db
+          .prepare(
+            "SELECT count(*) AS n FROM server_versions WHERE name = ? AND status <> 'deleted' AND group_name IS NULL",
+          )
+          .bind(target.name)
       : db
-          .prepare("SELECT count(*) AS n FROM server_versions WHERE name = ? AND version = ? AND status <> 'deleted'")
+          .prepare(
+            `SELECT count(*) AS n FROM server_versions
+              WHERE name = ? AND version = ? AND status <> 'deleted' AND group_name IS NULL`,
+          )
           .bind(target.name, target.version),
     reporterWindowStatement(db, reporter, windowStart),
     openWeightStatement(db, target.name, reporter),

@@ -2,6 +2,7 @@
 // that everything the group is decided on comes from, and the statements that commit its plan
 // (domain/publish-plan.ts). The statements themselves live with their tables.
 import type { DenylistKey } from "../domain/denylist.ts";
+import { claimKey } from "../domain/groups.ts";
 import type { PublishPlan, PublishReads } from "../domain/publish-plan.ts";
 import {
   clearLatestStatements,
@@ -13,6 +14,7 @@ import {
   toPublishState,
   toRemoteConflict,
 } from "./d1-catalog.ts";
+import { namespaceClaimStatement, pendingExistsStatement, toClaim, toPendingExists } from "./d1-governance.ts";
 import { denylistHitsStatements, toDenylistHits } from "./d1-moderation.ts";
 
 /** What one job is read for: its name and version, and its remote URLs. */
@@ -22,29 +24,46 @@ export interface PublishTarget {
   urls: readonly string[];
 }
 
+/** A group's reads, with each target's pending state when asked for (approval submissions). */
+export interface PublishGroupReads extends PublishReads {
+  states: (PublishReads["states"][number] & { pending: boolean })[];
+}
+
 /**
- * Reads, in one D1 batch, the denylist entries among `denylistKeys` and per target its name's
- * publish state and the first stored conflict of its remote URLs (however many: 99 per
- * statement).
+ * Reads, in one D1 batch, the denylist entries among `denylistKeys`, the claim of every
+ * namespace among the targets, and per target its name's publish state, the first stored
+ * conflict of its remote URLs (however many: 99 per statement) and, with `pending`, whether its
+ * version awaits approval.
  */
 export async function readPublishGroup(
   db: D1Database,
   targets: readonly PublishTarget[],
   denylistKeys: readonly DenylistKey[],
-): Promise<PublishReads> {
+  { pending = false }: { pending?: boolean } = {},
+): Promise<PublishGroupReads> {
   const denylist = denylistHitsStatements(db, denylistKeys);
+  const keys = [...new Set(targets.map((t) => claimKey(t.name)))];
+  const claims = keys.map((key) => namespaceClaimStatement(db, key));
   const perTarget = targets.map((t) => ({
     state: publishStateStatement(db, t.name, t.version),
+    pending: pending ? [pendingExistsStatement(db, t.name, t.version)] : [],
     conflicts: remoteConflictStatements(db, t.urls, t.name),
   }));
-  const results = await db.batch([...denylist, ...perTarget.flatMap((t) => [t.state, ...t.conflicts])]);
-  let next = denylist.length;
-  const states = perTarget.map(({ conflicts }) => {
+  const results = await db.batch([
+    ...denylist,
+    ...claims,
+    ...perTarget.flatMap((t) => [t.state, ...t.pending, ...t.conflicts]),
+  ]);
+  const claimOf = new Map(keys.map((key, i) => [key, toClaim(results[denylist.length + i])]));
+  let next = denylist.length + claims.length;
+  const states = perTarget.map((t, i) => {
     const start = next;
-    next += 1 + conflicts.length;
+    next += 1 + t.pending.length + t.conflicts.length;
     return {
       ...toPublishState(results[start]),
-      remoteConflict: toRemoteConflict(results.slice(start + 1, next)),
+      claim: claimOf.get(claimKey(targets[i]!.name)) ?? null,
+      pending: t.pending.length > 0 && toPendingExists(results[start + 1]),
+      remoteConflict: toRemoteConflict(results.slice(start + 1 + t.pending.length, next)),
     };
   });
   return { denylisted: toDenylistHits(results.slice(0, denylist.length)), states };
@@ -60,7 +79,7 @@ export function publishStatements(db: D1Database, plan: PublishPlan): D1Prepared
     ...clearLatestStatements(db, plan.latestMoves),
     ...insertVersionsStatements(
       db,
-      plan.accepted.map((a) => a.record),
+      plan.accepted.map((a) => ({ ...a.record, group: a.group })),
     ),
     ...insertRemotesStatements(
       db,

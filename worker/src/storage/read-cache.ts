@@ -10,6 +10,7 @@
 // - KV is a cache: when it cannot be read, reads are answered from D1 (and an isolate trusts
 //   what it rendered for MEMORY_CACHE_TTL_MS at most); when it cannot be written, the fills are
 //   dropped and logged. Neither fails a request.
+import { viewKey, type View } from "../domain/groups.ts";
 import type { ListQuery } from "../domain/list-query.ts";
 import { listQueryKey } from "../domain/list-query.ts";
 import {
@@ -42,6 +43,11 @@ export interface ServerEntry {
   details: Map<string, { body: Uint8Array; deleted: boolean }>;
   /** The version flagged isLatest, if any. */
   latestVersion: string | undefined;
+  /**
+   * The group the name's rows belong to (null: public). The entry is the same in every view;
+   * each route checks `visibleIn(view, name, group)` before answering from it.
+   */
+  group: string | null;
   /** Bytes held, for the memory budget. */
   size: number;
 }
@@ -127,6 +133,9 @@ function buildServerEntry(versions: readonly VersionRecord[]): ServerEntry {
   const all: string[] = [];
   const visible: string[] = [];
   let latestVersion: string | undefined;
+  // Every version of a name belongs to its namespace's claim; a KV document from before groups
+  // has no group (everything was public then).
+  const group = versions[0]?.group ?? null;
   let size = 0;
   for (const record of ordered) {
     const text = renderServerResponse(record);
@@ -141,7 +150,7 @@ function buildServerEntry(versions: readonly VersionRecord[]): ServerEntry {
   const versionsBody = visible.length > 0 ? utf8.encode(renderServerList(visible)) : null;
   const versionsBodyWithDeleted = all.length > 0 ? utf8.encode(renderServerList(all)) : null;
   size += (versionsBody?.byteLength ?? 0) + (versionsBodyWithDeleted?.byteLength ?? 0);
-  return { versionsBody, versionsBodyWithDeleted, details, latestVersion, size };
+  return { versionsBody, versionsBodyWithDeleted, details, latestVersion, group, size };
 }
 
 /** The generation token when it needs no KV read now (the fast path of cache hits). */
@@ -183,16 +192,20 @@ export async function currentGeneration(env: CacheEnv): Promise<string> {
   return token;
 }
 
-/** The body of GET /servers for a parsed query. */
-export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQuery): Promise<Uint8Array> {
+/**
+ * The body of GET /servers for a parsed query in a view. A group's pages are keyed by the view
+ * too (its name and configuration version), so they never answer another view; the public
+ * view's keys are the ones it always had.
+ */
+export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQuery, view: View): Promise<Uint8Array> {
   const gen = await currentGeneration(env);
-  const key = listPageKey(gen, listQueryKey(query));
+  const key = listPageKey(gen, view.kind === "public" ? listQueryKey(query) : viewKey(view) + listQueryKey(query));
   const hit = listPages.get(key);
   if (hit !== undefined) return hit;
   // A private generation has no pages in KV, and gets none.
   let body = isPrivate(gen) ? undefined : await readKv("read of a list page", () => env.CACHE.get(key));
   if (body === null || body === undefined) {
-    const rows = await listVersions(env.DB, query);
+    const rows = await listVersions(env.DB, query, view);
     const last = rows.at(-1);
     const nextCursor = rows.length === query.limit && last ? `${last.name}:${last.version}` : undefined;
     const rendered = renderServerList(rows.map(renderServerResponse), nextCursor);

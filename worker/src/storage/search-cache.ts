@@ -5,6 +5,12 @@
 // generation. An index plus its overlay is exact whatever the index's age, so when KV cannot be
 // read the isolate keeps the index it has, or, having none, serves an empty one with every name
 // from the overlay (read from D1), and looks at the pointer again one interval later.
+//
+// The index and the overlay hold public servers only. A group's view searches the same index
+// and overlay plus the group's own documents (read from D1 once per snapshot and group
+// configuration), with a filter that hides every public name the group does not include; its
+// snapshot key, and so every answer cached under it, carries the view.
+import { includes, viewKey, type GroupConfig, type View } from "../domain/groups.ts";
 import {
   buildIndex,
   loadIndex,
@@ -13,7 +19,7 @@ import {
   type Overlay,
   type SearchDocument,
 } from "../search/index.ts";
-import { searchChangesSince } from "./d1-catalog.ts";
+import { groupSearchSources, searchChangesSince } from "./d1-catalog.ts";
 import { LruCache } from "./lru.ts";
 import { currentGeneration, freshGeneration, noteKvFailure, type CacheEnv } from "./read-cache.ts";
 import { hasChangeSeq, readSearchPointer, readSearchShards, type SearchIndexPointer } from "./search-store.ts";
@@ -32,6 +38,9 @@ let loaded: { pointer: SearchIndexPointer | null; index: LoadedIndex } | undefin
 let pointerCheckedAt = 0;
 let overlay: { key: string; overlay: Overlay } | undefined;
 const answers = new LruCache<Uint8Array>(2048, 16 * 1024 * 1024);
+/** Group views' overlays, by group snapshot key; all of one public snapshot (`base`). */
+const groupOverlays = new LruCache<Overlay>(256, 16 * 1024 * 1024);
+let groupOverlaysBase = "";
 
 /** No usable build: an empty index, with everything in the overlay. */
 function emptyIndex(): { pointer: null; index: LoadedIndex } {
@@ -87,27 +96,78 @@ async function refreshOverlay(env: CacheEnv, key: string): Promise<Overlay> {
   return overlay.overlay;
 }
 
+/** A group's snapshot key: the public one and the view (its name and configuration version). */
+function groupKey(key: string, view: View): string {
+  return `${key}|${viewKey(view)}`;
+}
+
+/** The approximate memory of an overlay's own documents (the LRU's weight). */
+function overlayWeight(docs: readonly SearchDocument[]): number {
+  let bytes = 256;
+  for (const doc of docs) bytes += 2 * (doc.name.length + doc.description.length + (doc.title?.length ?? 0)) + 256;
+  return bytes;
+}
+
 /**
- * The index and overlay to answer a search with. Refreshes are not shared between concurrent
- * requests (workerd forbids awaiting another request's I/O); a rare duplicate refresh is cheap.
+ * A group's overlay over the public snapshot `base` (key `baseKey`): the public overlay, the
+ * group's own documents, and a filter that shows only those and the public names it includes.
  */
-export async function searchSnapshot(env: CacheEnv): Promise<SearchSnapshot> {
+async function groupOverlay(
+  env: CacheEnv,
+  base: Overlay,
+  baseKey: string,
+  group: GroupConfig,
+  key: string,
+): Promise<Overlay> {
+  if (groupOverlaysBase !== baseKey) {
+    groupOverlays.clear();
+    groupOverlaysBase = baseKey;
+  }
+  const hit = groupOverlays.get(key);
+  if (hit !== undefined) return hit;
+  const own = new Set<string>();
+  const docs: SearchDocument[] = [];
+  for (const source of await groupSearchSources(env.DB, group.name)) {
+    own.add(source.name);
+    docs.push(searchDocument(JSON.parse(source.serverJson) as Record<string, unknown>, source.status));
+  }
+  const result: Overlay = {
+    upserts: docs.length === 0 ? base.upserts : [...base.upserts, ...docs],
+    removed: base.removed,
+    visible: (name) => own.has(name) || includes(group, name),
+  };
+  groupOverlays.set(key, result, overlayWeight(docs));
+  return result;
+}
+
+/**
+ * The index and overlay to answer a search with in `view`. Refreshes are not shared between
+ * concurrent requests (workerd forbids awaiting another request's I/O); a rare duplicate refresh
+ * is cheap.
+ */
+export async function searchSnapshot(env: CacheEnv, view: View): Promise<SearchSnapshot> {
   const generation = await currentGeneration(env);
   await refreshIndex(env);
   const key = `${generation}:${loaded?.pointer?.buildId ?? "none"}`;
   const current = await refreshOverlay(env, key);
-  return { index: loaded!.index, overlay: current, key };
+  const index = loaded!.index;
+  if (view.kind === "public") return { index, overlay: current, key };
+  const viewSnapshotKey = groupKey(key, view);
+  return { index, overlay: await groupOverlay(env, current, key, view.group, viewSnapshotKey), key: viewSnapshotKey };
 }
 
 /**
- * The snapshot key when nothing needs refreshing, without any I/O: lets a repeated query be
- * answered from the answer cache before its parameters are even parsed.
+ * The snapshot key of `view` when nothing needs refreshing, without any I/O: lets a repeated
+ * query be answered from the answer cache before its parameters are even parsed.
  */
-export function freshSnapshotKey(env: CacheEnv): string | undefined {
+export function freshSnapshotKey(env: CacheEnv, view: View): string | undefined {
   const generation = freshGeneration(env);
   if (generation === undefined || !loaded || Date.now() - pointerCheckedAt >= POINTER_TTL_MS) return undefined;
   const key = `${generation}:${loaded.pointer?.buildId ?? "none"}`;
-  return overlay?.key === key ? key : undefined;
+  if (overlay?.key !== key) return undefined;
+  if (view.kind === "public") return key;
+  const viewSnapshotKey = groupKey(key, view);
+  return groupOverlaysBase === key && groupOverlays.get(viewSnapshotKey) !== undefined ? viewSnapshotKey : undefined;
 }
 
 export function cachedAnswer(key: string): Uint8Array | undefined {

@@ -1,12 +1,14 @@
 // Bulk import of server.json entries (seeds, files, an upstream registry) straight into D1,
 // then into the caches. An operator tool: it bypasses the per-namespace writers, so run it
-// while nobody publishes. Idempotent: importing the same entries again changes nothing.
+// while nobody publishes. Idempotent: importing the same entries again changes nothing. It
+// writes the public catalogue only: entries in a namespace a group claims are rejected.
 import { blockingEntry, denylistKeys, denylistRefusal, type DenylistSubject } from "../domain/denylist.ts";
+import { claimKey } from "../domain/groups.ts";
 import { validateServerJson } from "../domain/server-json/index.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
 import { nowMicros, parseRfc3339 } from "../domain/timestamps.ts";
 import { pickLatest } from "../domain/version-order.ts";
-import { remoteUrls } from "../domain/write-rules.ts";
+import { claimChangedRefusal, remoteUrls } from "../domain/write-rules.ts";
 import {
   getVersionsOfNames,
   insertRemotesStatements,
@@ -17,6 +19,7 @@ import {
   insertVersionsStatements,
   type RemoteRow,
 } from "../storage/d1-catalog.ts";
+import { claimedAmong } from "../storage/d1-governance.ts";
 import { findDenylistHits } from "../storage/d1-moderation.ts";
 import { flushChanges, type CacheEnv } from "../storage/read-cache.ts";
 
@@ -153,14 +156,24 @@ export async function importEntries(
   try {
     for (let start = 0; start < entries.length; start += chunkSize) {
       const chunk = entries.slice(start, start + chunkSize);
-      const incoming: { record: VersionRecord; authoritative: boolean; urls: string[]; source: string }[] = [];
+      const valid: { record: VersionRecord; authoritative: boolean; source: string }[] = [];
       for (const entry of chunk) {
         const result = toRecord(entry, now);
         if ("reasons" in result) report.rejected.push(result);
-        else {
-          const urls = remoteUrls(JSON.parse(result.serverJson) as { remotes?: { url?: string }[] });
-          incoming.push({ record: result, authoritative: entry.official !== undefined, urls, source: entry.source });
+        else valid.push({ record: result, authoritative: entry.official !== undefined, source: entry.source });
+      }
+      // A claimed namespace is private to its group: never imported into, not even merged.
+      const claimed = await claimedAmong(env.DB, [...new Set(valid.map((v) => claimKey(v.record.name)))]);
+      const incoming: { record: VersionRecord; authoritative: boolean; urls: string[]; source: string }[] = [];
+      for (const item of valid) {
+        const { record, source } = item;
+        if (claimed.has(claimKey(record.name))) {
+          const reasons = [claimChangedRefusal(record.name, null)];
+          report.rejected.push({ source, name: record.name, version: record.version, reasons });
+          continue;
         }
+        const urls = remoteUrls(JSON.parse(record.serverJson) as { remotes?: { url?: string }[] });
+        incoming.push({ ...item, urls });
       }
       // Remote URLs stay unique across names among non-deleted versions, as on publish.
       const holders = await remoteHolders(

@@ -76,7 +76,8 @@ function tooManyReports(config: ModerationConfig, retryAfter: number): WriteOutc
 }
 
 /**
- * Files a report: 404 for servers (or versions) that are unknown or deleted, 429 over the
+ * Files a report: 404 for servers (or versions) that are unknown, deleted or private (a group's:
+ * reports are public, so these are answered as absent), 429 over the
  * reporter's hourly limit, otherwise stored with its weight; the target is marked under review
  * when its weighted open count reaches the threshold. Refusals are not audited: anyone may
  * report, so recording refusals would let anyone fill the audit log.

@@ -1,9 +1,12 @@
 // The writes of one namespace (publish, status changes, admin edits), each one D1 batch with
 // its audit rows, followed by the cache update. Called only by the namespace's Durable Object,
-// which runs them one at a time; see docs/storage.md "Write protocol".
+// which runs them one at a time; see docs/storage.md "Write protocol". Each write carries the
+// group whose view it came through (null: the public catalogue) and acts only on that view's own
+// servers, as the namespace's claim in D1 says (docs/governance.md).
 import type { ServerJson } from "../domain/server-json/index.ts";
 import type { VersionRecord } from "../domain/server-response.ts";
 import { blockingEntry, denylistKeys, denylistRefusal } from "../domain/denylist.ts";
+import { claimKey } from "../domain/groups.ts";
 import {
   planPublishes,
   PUBLISH_FAILED,
@@ -13,9 +16,11 @@ import {
 } from "../domain/publish-plan.ts";
 import {
   applyStatusChange,
+  claimChangedRefusal,
   isUnchangedStatus,
   recomputeLatest,
   remoteUrls,
+  writableIn,
   type StatusChange,
 } from "../domain/write-rules.ts";
 import type { AuditEntry } from "../storage/d1-audit.ts";
@@ -28,6 +33,7 @@ import {
   updateServerJsonStatement,
   updateStatusStatement,
 } from "../storage/d1-catalog.ts";
+import { readWriteScope } from "../storage/d1-governance.ts";
 import { findDenylistHits } from "../storage/d1-moderation.ts";
 import { publishStatements, readPublishGroup } from "../storage/d1-publish.ts";
 import {
@@ -50,16 +56,37 @@ export interface StatusResult {
 }
 
 const REMOTE_CONFLICT_TRIGGER = "remote URL is already used by another server";
+/** The abort of server_versions_group_matches_claim (d1-schema/0008_groups.sql). */
+const CLAIM_TRIGGER = "namespace claim changed";
+
+function failedWith(err: unknown, message: string): boolean {
+  return String((err as Error)?.message ?? err).includes(message);
+}
+
+/**
+ * A namespace claimed or released between a publish's read and its commit (caught by the D1
+ * trigger, which aborted the whole batch: nothing was written) gets the refusal the read would
+ * have given: the version's group was the claim as read, so the claim now differs from it.
+ */
+async function asClaimChange<T>(
+  ctx: WriteContext,
+  err: unknown,
+  facts: AuditFacts & { name: string },
+  group: string | null,
+): Promise<WriteOutcome<T>> {
+  if (!failedWith(err, CLAIM_TRIGGER)) throw err;
+  return refuse(ctx, facts, 403, PUBLISH_FAILED, claimChangedRefusal(facts.name, group));
+}
 
 /** Remote conflicts found only by the D1 trigger (a race across namespaces) get the same answer. */
-async function asRemoteConflict<T>(
+export async function asRemoteConflict<T>(
   ctx: WriteContext,
   err: unknown,
   urls: readonly string[],
   facts: AuditFacts,
   detail: string,
 ): Promise<WriteOutcome<T>> {
-  if (!String((err as Error)?.message ?? err).includes(REMOTE_CONFLICT_TRIGGER)) throw err;
+  if (!failedWith(err, REMOTE_CONFLICT_TRIGGER)) throw err;
   const conflict = await findRemoteConflict(ctx.env.DB, urls, facts.name ?? "");
   return refuse(ctx, facts, 400, detail, conflict ? remoteConflictMessage(conflict) : REMOTE_CONFLICT_TRIGGER);
 }
@@ -89,14 +116,32 @@ async function refuseBlockedOrTaken(
   return undefined;
 }
 
-/** One queued publish: who asks, and the validated server.json. */
+/** One queued publish: who asks, the validated server.json, and the group it is published into (null: public). */
 export interface PublishJob {
   caller: Caller;
   server: ServerJson;
+  group: string | null;
+}
+
+/**
+ * The answer to a publish batch that one of the D1 triggers aborted (nothing was written): a
+ * changed claim or a remote URL taken meanwhile is refused as the read would have refused it;
+ * anything else is rethrown.
+ */
+export function asPublishTrigger<T>(
+  ctx: WriteContext,
+  err: unknown,
+  facts: AuditFacts & { name: string },
+  group: string | null,
+  urls: readonly string[],
+): Promise<WriteOutcome<T>> {
+  return failedWith(err, CLAIM_TRIGGER)
+    ? asClaimChange(ctx, err, facts, group)
+    : asRemoteConflict(ctx, err, urls, facts, PUBLISH_FAILED);
 }
 
 /** A planned job's audit row: the plan's facts, sequence number and time, and who asked. */
-function publishAuditEntry(ctx: WriteContext, caller: Caller, audit: PublishAudit): AuditEntry {
+export function publishAuditEntry(ctx: WriteContext, caller: Caller, audit: PublishAudit): AuditEntry {
   return { ...auditEntry(ctx, audit, 0, caller), seq: audit.seq, at: audit.at };
 }
 
@@ -133,14 +178,33 @@ export async function publishVersions(
   return plan.jobs.map(publishOutcome);
 }
 
-/** One publish on its own: a group of one, with the trigger-detected conflict mapped. */
-export async function publishVersion(ctx: WriteContext, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
+/** One publish on its own: a group of one, with the trigger-detected conflicts mapped. */
+export async function publishVersion(ctx: WriteContext, job: PublishJob): Promise<WriteOutcome<PublishResult>> {
+  const { server, group } = job;
   try {
-    return (await publishVersions(ctx, [{ caller: ctx, server }]))[0]!;
+    return (await publishVersions(ctx, [{ ...job, caller: ctx }]))[0]!;
   } catch (err) {
     const facts = { action: "publish", name: server.name, version: server.version };
-    return asRemoteConflict(ctx, err, remoteUrls(server), facts, PUBLISH_FAILED);
+    return asPublishTrigger(ctx, err, facts, group, remoteUrls(server));
   }
+}
+
+/**
+ * The stored versions of `name` that a write through the view of `group` (null: public) may
+ * change: all of them, or none when the name is not that view's own (another group's, or public
+ * seen from a group), so that it is answered exactly like a missing server. Read with the claim
+ * in one round trip.
+ */
+export async function writableVersions(
+  ctx: WriteContext,
+  name: string,
+  group: string | null,
+): Promise<VersionRecord[]> {
+  const [versions, scope] = await Promise.all([
+    getServerVersions(ctx.env.DB, name),
+    readWriteScope(ctx.env.DB, claimKey(name), name),
+  ]);
+  return writableIn(group, scope.claim, scope.serverGroup) ? versions : [];
 }
 
 /** The statements of status changes to some versions of one name, and the changed versions. */
@@ -211,9 +275,10 @@ export async function setVersionStatus(
   name: string,
   version: string,
   statusChange: StatusChange,
+  group: string | null = null,
 ): Promise<WriteOutcome<StatusResult>> {
   const facts = { action: "status", name, version };
-  const versions = await getServerVersions(ctx.env.DB, name);
+  const versions = await writableVersions(ctx, name, group);
   const target = versions.find((v) => v.version === version);
   if (!target) return refuse(ctx, facts, 404, "Server version not found");
   if (isUnchangedStatus(target, statusChange)) {
@@ -226,9 +291,10 @@ export async function setServerStatus(
   ctx: WriteContext,
   name: string,
   statusChange: StatusChange,
+  group: string | null = null,
 ): Promise<WriteOutcome<StatusResult>> {
   const facts = { action: "status-all", name };
-  const versions = await getServerVersions(ctx.env.DB, name);
+  const versions = await writableVersions(ctx, name, group);
   if (versions.length === 0) return refuse(ctx, facts, 404, "Server not found");
   const targets = versions.filter((v) => !isUnchangedStatus(v, statusChange));
   if (targets.length === 0) {
@@ -238,11 +304,15 @@ export async function setServerStatus(
 }
 
 /** Admin edit: replaces the server.json of a stored, non-deleted version. */
-export async function editVersion(ctx: WriteContext, server: ServerJson): Promise<WriteOutcome<PublishResult>> {
+export async function editVersion(
+  ctx: WriteContext,
+  server: ServerJson,
+  group: string | null = null,
+): Promise<WriteOutcome<PublishResult>> {
   const { name, version } = server;
   const facts = { action: "edit", name, version };
   const detail = "Failed to edit server";
-  const versions = await getServerVersions(ctx.env.DB, name);
+  const versions = await writableVersions(ctx, name, group);
   const index = versions.findIndex((v) => v.version === version && v.status !== "deleted");
   if (index === -1) return refuse(ctx, facts, 404, "Server not found");
   const urls = remoteUrls(server);

@@ -1,8 +1,130 @@
-// Publishes awaiting approval: /x/admin/groups/{group}/pending. (Being built: see issue 10.)
-import { ApiError } from "../../errors.ts";
+// Publishes awaiting approval (docs/governance.md): GET /x/admin/groups/{group}/pending and
+// POST /x/admin/groups/{group}/pending/{name}/{version}, for the group's managers (and
+// organisation administrators). A group the caller may not see answers 404; its viewers and
+// publishers get 403. Decisions run on the namespace's writer (writes/approval-writes.ts).
+import * as v from "valibot";
+import type { IRequest } from "itty-router";
+import { authenticate, type Principal } from "../../auth/principal.ts";
+import { DECISIONS, MAX_DECISION_MESSAGE, renderPending } from "../../domain/approvals.ts";
+import { groupStream } from "../../domain/governance-rules.ts";
+import { atLeast, type Access, type GroupConfig } from "../../domain/groups.ts";
+import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
+import { renderServerResponse } from "../../domain/server-response.ts";
+import { namespaceOf } from "../../domain/write-rules.ts";
+import { listPendingVersions, type PendingPosition } from "../../storage/d1-governance.ts";
+import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { readLimitParam } from "../list-params.ts";
+import { limitAddress, limitSubject } from "../rate-limits.ts";
+import { readBodyAs } from "../request-body.ts";
+import { json, jsonText } from "../responses.ts";
+import { readableGroup } from "./groups.ts";
+import { isStorableTarget, pathParam } from "./path-params.ts";
+import { callerOf, refuseAudited, runWrite } from "./write-support.ts";
 
-const notYet = async (): Promise<Response> => {
-  throw new ApiError(501, "Not implemented yet");
-};
-export const listPending = notYet;
-export const decidePending = notYet;
+const DecisionBody = goStruct({
+  decision: oneOf(DECISIONS),
+  message: v.optional(v.pipe(text, maxLength(MAX_DECISION_MESSAGE))),
+});
+
+const NOT_MANAGER = "Approvals need the manager role in the group";
+const PENDING_NOT_FOUND = "Pending version not found";
+/** A cursor is a (submittedAt, name, version) position: bounded by what a row can hold. */
+const MAX_CURSOR_LENGTH = 2048;
+
+/** The group of the path and the caller's access in it: 404 when the caller may not see it. */
+async function groupOf(request: IRequest, env: Env, principal: Principal) {
+  return readableGroup(env, principal, pathParam(request, "group"));
+}
+
+function requireManager(access: Access): void {
+  if (!atLeast(access, "manager")) throw new ApiError(403, NOT_MANAGER);
+}
+
+function encodeCursor(position: PendingPosition): string {
+  return btoa(JSON.stringify([position.submittedAt, position.name, position.version]))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+/** A cursor of a previous page, or undefined with an error when it is none. */
+function decodeCursor(raw: string, errors: ProblemDetail[]): PendingPosition | undefined {
+  try {
+    if (raw.length > MAX_CURSOR_LENGTH) throw new Error("too long");
+    const [submittedAt, name, version] = JSON.parse(atob(raw.replaceAll("-", "+").replaceAll("_", "/"))) as unknown[];
+    if (Number.isSafeInteger(submittedAt) && typeof name === "string" && typeof version === "string") {
+      return { submittedAt: submittedAt as number, name, version };
+    }
+  } catch {
+    // reported below
+  }
+  errors.push({ message: "invalid cursor", location: "query.cursor", value: raw.slice(0, 64) });
+  return undefined;
+}
+
+/** GET /x/admin/groups/{group}/pending?limit=…&cursor=…: oldest first. */
+export async function listPending(request: IRequest, env: Env, _ctx: ExecutionContext, url: URL) {
+  const principal = await authenticate(request, env);
+  const { group, access } = await groupOf(request, env, principal);
+  requireManager(access);
+  const errors: ProblemDetail[] = [];
+  const limit = readLimitParam(url.searchParams, errors, { defaultLimit: 50, maxLimit: 500 });
+  const rawCursor = url.searchParams.get("cursor") ?? "";
+  const after = rawCursor === "" ? undefined : decodeCursor(rawCursor, errors);
+  if (errors.length > 0) throw ApiError.validation(errors);
+  const rows = await listPendingVersions(env.DB, group.name, after, limit);
+  const items = rows.map((row) =>
+    renderPending(row.serverJson, { group: row.group, submittedAt: row.submittedAt, submittedBy: row.submittedBy }),
+  );
+  const last = rows.at(-1);
+  const metadata: Record<string, unknown> = { count: rows.length };
+  if (rows.length === limit && last !== undefined) metadata.nextCursor = encodeCursor(last);
+  return jsonText(`{"pending":[${items.join(",")}],"metadata":${JSON.stringify(metadata)}}`);
+}
+
+/** A refusal of a caller who may see the group, in the group's audit trail. */
+function refuseDecision(
+  request: Request,
+  env: Env,
+  principal: Principal,
+  group: GroupConfig,
+  facts: { action: string; name: string; version: string },
+  err: ApiError,
+): Promise<never> {
+  const { action, name, version } = facts;
+  return refuseAudited(
+    env,
+    callerOf(request, principal),
+    groupStream(group.name),
+    { action, name: group.name, detail: { server: name, version } },
+    err,
+  );
+}
+
+/** POST /x/admin/groups/{group}/pending/{name}/{version} with {"decision", "message"?}. */
+export async function decidePending(request: IRequest, env: Env) {
+  const name = pathParam(request, "name");
+  const version = pathParam(request, "version");
+  await limitAddress(request, env, "admin");
+  const body = await readBodyAs(request, DecisionBody);
+  const principal = await authenticate(request, env);
+  const { group, access } = await groupOf(request, env, principal);
+  await limitSubject(env, "admin", principal);
+  const facts = { action: body.decision, name, version };
+  if (!atLeast(access, "manager")) {
+    await refuseDecision(request, env, principal, group, facts, new ApiError(403, NOT_MANAGER));
+  }
+  // A path no pending version can have is a miss, neither audited nor sent to a writer.
+  if (!isStorableTarget(name, version)) throw new ApiError(404, PENDING_NOT_FOUND);
+  const caller = callerOf(request, principal);
+  const decision =
+    body.message === undefined ? { decision: body.decision } : { decision: body.decision, message: body.message };
+  const result = await runWrite(
+    env,
+    namespaceOf(name),
+    (writer) => writer.decidePending(caller, group.name, name, version, decision),
+    { adopt: (value) => (value.decision === "approve" ? [name] : []) },
+  );
+  if (result.decision === "approve") return jsonText(renderServerResponse(result.record));
+  return json({ name, version, decision: "reject" });
+}

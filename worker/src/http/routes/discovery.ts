@@ -1,5 +1,9 @@
-// The official read API (spec §3.4–3.6): list, versions of one server, one version.
+// The official read API (spec §3.4–3.6): list, versions of one server, one version; in the
+// public view or a group's (docs/governance.md). What a view does not show answers exactly like
+// an unknown name.
 import type { IRequest } from "itty-router";
+import { visibleIn } from "../../domain/groups.ts";
+import type { ResolvedView } from "../group-view.ts";
 import { parseListQuery, readBoolParam } from "../list-params.ts";
 import { readListPage, readServer } from "../../storage/read-cache.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
@@ -23,20 +27,40 @@ function includeDeleted(url: URL): boolean {
   return value ?? false;
 }
 
-export async function listServers(_request: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
+export async function listServers(
+  _request: IRequest,
+  env: Env,
+  ctx: ExecutionContext,
+  url: URL,
+  resolved: ResolvedView,
+) {
   const query = parseListQuery(url.searchParams);
-  return jsonText(await readListPage(env, ctx, query));
+  return jsonText(await readListPage(env, ctx, query, resolved.view));
 }
 
-export async function listServerVersions(request: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
+export async function listServerVersions(
+  request: IRequest,
+  env: Env,
+  ctx: ExecutionContext,
+  url: URL,
+  resolved: ResolvedView,
+) {
   const withDeleted = includeDeleted(url);
-  const entry = await readServer(env, ctx, serverName(request));
+  const name = serverName(request);
+  const entry = await readServer(env, ctx, name);
   const body = withDeleted ? entry.versionsBodyWithDeleted : entry.versionsBody;
-  if (body === null) throw serverNotFound();
+  // What the view does not show is a name nobody has.
+  if (body === null || !visibleIn(resolved.view, name, entry.group)) throw serverNotFound();
   return jsonText(body);
 }
 
-export async function getServerVersion(request: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
+export async function getServerVersion(
+  request: IRequest,
+  env: Env,
+  ctx: ExecutionContext,
+  url: URL,
+  resolved: ResolvedView,
+) {
   const withDeleted = includeDeleted(url);
   const name = serverName(request);
   const requested = storedPathParam(request, "version", MAX_VERSION_LENGTH);
@@ -44,6 +68,8 @@ export async function getServerVersion(request: IRequest, env: Env, ctx: Executi
   const entry = await readServer(env, ctx, name);
   const version = requested === "latest" ? entry.latestVersion : requested;
   const detail = version === undefined ? undefined : entry.details.get(version);
-  if (detail === undefined || (detail.deleted && !withDeleted)) throw serverNotFound();
+  if (detail === undefined || (detail.deleted && !withDeleted) || !visibleIn(resolved.view, name, entry.group)) {
+    throw serverNotFound();
+  }
   return jsonText(detail.body);
 }

@@ -1,6 +1,8 @@
 // GET /x/search: ranked search with facets (our extension space; the official `search`
 // parameter of /servers keeps its substring semantics). See docs/storage.md, "Search index".
 import type { IRequest } from "itty-router";
+import { visibleIn } from "../../domain/groups.ts";
+import type { ResolvedView } from "../group-view.ts";
 import { readLimitParam } from "../list-params.ts";
 import { normalizeQuery, search, type Hosting, type SearchRequest } from "../../search/index.ts";
 import { boundedKeyPart } from "../../storage/kv-keys.ts";
@@ -95,14 +97,22 @@ export function rawAnswerKey(snapshotKey: string, search: string): string {
   return `${snapshotKey}|raw|${boundedKeyPart(search)}`;
 }
 
-export async function searchServers(httpRequest: IRequest, env: Env, ctx: ExecutionContext, url: URL) {
-  // Repeated queries: the answer by the raw query string, before any parsing.
-  const fresh = freshSnapshotKey(env);
+export async function searchServers(
+  httpRequest: IRequest,
+  env: Env,
+  ctx: ExecutionContext,
+  url: URL,
+  resolved: ResolvedView,
+) {
+  const { view } = resolved;
+  // Repeated queries: the answer by the raw query string, before any parsing. Snapshot keys
+  // carry the view (a group's name and configuration version), so answers never cross views.
+  const fresh = freshSnapshotKey(env, view);
   const rawHit = fresh === undefined ? undefined : cachedAnswer(rawAnswerKey(fresh, url.search));
   if (rawHit !== undefined) return jsonText(rawHit);
 
   const request = parseSearchRequest(url.searchParams);
-  const snapshot = await searchSnapshot(env);
+  const snapshot = await searchSnapshot(env, view);
   const cacheKey = `${snapshot.key}|${boundedKeyPart(JSON.stringify(request))}`;
   const cached = cachedAnswer(cacheKey);
   if (cached !== undefined) {
@@ -119,7 +129,8 @@ export async function searchServers(httpRequest: IRequest, env: Env, ctx: Execut
   result.hits.forEach((hit, i) => {
     const entry = entries[i]!;
     const detail = entry.latestVersion === undefined ? undefined : entry.details.get(entry.latestVersion);
-    if (detail === undefined || detail.deleted) return; // deleted since the snapshot
+    // Deleted since the snapshot, or (moved) out of the view.
+    if (detail === undefined || detail.deleted || !visibleIn(view, hit.name, entry.group)) return;
     const text = utf8.decode(detail.body);
     items.push(`${text.slice(0, -1)},"score":${Math.round(hit.score * 10_000) / 10_000}}`);
   });

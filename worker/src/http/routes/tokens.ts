@@ -1,9 +1,290 @@
-// Personal and service tokens: /x/tokens. (Being built: see issue 10.)
-import { ApiError } from "../../errors.ts";
+// Personal (PAT) and service (VAT) tokens: POST, GET and DELETE /x/tokens (docs/governance.md).
+// The secret is made here, answered once and never stored nor handed to a writer: only its
+// SHA-256 is. Nobody mints a token above their own rights (domain/governance-rules.ts).
+import type { IRequest } from "itty-router";
+import * as v from "valibot";
+import { newApiToken } from "../../auth/api-token.ts";
+import { accessIn, authenticate, isOrgAdmin, type Principal } from "../../auth/principal.ts";
+import { actorKey } from "../../domain/actor.ts";
+import {
+  delegableIdentities,
+  groupStream,
+  MAX_TOKEN_ACCESS,
+  MAX_TOKEN_NAME,
+  personalGrantRefusal,
+  serviceGrantRefusal,
+  tokenExpiry,
+  TOKENS_STREAM,
+} from "../../domain/governance-rules.ts";
+import { atLeast, GROUP_NAME_PATTERN, mayRead, ROLES, stronger, type Role } from "../../domain/groups.ts";
+import { goStruct, maxLength, minLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
+import { formatRfc3339, parseRfc3339 } from "../../domain/timestamps.ts";
+import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { listTokensPage, tokenById, type StoredApiToken, type TokenHolder } from "../../storage/d1-governance.ts";
+import { readGroup, readMemberRoles } from "../../storage/governance-cache.ts";
+import { tokenStream, type NewToken } from "../../writes/governance-writes.ts";
+import { readLimitParam } from "../list-params.ts";
+import { limitAddress, limitSubject } from "../rate-limits.ts";
+import { readBodyAs } from "../request-body.ts";
+import { json } from "../responses.ts";
+import { boundedList, GROUP_NOT_FOUND, governanceWrite, readableGroup } from "./groups.ts";
+import { pathParam } from "./path-params.ts";
+import { callerOf, refuseAudited } from "./write-support.ts";
 
-const notYet = async (): Promise<Response> => {
-  throw new ApiError(501, "Not implemented yet");
-};
-export const createToken = notYet;
-export const listTokens = notYet;
-export const revokeToken = notYet;
+const AccessEntry = goStruct({ group: text, role: oneOf(ROLES) });
+
+const TokenBody = goStruct({
+  name: v.pipe(text, minLength(1), maxLength(MAX_TOKEN_NAME)),
+  kind: oneOf(["personal", "service"]),
+  group: v.optional(text),
+  access: boundedList(AccessEntry, MAX_TOKEN_ACCESS, 1),
+  expiresAt: v.optional(text),
+});
+
+type TokenRequest = v.InferOutput<typeof TokenBody>;
+
+const TOKEN_ID = /^tok_[0-9a-f]{16}$/;
+const TOKEN_NOT_FOUND = "Token not found";
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+/** Whose personal tokens the caller's are: its person, also when it presents one of them. */
+function ownerOf(principal: Principal): string {
+  if (principal.token?.kind === "personal") return principal.auth_method_sub;
+  return actorKey({ method: principal.auth_method, subject: principal.auth_method_sub });
+}
+
+function renderToken(token: StoredApiToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    kind: token.kind,
+    group: token.group,
+    access: token.access,
+    createdAt: formatRfc3339(token.createdAt),
+    expiresAt: formatRfc3339(token.expiresAt),
+    lastUsedAt: token.lastUsedAt === null ? null : formatRfc3339(token.lastUsedAt),
+    revokedAt: token.revokedAt === null ? null : formatRfc3339(token.revokedAt),
+  };
+}
+
+/** The request's shape rules beyond the body model (422), and the expiry it asks for. */
+function checkShape(body: TokenRequest): number {
+  const errors: ProblemDetail[] = [];
+  let requested: number | undefined;
+  if (body.expiresAt !== undefined) {
+    requested = parseRfc3339(body.expiresAt);
+    if (requested === undefined) {
+      errors.push({
+        message: "expected string to be RFC 3339 date-time",
+        location: "body.expiresAt",
+        value: body.expiresAt,
+      });
+    }
+  }
+  const expiry = tokenExpiry(Date.now() * 1000, requested);
+  if ("error" in expiry && requested !== undefined) {
+    errors.push({ message: expiry.error, location: "body.expiresAt", value: body.expiresAt });
+  }
+  if (body.kind === "personal" && body.group !== undefined) {
+    errors.push({ message: "group applies to service tokens only", location: "body.group", value: body.group });
+  }
+  if (body.kind === "service" && body.group === undefined) {
+    errors.push({ message: "a service token needs the group it is bound to", location: "body" });
+  }
+  const seen = new Set<string>();
+  body.access.forEach((entry, i) => {
+    if (seen.has(entry.group)) {
+      errors.push({ message: "one entry per group", location: `body.access[${i}].group`, value: entry.group });
+    }
+    seen.add(entry.group);
+    if (body.kind === "service" && body.group !== undefined && entry.group !== body.group) {
+      errors.push({
+        message: "a service token grants access in its own group only",
+        location: `body.access[${i}].group`,
+        value: entry.group,
+      });
+    }
+  });
+  if (errors.length > 0 || "error" in expiry) throw ApiError.validation(errors);
+  return expiry.value;
+}
+
+/**
+ * A personal token's grant: each entry at most what its person holds in the group through
+ * membership now, not counting identity-provider groups (delegableIdentities); a PAT never
+ * carries administrator rights. 404 for a group the person may not
+ * read, 403 above their role.
+ */
+async function personalGrant(request: Request, env: Env, principal: Principal, body: TokenRequest): Promise<void> {
+  for (const { group: name, role } of body.access) {
+    const group = GROUP_NAME_PATTERN.test(name) ? await readGroup(env.DB, name) : null;
+    if (group === null || !mayRead(group, await accessIn(env, group, principal))) {
+      throw new ApiError(404, GROUP_NOT_FOUND, [{ message: `group ${name}` }]);
+    }
+    let held: Role | undefined;
+    const delegable = delegableIdentities(principal.identities);
+    for (const r of await readMemberRoles(env.DB, name, delegable)) held = stronger(held, r) as Role;
+    const why = personalGrantRefusal(held, role);
+    if (why !== undefined) await refuseTokens(request, env, principal, TOKENS_STREAM, `${why} (${name})`);
+  }
+}
+
+/**
+ * A service token's grant: its creator manages the group (a personal token only while its
+ * effective access there is manager or more; never a service token), each entry at most what
+ * the creator holds.
+ */
+async function serviceGrant(request: Request, env: Env, principal: Principal, body: TokenRequest): Promise<string> {
+  const { group, access } = await readableGroup(env, principal, body.group!);
+  const stream = groupStream(group.name);
+  if (!atLeast(access, "manager")) {
+    await refuseTokens(
+      request,
+      env,
+      principal,
+      stream,
+      "Creating service tokens requires the manager role in the group",
+    );
+  }
+  for (const { role } of body.access) {
+    const why = serviceGrantRefusal(access, role);
+    if (why !== undefined) await refuseTokens(request, env, principal, stream, why);
+  }
+  return group.name;
+}
+
+function refuseTokens(
+  request: Request,
+  env: Env,
+  principal: Principal,
+  stream: string,
+  detail: string,
+): Promise<never> {
+  return refuseAudited(
+    env,
+    callerOf(request, principal),
+    stream,
+    { action: "token-create" },
+    new ApiError(403, detail),
+  );
+}
+
+/**
+ * POST /x/tokens: 201 with the secret, shown this once. Personal tokens are made by a signed-in
+ * person (a registry token or the organisation's access token, never another API token);
+ * service tokens by a manager of their group.
+ */
+export async function createToken(request: IRequest, env: Env) {
+  await limitAddress(request, env, "admin");
+  const body = await readBodyAs(request, TokenBody);
+  const principal = await authenticate(request, env);
+  await limitSubject(env, "admin", principal);
+  const expiresAt = checkShape(body);
+  let stream: string;
+  let group: string | null = null;
+  if (body.kind === "personal") {
+    if (principal.token !== undefined) {
+      await refuseTokens(
+        request,
+        env,
+        principal,
+        TOKENS_STREAM,
+        "Personal tokens are created with a sign-in (a registry token or the organisation's access token), not with an API token",
+      );
+    }
+    await personalGrant(request, env, principal, body);
+    stream = TOKENS_STREAM;
+  } else {
+    if (principal.token?.kind === "service") {
+      await refuseTokens(
+        request,
+        env,
+        principal,
+        groupStream(principal.token.group ?? ""),
+        "A service token cannot create tokens",
+      );
+    }
+    group = await serviceGrant(request, env, principal, body);
+    stream = groupStream(group);
+  }
+  const { id, token, hash } = newApiToken(body.kind);
+  const record: NewToken = {
+    id,
+    kind: body.kind,
+    name: body.name,
+    owner: ownerOf(principal),
+    identities: body.kind === "personal" ? delegableIdentities(principal.identities) : [],
+    group,
+    access: body.access.map(({ group: g, role }) => ({ group: g, role })),
+    expiresAt,
+  };
+  const caller = callerOf(request, principal);
+  const stored = await governanceWrite(env, stream, (writer) => writer.createToken(caller, stream, record, hash));
+  return json({ ...renderToken(stored), token }, 201);
+}
+
+/** A page position "<createdAt>:<id>", or a 422. */
+function cursorOf(raw: string | null): { createdAt: number; id: string } | undefined {
+  if (raw === null || raw === "") return undefined;
+  const match = /^(\d{1,17}):(tok_[0-9a-f]{16})$/.exec(raw);
+  if (match === null) throw ApiError.validation([{ message: "invalid cursor", location: "query.cursor", value: raw }]);
+  return { createdAt: Number(match[1]), id: match[2]! };
+}
+
+/**
+ * GET /x/tokens: the caller's personal tokens; `?group=g`: the group's service tokens, for its
+ * managers. Newest first, without secrets, `limit` (≤ 1000) a page with `metadata.nextCursor`.
+ */
+export async function listTokens(request: IRequest, env: Env, _ctx: ExecutionContext, url: URL) {
+  const params = url.searchParams;
+  const errors: ProblemDetail[] = [];
+  const limit = readLimitParam(params, errors, { defaultLimit: DEFAULT_PAGE, maxLimit: MAX_PAGE });
+  if (errors.length > 0) throw ApiError.validation(errors);
+  const after = cursorOf(params.get("cursor"));
+  const principal = await authenticate(request, env);
+  let holder: TokenHolder;
+  const groupParam = params.get("group");
+  if (groupParam !== null) {
+    const { group, access } = await readableGroup(env, principal, groupParam);
+    if (!atLeast(access, "manager"))
+      throw new ApiError(403, "Listing service tokens requires the manager role in the group");
+    holder = { group: group.name };
+  } else {
+    holder = { owner: ownerOf(principal) };
+  }
+  const page = await listTokensPage(env.DB, holder, after, limit + 1);
+  const tokens = page.slice(0, limit);
+  const last = tokens.at(-1);
+  const more = page.length > limit && last !== undefined;
+  return json({
+    tokens: tokens.map(renderToken),
+    metadata: { count: tokens.length, ...(more ? { nextCursor: `${last.createdAt}:${last.id}` } : {}) },
+  });
+}
+
+/** Whether the caller may revoke a token: its person, a manager of its group, an administrator. */
+async function mayRevoke(env: Env, principal: Principal, token: StoredApiToken): Promise<boolean> {
+  if (isOrgAdmin(principal)) return true;
+  if (token.kind === "personal") return token.owner === ownerOf(principal);
+  const group = token.group === null ? null : await readGroup(env.DB, token.group);
+  return group !== null && atLeast(await accessIn(env, group, principal), "manager");
+}
+
+/**
+ * DELETE /x/tokens/{id}: revokes at once (this isolate forgets what it knew; others re-read
+ * within GOVERNANCE_TTL_MS). A token the caller may not revoke answers 404 like an unknown one.
+ * Revoking a revoked token is not an error: 200 with the token as it is.
+ */
+export async function revokeToken(request: IRequest, env: Env) {
+  await limitAddress(request, env, "admin");
+  const principal = await authenticate(request, env);
+  await limitSubject(env, "admin", principal);
+  const id = pathParam(request, "id");
+  const stored = TOKEN_ID.test(id) ? await tokenById(env.DB, id) : null;
+  if (stored === null || !(await mayRevoke(env, principal, stored))) throw new ApiError(404, TOKEN_NOT_FOUND);
+  const stream = tokenStream(stored);
+  const caller = callerOf(request, principal);
+  const revoked = await governanceWrite(env, stream, (writer) => writer.revokeToken(caller, stream, id));
+  return json(renderToken(revoked));
+}

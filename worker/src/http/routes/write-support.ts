@@ -2,14 +2,24 @@
 // (for the audit trail), auditing refusals that happen before the writer, and the
 // framework-layer checks that come before authentication.
 import type { IRequest } from "itty-router";
-import type { Principal } from "../../auth/principal.ts";
+import { authenticate, type Principal } from "../../auth/principal.ts";
+import {
+  admissionViolations,
+  atLeast,
+  claimKey,
+  includes,
+  type Access,
+  type GroupConfig,
+} from "../../domain/groups.ts";
+import { PUBLISH_FAILED } from "../../domain/publish-plan.ts";
 import type { StreamWriter } from "../../durable/stream-writer.ts";
 import { outcomeOf, type AuditFacts, type Caller, type WriteOutcome } from "../../writes/write-context.ts";
 import { parseServerJson, type ServerJson } from "../../domain/server-json/index.ts";
 import { namespaceOf } from "../../domain/write-rules.ts";
 import { forgetWrite } from "../../storage/read-cache.ts";
 import { authorizationHeaderError } from "../../auth/registry-token.ts";
-import { ApiError, isOutage, type ProblemDetail } from "../../errors.ts";
+import { ApiError, isOutage, MAX_PROBLEM_ERRORS, type ProblemDetail } from "../../errors.ts";
+import type { ResolvedView } from "../group-view.ts";
 import { readJsonBody } from "../request-body.ts";
 import { requestIdOf } from "../request-id.ts";
 
@@ -130,4 +140,56 @@ export async function readWriteBody<T>(request: IRequest, parse: (body: unknown)
 /** The framework layer of a write with a server.json body (publish, admin edit). */
 export function readServerJsonBody(request: IRequest): Promise<ServerJson> {
   return readWriteBody(request, (body) => parseServerJson(body));
+}
+
+/** A write through a group's view: the group, and what the caller holds in it. */
+export interface GroupWrite {
+  group: GroupConfig;
+  access: Access | undefined;
+}
+
+/** The group a write came through, or undefined for the public routes. */
+export function groupWriteOf(resolved: ResolvedView | undefined): GroupWrite | undefined {
+  return resolved?.view.kind === "group" ? { group: resolved.view.group, access: resolved.view.access } : undefined;
+}
+
+/** The caller of a write: the one the view already verified, else the request's token (401 without). */
+export async function writerOf(request: Request, env: Env, resolved: ResolvedView | undefined): Promise<Principal> {
+  return resolved?.principal ?? (await authenticate(request, env));
+}
+
+/** 403 unless the caller holds at least `needed` in the group. */
+export function requireAccess(write: GroupWrite, needed: Access, refusal: string): void {
+  if (!atLeast(write.access, needed)) throw new ApiError(403, refusal);
+}
+
+/** Whether a name is in a namespace the group claims (the writer checks the claim again in D1). */
+export function isOwnName(write: GroupWrite, name: string): boolean {
+  return write.group.namespaces.includes(claimKey(name));
+}
+
+/**
+ * The refusal of a change of a stored server through a group's view that is not the group's
+ * own: a name its includes match is the public catalogue's (403); any other name is invisible
+ * there and answered like a missing server, `missing`.
+ */
+export function notOwnServer(write: GroupWrite, name: string, missing: string): ApiError {
+  return includes(write.group, name)
+    ? new ApiError(403, `${name} is included from the public catalogue: change it through the public registry`)
+    : new ApiError(404, missing);
+}
+
+/**
+ * The group's admission policy for a server.json: 400 with one error per violation (at most
+ * MAX_PROBLEM_ERRORS, the rest counted), under `detail`.
+ */
+export function requireAdmission(
+  group: GroupConfig,
+  server: Parameters<typeof admissionViolations>[1],
+  detail = PUBLISH_FAILED,
+): void {
+  const violations = admissionViolations(group.policy, server);
+  if (violations.length === 0) return;
+  const listed = violations.slice(0, MAX_PROBLEM_ERRORS).map((message) => ({ message }));
+  throw new ApiError(400, detail, listed, {}, violations.length - listed.length);
 }
