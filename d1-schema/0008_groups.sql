@@ -87,9 +87,31 @@ BEGIN
   SELECT RAISE(ABORT, 'namespace claim changed');
 END;
 
+-- A submission awaiting approval must belong to the group that claims its namespace at commit
+-- time too, or it could never be approved (a release or a deletion raced it).
+CREATE TRIGGER pending_versions_group_matches_claim
+BEFORE INSERT ON pending_versions
+WHEN NEW.group_name IS NOT (
+  SELECT group_name FROM group_namespaces
+   WHERE namespace = lower(substr(NEW.name, 1, instr(NEW.name, '/') - 1))
+)
+BEGIN
+  SELECT RAISE(ABORT, 'namespace claim changed');
+END;
+
 CREATE TRIGGER group_namespaces_unclaimed
 BEFORE INSERT ON group_namespaces
 WHEN EXISTS (SELECT 1 FROM servers WHERE lower(namespace) = NEW.namespace AND group_name IS NULL)
 BEGIN
   SELECT RAISE(ABORT, 'namespace already has public servers');
+END;
+
+-- A batch's assertion about what writers of other streams may have committed since its reads:
+-- `INSERT INTO batch_assertions (failure) SELECT … WHERE <condition>` aborts the whole batch
+-- when the condition holds (D1 batches have no other conditional abort). Never holds a row.
+CREATE TABLE batch_assertions (failure TEXT NOT NULL);
+CREATE TRIGGER batch_assertions_abort
+BEFORE INSERT ON batch_assertions
+BEGIN
+  SELECT RAISE(ABORT, 'batch assertion failed');
 END;

@@ -13,6 +13,7 @@ import {
   groupWithMembers,
   listTokens,
   personalToken,
+  revokeToken,
   uniqueGroupName,
 } from "./helpers/groups.ts";
 import { api } from "./helpers/registry.ts";
@@ -228,17 +229,25 @@ describe("GET /x/tokens", () => {
     expect((await listTokens(vat.body.token)).body.tokens).toEqual([]);
   });
 
-  it("records when a token was last used", async () => {
+  it("records when a valid token was last used, on any route, and not for a revoked one", async () => {
     const name = uniqueGroupName();
     await groupWithMembers(name, { "github:user-of": "viewer" });
     const pat = await personalToken("user-of", access(name, "viewer"));
-    await api(`/groups/${name}/v0/health`, { headers: { authorization: `Bearer ${pat.token}` } });
-    let lastUsedAt: string | null = null;
-    for (let i = 0; i < 50 && lastUsedAt === null; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const [token] = (await listTokens(await githubToken("user-of"))).body.tokens;
-      lastUsedAt = token.lastUsedAt;
-    }
-    expect(lastUsedAt).toMatch(/^\d{4}-/);
+    const lastUsed = async () => (await listTokens(await githubToken("user-of"))).body.tokens[0].lastUsedAt;
+    expect(await lastUsed()).toBeNull();
+    // A route outside /groups/: the use is recorded before the answer.
+    await api("/x/tokens", { headers: { authorization: `Bearer ${pat.token}` } });
+    expect(await lastUsed()).toMatch(/^\d{4}-/);
+
+    const revoked = await personalToken("user-of", access(name, "viewer"));
+    await revokeToken(revoked.id, await githubToken("user-of"));
+    const row = () =>
+      env.DB.prepare("SELECT last_used_at FROM api_tokens WHERE id = ?")
+        .bind(revoked.id)
+        .first<{ last_used_at: number | null }>();
+    expect(
+      (await api(`/groups/${name}/v0/health`, { headers: { authorization: `Bearer ${revoked.token}` } })).status,
+    ).toBe(401);
+    expect((await row())?.last_used_at).toBeNull();
   });
 });

@@ -199,4 +199,31 @@ describe("deciding", () => {
     expect(dup.status).toBe(400);
     expect(dup.body.errors[0].message).toContain("cannot publish duplicate version");
   });
+
+  it("approval checks the group's admission policy as it is now; a refused one stays pending", async () => {
+    const name = `${NS}/policy-later`;
+    const remotes = [{ type: "streamable-http", url: "https://mcp.acme.example/x" }];
+    expect((await groupPublish(GROUP, await member("alice"), serverJson(name, "1.0.0", { remotes }))).status).toBe(202);
+    await configureGroup(GROUP, { policy: { remoteHosts: ["mcp.other.example"] } });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // the governance cache's TTL
+    const mona = await member("mona");
+    const refused = await decide(GROUP, mona, name, "1.0.0", { decision: "approve" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].message).toContain("mcp.acme.example");
+    expect(await pendingRows(name)).toHaveLength(1);
+    await configureGroup(GROUP, { policy: null });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await decide(GROUP, mona, name, "1.0.0", { decision: "approve" })).status).toBe(200);
+  });
+
+  it("a pending row can only be stored for the group that claims its namespace (D1 trigger)", async () => {
+    const insert = (name: string) =>
+      env.DB.prepare(
+        "INSERT INTO pending_versions (name, version, group_name, server_json, submitted_at, submitted_by) VALUES (?, '9.9.9', ?, '{}', 1, 'x')",
+      )
+        .bind(name, GROUP)
+        .run();
+    await expect(insert("com.unclaimed.ns/x")).rejects.toThrow(/namespace claim changed/);
+    await expect(insert("com.elsewhere/x")).rejects.toThrow(/namespace claim changed/);
+  });
 });

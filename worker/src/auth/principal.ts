@@ -16,7 +16,7 @@ import {
   type Role,
 } from "../domain/groups.ts";
 import { ApiError } from "../errors.ts";
-import { readApiToken, readMemberRoles } from "../storage/governance-cache.ts";
+import { noteTokenUse, readApiToken, readMemberRoles } from "../storage/governance-cache.ts";
 import { LruCache } from "../storage/lru.ts";
 import { apiTokenHash, isApiToken } from "./api-token.ts";
 import { REGISTRY_ISSUER, type Permission } from "./claims.ts";
@@ -65,16 +65,13 @@ function bearerOf(request: Request): string | undefined {
   return header.slice(BEARER_PREFIX.length);
 }
 
-interface Waiter {
-  waitUntil(promise: Promise<unknown>): void;
-}
-
-async function apiTokenPrincipal(env: Env, token: string, waiter: Waiter | undefined): Promise<Principal> {
-  const stored = await readApiToken(env.DB, apiTokenHash(token), waiter);
+async function apiTokenPrincipal(env: Env, token: string): Promise<Principal> {
+  const stored = await readApiToken(env.DB, apiTokenHash(token));
   const nowUs = Date.now() * 1000;
   if (stored === null || stored.revokedAt !== null || stored.expiresAt <= nowUs) {
     throw unauthorized("token is unknown, revoked or expired");
   }
+  await noteTokenUse(env.DB, stored.id);
   const grant: TokenGrant = { id: stored.id, kind: stored.kind, group: stored.group, access: stored.access };
   return stored.kind === "personal"
     ? {
@@ -170,8 +167,8 @@ function issuerOf(token: string): unknown {
   return claims?.ok ? claims.value.iss : undefined;
 }
 
-async function principalOf(env: Env, token: string, waiter: Waiter | undefined): Promise<Principal> {
-  if (isApiToken(token)) return apiTokenPrincipal(env, token, waiter);
+async function principalOf(env: Env, token: string): Promise<Principal> {
+  if (isApiToken(token)) return apiTokenPrincipal(env, token);
   const issuer = accessTokenIssuer(env);
   if (issuer !== undefined && issuerOf(token) === issuer) return oidcAccessPrincipal(env, issuer, token);
   const verified = await verifyRegistryToken(env, token);
@@ -189,16 +186,16 @@ async function principalOf(env: Env, token: string, waiter: Waiter | undefined):
 }
 
 /** The caller behind the request's bearer token, or a 401 as the official registry answers it. */
-export async function authenticate(request: Request, env: Env, waiter?: Waiter): Promise<Principal> {
+export async function authenticate(request: Request, env: Env): Promise<Principal> {
   const token = bearerOf(request);
   if (token === undefined) throw new ApiError(401, BAD_HEADER);
-  return principalOf(env, token, waiter);
+  return principalOf(env, token);
 }
 
 /** The caller when the request sends a token (401 if it is bad), undefined when it sends none. */
-export async function optionalPrincipal(request: Request, env: Env, waiter?: Waiter): Promise<Principal | undefined> {
+export async function optionalPrincipal(request: Request, env: Env): Promise<Principal | undefined> {
   const token = bearerOf(request);
-  return token === undefined ? undefined : principalOf(env, token, waiter);
+  return token === undefined ? undefined : principalOf(env, token);
 }
 
 /** Whether the caller is an organisation administrator (edit on "*", never through a PAT/VAT). */

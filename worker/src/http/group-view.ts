@@ -42,16 +42,10 @@ export const PUBLIC: ResolvedView = Object.freeze({ view: PUBLIC_VIEW, principal
  * The view of group `name` for this request's caller: 404 (as an unknown path) when there is no
  * such group or it is private and the caller holds no role in it; 401 for a bad token.
  */
-export async function resolveGroupView(
-  request: Request,
-  env: Env,
-  ctx: ExecutionContext,
-  name: string,
-  url: URL,
-): Promise<ResolvedView> {
+export async function resolveGroupView(request: Request, env: Env, name: string, url: URL): Promise<ResolvedView> {
   if (!GROUP_NAME_PATTERN.test(name)) throw endpointNotFound(url);
   // The token first: a bad one is a 401 whether or not the group exists, which must not show.
-  const principal = await optionalPrincipal(request, env, ctx);
+  const principal = await optionalPrincipal(request, env);
   const group = await readGroup(env.DB, name);
   if (group === null) throw endpointNotFound(url);
   const access = await accessIn(env, group, principal);

@@ -127,7 +127,7 @@ async function routeInGroup(
   const inner = new URL(url);
   inner.pathname = path.inner;
   const routed = new Request(inner, request);
-  const resolved = isExchangePath(path.inner) ? PUBLIC : await resolveGroupView(routed, env, ctx, path.group, url);
+  const resolved = isExchangePath(path.inner) ? PUBLIC : await resolveGroupView(routed, env, path.group, url);
   return (await router.fetch(routed, env, ctx, inner, resolved)) ?? unrouted(request.method, inner, env);
 }
 

@@ -1,5 +1,6 @@
-// Ranked search over the latest version of every server name (see docs/storage.md for how
-// the cron builds the index and how overlays keep it fresh).
+// Ranked search over the latest version of every public server name; a group's view adds its
+// own servers as overlay documents (see docs/storage.md for how the cron builds the index and
+// how overlays keep it fresh).
 export type {
   Hosting,
   Overlay,

@@ -210,9 +210,10 @@ export async function groupServerNames(db: D1Database, group: string): Promise<s
 
 /**
  * A statement that aborts its batch when `condition` (SQL over ?1 = the group's name and `binds`
- * from ?2 on) holds: the CHECK of groups.require_approval refuses the value 2. The backstop for
- * conditions the group's writer checked first but that writers of other streams (publishes,
- * other groups' claims) can change before the batch commits. The group row must exist when it runs.
+ * from ?2 on) holds, through the trigger of batch_assertions (d1-schema/0008_groups.sql). The
+ * backstop for conditions the group's writer checked first but that writers of other streams
+ * (publishes, other groups' claims) can change before the batch commits. The group row must
+ * exist when it runs.
  */
 export function abortWhenStatement(
   db: D1Database,
@@ -220,7 +221,9 @@ export function abortWhenStatement(
   condition: string,
   ...binds: unknown[]
 ): D1PreparedStatement {
-  return db.prepare(`UPDATE groups SET require_approval = 2 WHERE name = ?1 AND (${condition})`).bind(group, ...binds);
+  return db
+    .prepare(`INSERT INTO batch_assertions (failure) SELECT ?1 FROM groups WHERE name = ?1 AND (${condition})`)
+    .bind(group, ...binds);
 }
 
 /** Aborts the batch when any of these namespaces (JSON array) holds servers or pending versions of the group. */
@@ -245,7 +248,7 @@ export function abortWhenNamespacesHoldStatement(
  */
 export function isGovernanceConflict(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  return /namespace already has public servers|namespace claim changed|UNIQUE constraint failed: (group_namespaces|groups|group_members|api_tokens)\.|CHECK constraint failed: require_approval/.test(
+  return /namespace already has public servers|namespace claim changed|UNIQUE constraint failed: (group_namespaces|groups|group_members|api_tokens)\.|batch assertion failed/.test(
     err.message,
   );
 }

@@ -48,31 +48,31 @@ export async function readMemberRoles(db: D1Database, group: string, identities:
   return value;
 }
 
-/**
- * The stored token for a secret's hash, or null; its use is recorded in D1 at most once a
- * minute, after the answer (`waitUntil`).
- */
-export async function readApiToken(
-  db: D1Database,
-  hash: string,
-  waiter?: { waitUntil(promise: Promise<unknown>): void },
-): Promise<StoredApiToken | null> {
+/** The stored token for a secret's hash, revoked and expired ones included, or null. */
+export async function readApiToken(db: D1Database, hash: string): Promise<StoredApiToken | null> {
   const now = Date.now();
   const hit = tokens.get(hash);
-  let value: StoredApiToken | null;
-  if (fresh(hit, now)) value = hit.value;
-  else {
-    value = await tokenByHash(db, hash);
-    tokens.set(hash, { value, readAt: now }, 1024);
-  }
-  if (value !== null && waiter !== undefined && now - (touched.get(value.id) ?? 0) >= TOUCH_INTERVAL_MS) {
-    touched.set(value.id, now);
-    if (touched.size > 4096) touched.delete(touched.keys().next().value!);
-    waiter.waitUntil(
-      touchToken(db, value.id, now * 1000).catch((err) => console.error("recording a token's use failed", err)),
-    );
-  }
+  if (fresh(hit, now)) return hit.value;
+  const value = await tokenByHash(db, hash);
+  tokens.set(hash, { value, readAt: now }, 1024);
   return value;
+}
+
+/**
+ * Records that a valid token was used, at most once a minute per token and isolate: one request
+ * a minute waits for that D1 write (a failure is logged, never answered), every other one for
+ * nothing.
+ */
+export async function noteTokenUse(db: D1Database, id: string): Promise<void> {
+  const now = Date.now();
+  if (now - (touched.get(id) ?? 0) < TOUCH_INTERVAL_MS) return;
+  touched.set(id, now);
+  if (touched.size > 4096) touched.delete(touched.keys().next().value!);
+  try {
+    await touchToken(db, id, now * 1000);
+  } catch (err) {
+    console.error("recording a token's use failed", err);
+  }
 }
 
 /** Forgets everything read about governance: called in the isolate that routed a change. */

@@ -5,6 +5,7 @@
 import type { Actor } from "../domain/actor.ts";
 import { actorKey } from "../domain/actor.ts";
 import { denylistKeys } from "../domain/denylist.ts";
+import { admissionViolations, type AdmissionPolicy } from "../domain/groups.ts";
 import { planPublishes, PUBLISH_FAILED } from "../domain/publish-plan.ts";
 import type { ServerJson } from "../domain/server-json/index.ts";
 import { remoteUrls } from "../domain/write-rules.ts";
@@ -22,6 +23,8 @@ export interface Submitted {
 export interface PendingDecision {
   decision: "approve" | "reject";
   message?: string;
+  /** The group's admission policy now: an approval is checked against it again. */
+  policy?: AdmissionPolicy | null;
 }
 
 export type DecisionResult = ({ decision: "approve" } & PublishResult) | { decision: "reject" };
@@ -65,7 +68,12 @@ export async function submitPending(
     submittedBy: actorKey(ctx.actor),
     requestId: ctx.requestId,
   };
-  await commit(ctx, [insertPendingStatement(ctx.env.DB, pending)], [auditEntry(ctx, facts)]);
+  try {
+    await commit(ctx, [insertPendingStatement(ctx.env.DB, pending)], [auditEntry(ctx, facts)]);
+  } catch (err) {
+    // The namespace was released (or its group deleted) since the read: the trigger aborted.
+    return asPublishTrigger(ctx, err, facts, group, []);
+  }
   return { ok: true, value: { submittedAt: ctx.now } };
 }
 
@@ -87,7 +95,7 @@ export async function decidePending(
   group: string,
   name: string,
   version: string,
-  { decision, message }: PendingDecision,
+  { decision, message, policy }: PendingDecision,
 ): Promise<WriteOutcome<DecisionResult>> {
   const db = ctx.env.DB;
   const facts = {
@@ -110,6 +118,11 @@ export async function decidePending(
   }
 
   const server = JSON.parse(pending.serverJson) as ServerJson;
+  // The policy may have been tightened since the submission: it holds for what gets published.
+  const violations = admissionViolations(policy ?? null, server);
+  if (violations.length > 0) {
+    return refuse(ctx, { ...facts, detail }, 400, PUBLISH_FAILED, violations.slice(0, 20).join("; "));
+  }
   const submitter: Caller = { actor: actorOf(pending.submittedBy), requestId: pending.requestId ?? ctx.requestId };
   const reads = await readSubmission(ctx, server, false);
   // The approval takes the step's first sequence number and time, the publish the next ones.

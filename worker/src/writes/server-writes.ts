@@ -192,8 +192,8 @@ export async function publishVersion(ctx: WriteContext, job: PublishJob): Promis
 /**
  * The stored versions of `name` that a write through the view of `group` (null: public) may
  * change: all of them, or none when the name is not that view's own (another group's, or public
- * seen from a group), so that it is answered exactly like a missing server. Read with the claim
- * in one round trip.
+ * seen from a group), so that it is answered exactly like a missing server. Read together with
+ * the claim (two queries in parallel).
  */
 export async function writableVersions(
   ctx: WriteContext,

@@ -26,7 +26,7 @@ export interface WriteEnv extends CacheEnv {
 
 export interface WriteContext extends Caller {
   env: WriteEnv;
-  /** The audit stream (a namespace, "~auth" or "~moderation") this Durable Object serializes. */
+  /** The audit stream (a namespace, "~auth", "~moderation", "~tokens" or "~group:<name>") this Durable Object serializes. */
   stream: string;
   /** The sequence number this step's first audit row takes. */
   seq: number;

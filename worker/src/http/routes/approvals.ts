@@ -117,8 +117,11 @@ export async function decidePending(request: IRequest, env: Env) {
   // A path no pending version can have is a miss, neither audited nor sent to a writer.
   if (!isStorableTarget(name, version)) throw new ApiError(404, PENDING_NOT_FOUND);
   const caller = callerOf(request, principal);
-  const decision =
-    body.message === undefined ? { decision: body.decision } : { decision: body.decision, message: body.message };
+  const decision = {
+    decision: body.decision,
+    policy: group.policy,
+    ...(body.message === undefined ? {} : { message: body.message }),
+  };
   const result = await runWrite(
     env,
     namespaceOf(name),
