@@ -115,3 +115,36 @@ BEFORE INSERT ON batch_assertions
 BEGIN
   SELECT RAISE(ABORT, 'batch assertion failed');
 END;
+
+-- Remote URLs are unique per catalogue (the public one, group_name NULL, and each group's), not
+-- across them: a private server may use a public server's URL or another group's, and the
+-- holder of a conflict is then always of the writer's own catalogue. The backstops of
+-- 0002_writes.sql compared every holder; they are replaced by their per-catalogue versions. An
+-- inserted remote row's catalogue is that of its version row, which every writer inserts (or
+-- already holds) earlier in the same batch.
+DROP TRIGGER server_remotes_single_holder;
+CREATE TRIGGER server_remotes_single_holder
+BEFORE INSERT ON server_remotes
+WHEN EXISTS (
+  SELECT 1 FROM server_remotes r
+    JOIN server_versions v ON v.name = r.name AND v.version = r.version
+   WHERE r.url = NEW.url AND r.name <> NEW.name AND v.status <> 'deleted'
+     AND v.group_name IS (SELECT group_name FROM server_versions WHERE name = NEW.name AND version = NEW.version)
+)
+BEGIN
+  SELECT RAISE(ABORT, 'remote URL is already used by another server');
+END;
+
+DROP TRIGGER server_versions_restore_remote_holder;
+CREATE TRIGGER server_versions_restore_remote_holder
+BEFORE UPDATE OF status ON server_versions
+WHEN OLD.status = 'deleted' AND NEW.status <> 'deleted' AND EXISTS (
+  SELECT 1 FROM server_remotes mine
+    JOIN server_remotes r ON r.url = mine.url AND r.name <> mine.name
+    JOIN server_versions v ON v.name = r.name AND v.version = r.version
+   WHERE mine.name = NEW.name AND mine.version = NEW.version AND v.status <> 'deleted'
+     AND v.group_name IS NEW.group_name
+)
+BEGIN
+  SELECT RAISE(ABORT, 'remote URL is already used by another server');
+END;

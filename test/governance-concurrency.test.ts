@@ -5,7 +5,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { abortWhenStatement, isGovernanceConflict } from "../worker/src/storage/d1-governance.ts";
-import { interceptWriterBatch } from "./helpers/faults.ts";
+import { serverKey } from "../worker/src/storage/kv-keys.ts";
+import { interceptWriterBatch, sleep } from "./helpers/faults.ts";
 import { listStream } from "../worker/src/storage/d1-audit.ts";
 import {
   createGroup,
@@ -173,6 +174,42 @@ describe("concurrent governance writes", () => {
     ]);
     const claim = await env.DB.prepare("SELECT group_name FROM group_namespaces WHERE namespace = ?").bind(ns).first();
     expect(claim).toEqual({ group_name: name });
+  });
+
+  it("purges exactly what it deletes, and flushes it, also a server landing before its batch", async () => {
+    const name = uniqueGroupName();
+    const ns = `com.purgerace.${name}`;
+    await groupWithMembers(name, {}, { namespaces: [ns] });
+    // More names than an answer lists.
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
+       INSERT INTO servers (name, namespace, latest_version, version_count, created_at, updated_at, group_name)
+       SELECT ?1 || '/s' || printf('%03d', i), ?1, '1.0.0', 1, 1, 1, ?2 FROM n`,
+    )
+      .bind(ns, name)
+      .run();
+    await interceptWriterBatch(groupWriter(name), 1, async (send) => {
+      await serverLands(ns, name);
+      return send();
+    });
+    // Cached documents of a name read before the purge and of the late one: both are flushed.
+    const cached = [`${ns}/late`, `${ns}/s001`];
+    for (const server of cached) await env.CACHE.put(serverKey(server), "stale");
+    const { status, body } = await deleteGroup(name, await orgAdminToken(), "?purge=true");
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.purgedCount).toBe(121);
+    expect(body.purged).toHaveLength(100);
+    expect(body.purged[0]).toBe(`${ns}/late`);
+    for (let wait = 0; wait < 50; wait++) {
+      if ((await Promise.all(cached.map((server) => env.CACHE.get(serverKey(server))))).every((v) => v === null)) break;
+      await sleep(100);
+    }
+    for (const server of cached) expect(await env.CACHE.get(serverKey(server)), server).toBeNull();
+    const left = await env.DB.prepare("SELECT count(*) AS n FROM servers WHERE namespace = ?").bind(ns).first();
+    expect(left).toEqual({ n: 0 });
+    const audit = await groupAudit(name);
+    expect(audit.at(-1)).toMatchObject({ action: "group-delete", outcome: "ok" });
+    expect(audit.at(-1)?.detail).toMatchObject({ servers: 121 });
   });
 
   it("keeps a group when its server lands before an unpurged delete commits", async () => {

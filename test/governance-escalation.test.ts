@@ -90,7 +90,7 @@ describe("personal tokens (PAT)", () => {
     const fromPat = await createToken({ name: "again", kind: "personal", access: access(name, "viewer") }, pat.token);
     expect(fromPat.status).toBe(403);
     const vat = await createToken(
-      { name: "svc", kind: "service", group: name, access: access(name, "manager") },
+      { name: "svc", kind: "service", group: name, access: access(name, "publisher") },
       await githubToken("holder"),
     );
     expect(vat.status).toBe(201);
@@ -171,13 +171,17 @@ describe("service tokens (VAT)", () => {
     );
     expect(crossGroup.status).toBe(422);
     expect(crossGroup.body.errors[0]).toMatchObject({ location: "body.access[0].group", value: other });
-    const vat = await createToken({ name: "s", kind: "service", group: mine, access: access(mine, "manager") }, mgr);
+    const vat = await createToken({ name: "s", kind: "service", group: mine, access: access(mine, "publisher") }, mgr);
     expect(vat.status).toBe(201);
     // Bound to its group: nothing anywhere else, not even where its minter has a role.
     expect((await getGroup(other, vat.body.token)).status).toBe(404);
-    expect((await getGroup(mine, vat.body.token)).body.access).toBe("manager");
-    // A manager-level service token still cannot appoint managers.
-    expect((await putMember(mine, "github:x", "manager", vat.body.token)).status).toBe(403);
+    expect((await getGroup(mine, vat.body.token)).body.access).toBe("publisher");
+    // A manager-level service token (an administrator's) still cannot appoint managers.
+    const managerVat = await createToken(
+      { name: "ops", kind: "service", group: mine, access: access(mine, "manager") },
+      await orgAdminToken(),
+    );
+    expect((await putMember(mine, "github:x", "manager", managerVat.body.token)).status).toBe(403);
   });
 
   it("may be minted with a personal token only while it holds manager, and never above it", async () => {

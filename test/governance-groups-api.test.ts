@@ -293,7 +293,7 @@ describe("DELETE /x/admin/groups/{group}", () => {
     expect(vat.status).toBe(201);
     expect((await deleteGroup(name, await githubToken("gone"))).status).toBe(403);
     const { status, body } = await deleteGroup(name, admin);
-    expect([status, body]).toEqual([200, { name, deleted: true, purged: [], pendingDeleted: 0 }]);
+    expect([status, body]).toEqual([200, { name, deleted: true, purged: [], purgedCount: 0, pendingDeleted: 0 }]);
     expect((await getGroup(name, admin)).status).toBe(404);
     const token = await env.DB.prepare("SELECT revoked_at FROM api_tokens WHERE id = ?")
       .bind(vat.body.id)
@@ -331,7 +331,7 @@ describe("DELETE /x/admin/groups/{group}", () => {
     const { status, body } = await deleteGroup(name, admin, "?purge=true");
     expect([status, body]).toEqual([
       200,
-      { name, deleted: true, purged: [`${ns}/one`, `${ns}/two`], pendingDeleted: 0 },
+      { name, deleted: true, purged: [`${ns}/one`, `${ns}/two`], purgedCount: 2, pendingDeleted: 0 },
     ]);
     const left = await env.DB.prepare(
       `SELECT (SELECT count(*) FROM server_versions WHERE name LIKE ?1) + (SELECT count(*) FROM servers WHERE name LIKE ?1)

@@ -1,6 +1,8 @@
 // A group's admission policy, checked on every publish (and edit) through its view: allowed
 // package registries, remotes over https on allowed hosts. A refusal lists every violation as
-// one error, in order (bounded); remote URL templates are judged by scheme and host as written.
+// one error, in order (bounded). Under allowed hosts, a remote URL template is judged by every
+// URL a client may substitute it to (each variable of its scheme and authority: its value,
+// default and choices); a variable there that the user may fill in freely cannot be checked.
 import { beforeAll, describe, expect, it } from "vitest";
 import { admissionViolations, type AdmissionPolicy } from "../worker/src/domain/groups.ts";
 import {
@@ -27,7 +29,9 @@ const remote = (url: string, variables?: Record<string, unknown>) => ({
   url,
   ...(variables ? { variables } : {}),
 });
-const tenant = { tenant: { description: "Tenant id", isRequired: true } };
+const tenant = { tenant: { description: "Tenant id", isRequired: true, choices: ["eu", "us"] } };
+const freeTenant = { tenant: { description: "Tenant id", isRequired: true } };
+const CANNOT_CHECK = "the group's policy cannot check a host chosen by the user";
 
 beforeAll(async () => {
   await createWriteGroup({
@@ -49,9 +53,10 @@ describe("admissionViolations (pure)", () => {
         remotes: [
           { url: "https://mcp.acme.com/mcp" },
           { url: "https://eu.example.com/mcp" },
-          { url: "https://{tenant}.example.com/mcp" },
-          { url: "https://mcp.acme.com:{port}/mcp" },
+          { url: "https://{tenant}.example.com/mcp", variables: tenant },
+          { url: "https://mcp.acme.com:{port}/mcp", variables: { port: { value: "8443" } } },
           { url: "https://user@mcp.acme.com/mcp" },
+          { url: "https://mcp.acme.com/{tenant}/mcp" }, // the path never changes the host
         ],
       }),
     ).toEqual([]);
@@ -91,6 +96,58 @@ describe("admissionViolations (pure)", () => {
     expect(admissionViolations({ remoteHosts: [] }, { remotes: [{ url: "https://mcp.acme.com" }] })).toHaveLength(1);
     expect(admissionViolations({ registries: [] }, { packages: [{ registryType: "npm" }] })).toHaveLength(1);
   });
+
+  it("judges a template's authority by every substitution a client may make", () => {
+    const violations = (url: string, variables?: Record<string, unknown>) =>
+      admissionViolations(
+        { remoteHosts: ["*.acme.cloud"] },
+        { remotes: [{ url, ...(variables ? { variables } : {}) }] },
+      );
+    // The WHATWG parser takes "{tenant}.acme.cloud" as a host: the variable is what decides it.
+    expect(violations("https://{tenant}.acme.cloud/mcp")).toEqual([`remotes[0]: ${CANNOT_CHECK} ({tenant})`]);
+    expect(violations("https://{tenant}.acme.cloud/mcp", { tenant: { default: "eu" } })).toEqual([
+      `remotes[0]: ${CANNOT_CHECK} ({tenant})`,
+    ]);
+    expect(violations("https://{tenant}.acme.cloud/mcp", { tenant: { choices: ["eu", "us"], default: "eu" } })).toEqual(
+      [],
+    );
+    expect(violations("https://{tenant}.acme.cloud/mcp", { tenant: { value: "eu" } })).toEqual([]);
+    for (const spec of [
+      { value: "evil.example/x#" },
+      { choices: ["eu", "evil.example/x#"] },
+      { choices: ["eu"], default: "evil.example/x#" },
+    ]) {
+      expect(violations("https://{tenant}.acme.cloud/mcp", { tenant: spec }), JSON.stringify(spec)).toEqual([
+        'remotes[0]: host "evil.example" is not allowed by the group\'s policy',
+      ]);
+    }
+    // Ports and user information are part of the authority.
+    expect(violations("https://x.acme.cloud:{port}/mcp")).toEqual([`remotes[0]: ${CANNOT_CHECK} ({port})`]);
+    expect(violations("https://x.acme.cloud:{port}/mcp", { port: { choices: ["1@evil.example"] } })).toEqual([
+      'remotes[0]: host "evil.example" is not allowed by the group\'s policy',
+    ]);
+    expect(violations("https://{user}@x.acme.cloud/mcp", { user: { value: "evil.example/" } })).toEqual([
+      'remotes[0]: host "evil.example" is not allowed by the group\'s policy',
+    ]);
+    // A value that is itself a template, and variables met in combination.
+    expect(violations("https://{a}.acme.cloud/", { a: { value: "{b}" }, b: { value: "x" } })).toEqual([
+      `remotes[0]: ${CANNOT_CHECK}`,
+    ]);
+    expect(
+      violations("https://{a}{b}/", { a: { choices: ["x.", "evil.example#"] }, b: { choices: ["acme.cloud"] } }),
+    ).toEqual(['remotes[0]: host "evil.example" is not allowed by the group\'s policy']);
+    // Tabs and newlines are dropped by the parser, so they hide nothing.
+    expect(violations("ht\ttps://{tenant}.acme.cloud/mcp")).toEqual([`remotes[0]: ${CANNOT_CHECK} ({tenant})`]);
+    // Bounded: too many combinations to check is a violation too.
+    const many = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    expect(violations("https://{a}.{b}.acme.cloud/", { a: { choices: many }, b: { choices: many } })).toEqual([
+      "remotes[0]: the group's policy cannot check the 400 hosts this template may reach (at most 256)",
+    ]);
+    // Without allowed hosts, only https is required: a free variable in the host is fine.
+    expect(
+      admissionViolations({ registries: ["npm"] }, { remotes: [{ url: "https://{tenant}.acme.cloud/mcp" }] }),
+    ).toEqual([]);
+  });
 });
 
 describe("publishing into a group with a policy", () => {
@@ -114,9 +171,30 @@ describe("publishing into a group with a policy", () => {
     expect(refused.body.detail).toBe("Failed to publish server");
     expect(refused.body.errors).toEqual([
       { message: 'packages[0]: registry type "pypi" is not allowed by the group\'s policy' },
-      { message: 'remotes[1]: host "{tenant}.evil.com" is not allowed by the group\'s policy' },
+      { message: 'remotes[1]: host "eu.evil.com" is not allowed by the group\'s policy' },
     ]);
     expect((await storedGroups("com.acme.reviewed/bad")).versions).toEqual([]);
+  });
+
+  it("refuses a remote whose host the user chooses, or whose choices reach another host", async () => {
+    const free = serverJson("com.acme.reviewed/free", "1.0.0", {
+      remotes: [remote("https://{tenant}.example.com/mcp", freeTenant)],
+    });
+    const refused = await groupPublish("reviewed", await member("alice"), free);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ message: `remotes[0]: ${CANNOT_CHECK} ({tenant})` }]);
+    const escaping = serverJson("com.acme.reviewed/escaping", "1.0.0", {
+      remotes: [
+        remote("https://{tenant}.example.com/mcp", { tenant: { choices: ["eu", "evil.example/x#"], default: "eu" } }),
+      ],
+    });
+    const escaped = await groupPublish("reviewed", await member("alice"), escaping);
+    expect(escaped.status).toBe(400);
+    expect(escaped.body.errors).toEqual([
+      { message: 'remotes[0]: host "evil.example" is not allowed by the group\'s policy' },
+    ]);
+    expect((await storedGroups("com.acme.reviewed/free")).versions).toEqual([]);
+    expect((await storedGroups("com.acme.reviewed/escaping")).versions).toEqual([]);
   });
 
   it("applies to edits through the group too", async () => {

@@ -227,3 +227,55 @@ describe("deciding", () => {
     await expect(insert("com.elsewhere/x")).rejects.toThrow(/namespace claim changed/);
   });
 });
+
+describe("the queue's bounds", () => {
+  const BOUNDED = "bounded";
+  /** `count` pending versions of `name` (or of `count` names `<name>-<i>`), straight into D1. */
+  const fill = (name: string, count: number, manyNames: boolean) =>
+    env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?3)
+       INSERT INTO pending_versions (name, version, group_name, server_json, submitted_at, submitted_by)
+       SELECT CASE WHEN ?4 THEN ?1 || '-' || i ELSE ?1 END, '0.0.' || i, ?2, '{}', i, 'github-at:alice' FROM n`,
+    )
+      .bind(name, BOUNDED, count, manyNames ? 1 : 0)
+      .run();
+
+  it("holds at most 100 versions of one name and 1,000 in one group (409, nothing stored)", async () => {
+    await createWriteGroup({
+      name: BOUNDED,
+      namespaces: ["com.bounded.one", "com.bounded.many"],
+      requireApproval: true,
+      members: { "github:alice": "publisher", "github:mona": "manager" },
+    });
+    const alice = await member("alice");
+    await fill("com.bounded.one/tool", 100, false);
+    const perName = await groupPublish(BOUNDED, alice, serverJson("com.bounded.one/tool", "1.0.0"));
+    expect(perName.status).toBe(409);
+    expect(perName.body.errors).toEqual([
+      {
+        message:
+          "too many versions of com.bounded.one/tool awaiting approval (at most 100): a manager must decide on some first",
+      },
+    ]);
+    // A decision makes room.
+    expect(
+      (await decide(BOUNDED, await member("mona"), "com.bounded.one/tool", "0.0.1", { decision: "reject" })).status,
+    ).toBe(200);
+    expect((await groupPublish(BOUNDED, alice, serverJson("com.bounded.one/tool", "1.0.0"))).status).toBe(202);
+
+    await fill("com.bounded.many/tool", 900, true); // 100 + 900 in the group
+    const perGroup = await groupPublish(BOUNDED, alice, serverJson("com.bounded.many/new", "1.0.0"));
+    expect(perGroup.status).toBe(409);
+    expect(perGroup.body.errors).toEqual([
+      {
+        message: `too many versions awaiting approval in group ${BOUNDED} (at most 1000): a manager must decide on some first`,
+      },
+    ]);
+    expect(await pendingRows("com.bounded.many/new")).toEqual([]);
+    expect((await listStream(env.DB, "com.bounded.many")).at(-1)).toMatchObject({
+      action: "submit",
+      name: "com.bounded.many/new",
+      outcome: "failed",
+    });
+  });
+});

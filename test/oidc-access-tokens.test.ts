@@ -81,6 +81,25 @@ describe("a valid access token", () => {
     ).toBe(403);
   });
 
+  it("matches its e-mail only when the issuer says it is verified", async () => {
+    await seedGroup("oidc-mail", "private", { "alice@example.test": "manager" });
+    serveJwks(idp);
+    for (const verified of [undefined, false, "false", "yes"]) {
+      const principal = await principalOf(await idp.sign(accessClaims({ email_verified: verified })));
+      expect(principal.identities).toEqual(["oidc:00u-alice", "idp:eng", "idp:registry-admins"]);
+      const member = await principalOf(
+        await idp.sign(accessClaims({ email_verified: verified, groups: ["eng"] })),
+        accessEnv({ OIDC_EDIT_PERMISSIONS: "" }),
+      );
+      expect(await accessIn(accessEnv(), { name: "oidc-mail" }, member)).toBeUndefined();
+    }
+    const verified = await principalOf(
+      await idp.sign(accessClaims({ email_verified: "true", groups: ["eng"] })),
+      accessEnv({ OIDC_EDIT_PERMISSIONS: "" }),
+    );
+    expect(await accessIn(accessEnv(), { name: "oidc-mail" }, verified)).toBe("manager");
+  });
+
   it("grants the group's role to a member matched by a group claim, and nothing without it", async () => {
     await seedGroup("oidc-eng", "private", { "idp:eng": "publisher", "oidc:00u-bob": "viewer" });
     serveJwks(idp);

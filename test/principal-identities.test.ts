@@ -1,6 +1,7 @@
 // The members a registry token's holder matches (Principal.identities): the identity its exchange
-// proved, plus, for tokens from /auth/oidc, the SSO identities it was issued for (verified e-mail,
-// idp:<group> per group claim; bounded), so SSO groups map to group roles through the CLI too.
+// proved, plus, for tokens from /auth/oidc, the SSO identities it was issued for (the e-mail only
+// when the issuer says it is verified, idp:<group> per group claim; bounded), so SSO groups map to
+// group roles through the CLI too.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_SSO_IDENTITIES, ssoIdentities } from "../worker/src/auth/exchange/oidc.ts";
@@ -33,20 +34,23 @@ describe("registry tokens of every exchange", () => {
 });
 
 describe("SSO identities of verified OIDC claims", () => {
-  it("takes the e-mail in lower case and each group, once", () => {
-    expect(ssoIdentities({ email: "Alice@Example.TEST", groups: ["eng", "Ops", "eng"] }, "groups")).toEqual([
-      "alice@example.test",
-      "idp:eng",
-      "idp:Ops",
-    ]);
+  it("takes the verified e-mail in lower case and each group, once", () => {
+    const claims = { email: "Alice@Example.TEST", email_verified: true, groups: ["eng", "Ops", "eng"] };
+    expect(ssoIdentities(claims, "groups")).toEqual(["alice@example.test", "idp:eng", "idp:Ops"]);
     expect(ssoIdentities({ roles: "platform" }, "roles")).toEqual(["idp:platform"]);
   });
 
-  it("skips an e-mail the issuer calls unverified, and values that are no e-mail address", () => {
-    expect(ssoIdentities({ email: "a@example.test", email_verified: false }, "groups")).toEqual([]);
-    expect(ssoIdentities({ email: "a@example.test", email_verified: "false" }, "groups")).toEqual([]);
+  it('takes the e-mail only when email_verified is true or "true"', () => {
+    expect(ssoIdentities({ email: "a@example.test", email_verified: "true" }, "groups")).toEqual(["a@example.test"]);
+    for (const verified of [undefined, null, false, "false", "yes", "TRUE", 1, {}]) {
+      expect(ssoIdentities({ email: "a@example.test", email_verified: verified }, "groups")).toEqual([]);
+    }
+    expect(ssoIdentities({ email: "a@example.test" }, "groups")).toEqual([]);
+  });
+
+  it("skips values that are no e-mail address", () => {
     for (const email of ["github:alice", "idp:registry-admins", "oidc:root", "not an email", "x", 42]) {
-      expect(ssoIdentities({ email }, "groups")).toEqual([]);
+      expect(ssoIdentities({ email, email_verified: true }, "groups")).toEqual([]);
     }
   });
 
@@ -57,7 +61,7 @@ describe("SSO identities of verified OIDC claims", () => {
 
   it("keeps at most MAX_SSO_IDENTITIES, and a bounded length in all", () => {
     const many = Array.from({ length: 1000 }, (_, i) => `group-${i}`);
-    const kept = ssoIdentities({ email: "a@example.test", groups: many }, "groups");
+    const kept = ssoIdentities({ email: "a@example.test", email_verified: true, groups: many }, "groups");
     expect(kept).toHaveLength(MAX_SSO_IDENTITIES);
     expect(kept.slice(0, 2)).toEqual(["a@example.test", "idp:group-0"]);
     const long = Array.from({ length: 64 }, (_, i) => `${i}-${"g".repeat(300)}`);
@@ -85,6 +89,7 @@ describe("POST /auth/oidc", () => {
     aud: env.OIDC_CLIENT_ID,
     sub: "00u-dana",
     email: "Dana@Example.TEST",
+    email_verified: true,
     groups: ["registry-admins", "platform"],
     iat: nowSeconds(),
     exp: nowSeconds() + 600,
@@ -112,6 +117,11 @@ describe("POST /auth/oidc", () => {
       "idp:registry-admins",
       "idp:platform",
     ]);
+  });
+
+  it("carries no e-mail the issuer does not say is verified", async () => {
+    const token = await exchange(idClaims({ email_verified: undefined }));
+    expect(decodeJwtPart(token, 1).identities).toEqual(["idp:registry-admins", "idp:platform"]);
   });
 
   it("issues no identities claim when the token proves nothing beyond its subject", async () => {

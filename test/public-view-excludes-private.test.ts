@@ -32,10 +32,15 @@ beforeAll(async () => {
     },
     { name: "com.secret/pub-alpha", version: "1.0.0", publishedAt: "2025-01-07T00:00:00Z" },
   ]);
-  // Decisions about private servers, as the writers would have recorded them.
+  // Decisions about private servers, as the writers would have recorded them (flagged private).
   for (const [stream, action, name, detail] of [
-    ["com.secret", "resolve", "com.secret/tool-a", { action: "deprecate", message: "private decision" }],
-    ["~moderation", "denylist-add", "com.secret/pub-alpha", { kind: "server", value: "com.secret/pub-alpha" }],
+    ["com.secret", "resolve", "com.secret/tool-a", { action: "deprecate", message: "private decision", private: true }],
+    [
+      "~moderation",
+      "denylist-add",
+      "com.secret/pub-alpha",
+      { kind: "server", value: "com.secret/pub-alpha", private: true },
+    ],
     ["~moderation", "denylist-add", "com.public-ns", { kind: "namespace", value: "com.public-ns", reason: "spam" }],
   ] as const) {
     await env.DB.prepare(

@@ -24,6 +24,7 @@ export function accessClaims(overrides: Record<string, unknown> = {}): Record<st
     aud: API_AUDIENCE,
     sub: "00u-alice",
     email: "Alice@Example.test",
+    email_verified: true,
     groups: ["eng", "registry-admins"],
     iat: now,
     exp: now + 600,

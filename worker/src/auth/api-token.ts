@@ -6,12 +6,20 @@ import { base64UrlEncode } from "./encoding.ts";
 export type ApiTokenKind = "personal" | "service";
 
 const PREFIX: Record<ApiTokenKind, string> = { personal: "mcpr_pat_", service: "mcpr_vat_" };
-/** Longest token we hash: anything longer cannot be one of ours. */
-const MAX_API_TOKEN_LENGTH = 128;
+/** Every token newApiToken makes: its prefix, then 32 bytes in unpadded base64url. */
+const API_TOKEN_SHAPE = /^mcpr_[pv]at_[A-Za-z0-9_-]{43}$/;
 
-/** Whether a bearer value is shaped like one of our API tokens (then it is never a JWT). */
+/** Whether a bearer value starts like one of our API tokens (then it is never a JWT). */
+export function looksLikeApiToken(value: string): boolean {
+  return value.startsWith("mcpr_");
+}
+
+/**
+ * Whether a bearer value has the exact shape of one of our API tokens: only those are looked
+ * up in D1, so a made-up `mcpr_…` value costs no read.
+ */
 export function isApiToken(value: string): boolean {
-  return value.startsWith("mcpr_") && value.length <= MAX_API_TOKEN_LENGTH;
+  return API_TOKEN_SHAPE.test(value);
 }
 
 /** The stored form of a token (hex SHA-256), synchronous so a cached check costs no await. */

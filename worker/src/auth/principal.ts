@@ -3,22 +3,21 @@
 //   forms of the identity they prove;
 // - personal and service tokens (mcpr_pat_…, mcpr_vat_…): group access only;
 // - the organisation's own OAuth 2.0 / OIDC access tokens (OIDC_ACCESS_TOKENS = "true"): the
-//   permissions /auth/oidc would grant, and the subject, e-mail and group claims as members.
+//   permissions /auth/oidc would grant, and the subject, verified e-mail and group claims as
+//   members.
 // Rights are evaluated on every request (accessIn), from caches that are at most
 // GOVERNANCE_TTL_MS old (storage/governance-cache.ts).
 import {
-  atLeast,
+  effectiveAccess,
   exchangeIdentities,
-  stronger,
-  weaker,
   type Access,
   type GroupConfig,
-  type Role,
+  type TokenScope,
 } from "../domain/groups.ts";
 import { ApiError } from "../errors.ts";
 import { noteTokenUse, readApiToken, readMemberRoles } from "../storage/governance-cache.ts";
 import { LruCache } from "../storage/lru.ts";
-import { apiTokenHash, isApiToken } from "./api-token.ts";
+import { apiTokenHash, isApiToken, looksLikeApiToken } from "./api-token.ts";
 import { REGISTRY_ISSUER, type Permission } from "./claims.ts";
 import { OIDC_ALGORITHMS, oidcPermissions, ssoIdentities } from "./exchange/oidc.ts";
 import { verifyIdToken } from "./id-token.ts";
@@ -28,12 +27,8 @@ import { isGlobalAdmin } from "./permissions.ts";
 import { TOKEN_LEEWAY_SECONDS, verifyRegistryToken } from "./registry-token.ts";
 
 /** A personal or service token's grant, as the request presented it. */
-export interface TokenGrant {
+export interface TokenGrant extends TokenScope {
   id: string;
-  kind: "personal" | "service";
-  /** A service token's group. */
-  group: string | null;
-  access: readonly { group: string; role: Role }[];
 }
 
 export interface Principal {
@@ -50,6 +45,7 @@ export interface Principal {
 const BEARER_PREFIX = "bearer ";
 const BAD_HEADER = "Invalid Authorization header format. Expected 'Bearer <token>'";
 const BAD_TOKEN = "Invalid or expired Registry JWT token";
+const UNKNOWN_API_TOKEN = "token is unknown, revoked or expired";
 
 function unauthorized(reason: string): ApiError {
   return new ApiError(401, BAD_TOKEN, [{ message: `failed to parse token: ${reason}` }]);
@@ -69,7 +65,7 @@ async function apiTokenPrincipal(env: Env, token: string): Promise<Principal> {
   const stored = await readApiToken(env.DB, apiTokenHash(token));
   const nowUs = Date.now() * 1000;
   if (stored === null || stored.revokedAt !== null || stored.expiresAt <= nowUs) {
-    throw unauthorized("token is unknown, revoked or expired");
+    throw unauthorized(UNKNOWN_API_TOKEN);
   }
   await noteTokenUse(env.DB, stored.id);
   const grant: TokenGrant = { id: stored.id, kind: stored.kind, group: stored.group, access: stored.access };
@@ -168,7 +164,11 @@ function issuerOf(token: string): unknown {
 }
 
 async function principalOf(env: Env, token: string): Promise<Principal> {
-  if (isApiToken(token)) return apiTokenPrincipal(env, token);
+  if (looksLikeApiToken(token)) {
+    // Only the exact shape costs a D1 lookup: a made-up value is refused without one.
+    if (!isApiToken(token)) throw unauthorized(UNKNOWN_API_TOKEN);
+    return apiTokenPrincipal(env, token);
+  }
   const issuer = accessTokenIssuer(env);
   if (issuer !== undefined && issuerOf(token) === issuer) return oidcAccessPrincipal(env, issuer, token);
   const verified = await verifyRegistryToken(env, token);
@@ -204,9 +204,8 @@ export function isOrgAdmin(principal: Principal | undefined): boolean {
 }
 
 /**
- * What the caller holds in a group, evaluated now: organisation administrators hold "admin";
- * members their strongest role; a PAT the weaker of what it was given and what its person holds
- * now; a VAT what it was given, in its own group only.
+ * What the caller holds in a group, evaluated now (domain/groups.ts effectiveAccess) from the
+ * member roles of its identities as the governance cache knows them.
  */
 export async function accessIn(
   env: Env,
@@ -214,12 +213,8 @@ export async function accessIn(
   principal: Principal | undefined,
 ): Promise<Access | undefined> {
   if (principal === undefined) return undefined;
-  if (isOrgAdmin(principal)) return "admin";
-  const granted = principal.token?.access.find((a) => a.group === group.name)?.role;
-  if (principal.token?.kind === "service") return principal.token.group === group.name ? granted : undefined;
-  let held: Access | undefined;
-  for (const role of await readMemberRoles(env.DB, group.name, principal.identities)) held = stronger(held, role);
-  return principal.token === undefined ? held : weaker(held, granted);
+  const admin = isOrgAdmin(principal);
+  // Administrators and service tokens (which have no identities) need no member roles.
+  const roles = admin ? [] : await readMemberRoles(env.DB, group.name, principal.identities);
+  return effectiveAccess(group.name, { admin, token: principal.token }, roles);
 }
-
-export { atLeast };

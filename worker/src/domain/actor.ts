@@ -10,3 +10,9 @@ export interface Actor {
 export function actorKey(actor: Actor): string {
   return `${actor.method}:${actor.subject}`;
 }
+
+/** The actor an actorKey names (the inverse of actorKey: a method never holds a ':'). */
+export function actorOf(key: string): Actor {
+  const colon = key.indexOf(":");
+  return colon === -1 ? { method: key, subject: "" } : { method: key.slice(0, colon), subject: key.slice(colon + 1) };
+}

@@ -11,6 +11,25 @@ export const MAX_DECISION_MESSAGE = 1000;
 
 export const DECISIONS = ["approve", "reject"] as const;
 
+/** Versions that may await approval at once in one group, and of one name (the queue is bounded). */
+export const MAX_PENDING_PER_GROUP = 1000;
+export const MAX_PENDING_PER_NAME = 100;
+
+/** Why one more submission would overfill the queue (counts before it), if it would. */
+export function pendingBoundRefusal(
+  counts: { inGroup: number; ofName: number },
+  group: string,
+  name: string,
+): string | undefined {
+  if (counts.ofName >= MAX_PENDING_PER_NAME) {
+    return `too many versions of ${name} awaiting approval (at most ${MAX_PENDING_PER_NAME}): a manager must decide on some first`;
+  }
+  if (counts.inGroup >= MAX_PENDING_PER_GROUP) {
+    return `too many versions awaiting approval in group ${group} (at most ${MAX_PENDING_PER_GROUP}): a manager must decide on some first`;
+  }
+  return undefined;
+}
+
 /** What a pending version's `_meta` says about it. */
 export interface PendingFacts {
   group: string;

@@ -34,6 +34,11 @@ export function groupStream(group: string): string {
 /** The audit stream of personal tokens. */
 export const TOKENS_STREAM = "~tokens";
 
+/** The 404 of a group the caller may not see (or that does not exist), wherever it is refused. */
+export const GROUP_NOT_FOUND = "Group not found";
+/** The 404 of a token the caller may not see (or that does not exist), wherever it is refused. */
+export const TOKEN_NOT_FOUND = "Token not found";
+
 type Canonical = { value: string } | { error: string };
 
 const NAMESPACE_LABEL = /^[a-z0-9-]+$/;
@@ -157,10 +162,15 @@ export function memberChangeRefusal(
 
 /**
  * Why a service token for a group may not carry `role`, minted by a caller holding `actor`
- * there, or undefined. A service token holds at most manager, and never more than its creator.
+ * there, or undefined. A service token outlives its creator's membership, so one that manages
+ * the group (members, approvals, tokens) would be a manager nobody appointed: managers mint at
+ * most publisher, and only an organisation administrator mints a manager-level one.
  */
 export function serviceGrantRefusal(actor: Access | undefined, role: Role): string | undefined {
   if (!atLeast(actor, role)) return `You cannot grant ${role}: it is above your own access in the group`;
+  if (role === "manager" && actor !== "admin") {
+    return "Only an organisation administrator may create a service token with the manager role";
+  }
   return undefined;
 }
 
@@ -178,7 +188,7 @@ export function delegableIdentities(identities: readonly string[]): string[] {
  * Why a personal token may not carry `role` in a group where its person holds `held` through
  * membership (what the token can ever use: a PAT never carries administrator rights), or undefined.
  */
-export function personalGrantRefusal(held: Role | undefined, role: Role): string | undefined {
+export function personalGrantRefusal(held: Access | undefined, role: Role): string | undefined {
   if (held === undefined) return "A personal token carries your member roles only, and you hold none in the group";
   if (!atLeast(held, role)) return `You cannot grant ${role}: you hold ${held} in the group`;
   return undefined;

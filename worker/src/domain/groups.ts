@@ -38,6 +38,35 @@ export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
 
+/** What an API token grants: its kind, a service token's group, its role per group. */
+export interface TokenScope {
+  kind: "personal" | "service";
+  /** A service token's group (null for personal tokens). */
+  group: string | null;
+  access: readonly { group: string; role: Role }[];
+}
+
+/**
+ * What a caller holds in `group` now, the one place rights are combined: an organisation
+ * administrator (never through an API token) "admin"; a sign-in the strongest of the roles its
+ * identities hold there (`memberRoles`); a personal token the weaker of that and what it was
+ * given, so it follows its person down at once; a service token exactly what it was given, in its
+ * own group only (it has no identities and outlives its creator's membership).
+ */
+export function effectiveAccess(
+  group: string,
+  caller: { admin: boolean; token?: TokenScope | undefined },
+  memberRoles: readonly Role[],
+): Access | undefined {
+  const { token } = caller;
+  if (caller.admin && token === undefined) return "admin";
+  const granted = token?.access.find((a) => a.group === group)?.role;
+  if (token?.kind === "service") return token.group === group ? granted : undefined;
+  let held: Access | undefined;
+  for (const role of memberRoles) held = stronger(held, role);
+  return token === undefined ? held : weaker(held, granted);
+}
+
 export type Visibility = "private" | "public";
 
 /** An admission policy: the security review a publish into the group must pass. */
@@ -181,8 +210,14 @@ function hostAllowed(allowed: readonly string[], host: string): boolean {
 /** What an admission policy looks at in a server.json. */
 export interface AdmissionSubject {
   packages?: readonly { registryType?: string }[];
-  remotes?: readonly { url?: string }[];
+  /** `variables`: the remote's URL template variables (name → {value, default, choices, …}). */
+  remotes?: readonly { url?: string; variables?: unknown }[];
 }
+
+const NO_HOST = "the URL has no host the group's policy can allow";
+const HTTPS_ONLY = "the group's policy allows remotes over https only";
+const USER_CHOSEN_HOST = "the group's policy cannot check a host chosen by the user";
+const notAllowed = (host: string) => `host "${host}" is not allowed by the group's policy`;
 
 /**
  * Why a server.json does not pass a group's admission policy (one message per violation, in
@@ -199,20 +234,28 @@ export function admissionViolations(policy: AdmissionPolicy | null, server: Admi
     }
   }
   for (const [i, remote] of (server.remotes ?? []).entries()) {
-    const url = schemeAndHost(remote.url ?? "");
-    if (url === undefined) {
-      violations.push(`remotes[${i}]: the URL has no host the group's policy can allow`);
-      continue;
-    }
-    if (url.scheme !== "https") {
-      violations.push(`remotes[${i}]: the group's policy allows remotes over https only`);
-      continue;
-    }
-    if (policy.remoteHosts !== undefined && !hostAllowed(policy.remoteHosts, url.host)) {
-      violations.push(`remotes[${i}]: host "${url.host}" is not allowed by the group's policy`);
-    }
+    const violation = remoteViolation(policy, remote);
+    if (violation !== undefined) violations.push(`remotes[${i}]: ${violation}`);
   }
   return violations;
+}
+
+/** Why one remote does not pass the policy, if it does not. */
+function remoteViolation(
+  policy: AdmissionPolicy,
+  remote: NonNullable<AdmissionSubject["remotes"]>[number],
+): string | undefined {
+  const raw = remote.url ?? "";
+  // A template under allowed hosts: the parser reads "{tenant}.acme.cloud" as a host, but the
+  // client connects to whatever the variables are substituted with.
+  if (policy.remoteHosts !== undefined && /[{}]/.test(raw)) {
+    return templateViolation(policy.remoteHosts, raw, remote.variables);
+  }
+  const url = schemeAndHost(raw);
+  if (url === undefined) return NO_HOST;
+  if (url.scheme !== "https") return HTTPS_ONLY;
+  if (policy.remoteHosts !== undefined && !hostAllowed(policy.remoteHosts, url.host)) return notAllowed(url.host);
+  return undefined;
 }
 
 /** What a URL template's host may hold as written: DNS labels, IP literals and {variables}. */
@@ -240,4 +283,98 @@ function schemeAndHost(raw: string): { scheme: string; host: string } | undefine
   const host = (port > 0 ? authority.slice(0, port) : authority).toLowerCase().replace(/\.$/, "");
   if (host === "" || !TEMPLATE_HOST.test(host)) return undefined;
   return { scheme: match[1]!.toLowerCase(), host };
+}
+
+/** The most URLs one remote's template is expanded to for a policy check (choices multiply). */
+const MAX_TEMPLATE_EXPANSIONS = 256;
+
+const TEMPLATE_VARIABLE = /\{([^{}]*)\}/g;
+
+/**
+ * Where a URL's scheme and authority end as the WHATWG parser reads them (at the first '/',
+ * '\\', '?' or '#' after the scheme's slashes), `{variables}` taken whole. A variable before
+ * that point may change the host; one after it cannot. (Erring short is safe: a variable left
+ * unsubstituted in the authority is refused below.)
+ */
+function authorityEnd(url: string): number {
+  const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:[/\\]*/.exec(url);
+  let inVariable = false;
+  for (let i = scheme?.[0].length ?? 0; i < url.length; i++) {
+    const c = url[i];
+    if (c === "{") inVariable = true;
+    else if (c === "}") inVariable = false;
+    else if (!inVariable && (c === "/" || c === "\\" || c === "?" || c === "#")) return i;
+  }
+  return url.length;
+}
+
+/**
+ * Every value a client may substitute for a remote's variable `name`: its value, default and
+ * choices; undefined when the user may type anything (neither a value nor choices: a default is
+ * only a suggestion).
+ */
+function substitutions(variables: unknown, name: string): string[] | undefined {
+  const spec = isRecord(variables) && Object.hasOwn(variables, name) ? variables[name] : undefined;
+  if (!isRecord(spec)) return undefined;
+  const choices = Array.isArray(spec.choices) ? spec.choices.filter((c): c is string => typeof c === "string") : [];
+  if (typeof spec.value !== "string" && choices.length === 0) return undefined;
+  return [...new Set([spec.value, spec.default, ...choices].filter((v): v is string => typeof v === "string"))];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Why a remote URL template does not pass allowed hosts: each variable of its scheme and
+ * authority must have declared values, and every URL their combinations make must parse, use
+ * https and reach an allowed host, with no variable left in its authority.
+ */
+function templateViolation(hosts: readonly string[], raw: string, variables: unknown): string | undefined {
+  // What the parser ignores anyway: tabs and newlines anywhere, C0 controls and spaces around.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the URL parser's own trimming
+  const url = raw.replace(/[\t\n\r]/g, "").replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
+  const end = authorityEnd(url);
+  const names = [...new Set([...url.matchAll(TEMPLATE_VARIABLE)].filter((m) => m.index < end).map((m) => m[1]!))];
+  const choices: string[][] = [];
+  for (const name of names) {
+    const values = substitutions(variables, name);
+    if (values === undefined) return `${USER_CHOSEN_HOST} ({${name}})`;
+    choices.push(values);
+  }
+  const total = choices.reduce((n, values) => n * values.length, 1);
+  if (total > MAX_TEMPLATE_EXPANSIONS) {
+    return `the group's policy cannot check the ${total} hosts this template may reach (at most ${MAX_TEMPLATE_EXPANSIONS})`;
+  }
+  for (let k = 0; k < total; k++) {
+    const chosen = new Map<string, string>();
+    let rest = k;
+    for (const [i, name] of names.entries()) {
+      const values = choices[i]!;
+      chosen.set(name, values[rest % values.length]!);
+      rest = Math.floor(rest / values.length);
+    }
+    // One pass, as a client substitutes: a value is never substituted again.
+    const violation = concreteViolation(
+      hosts,
+      url.replace(TEMPLATE_VARIABLE, (whole, name: string) => chosen.get(name) ?? whole),
+    );
+    if (violation !== undefined) return violation;
+  }
+  return undefined;
+}
+
+/** Why one substituted remote URL does not pass allowed hosts, if it does not. */
+function concreteViolation(hosts: readonly string[], url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return NO_HOST;
+  }
+  if (parsed.protocol !== "https:") return HTTPS_ONLY;
+  // A variable still in the authority (a value that is itself a template, or one read as path
+  // text above): its substitution is not known.
+  if (/[{}]|%7b|%7d/i.test(`${parsed.username}:${parsed.password}@${parsed.hostname}`)) return USER_CHOSEN_HOST;
+  return hostAllowed(hosts, parsed.hostname) ? undefined : notAllowed(parsed.hostname);
 }

@@ -30,7 +30,10 @@ export interface PublishState {
   claim?: string | null;
 }
 
-/** Another name's non-deleted version holding one of a server's remote URLs. */
+/**
+ * Another name's non-deleted version holding one of a server's remote URLs, in the catalogue the
+ * server is written into (remote URLs are unique per catalogue: the public one, each group's).
+ */
 export interface RemoteConflict {
   url: string;
   holder: string;
@@ -38,6 +41,15 @@ export interface RemoteConflict {
 
 export function remoteConflictMessage(conflict: RemoteConflict): string {
   return `remote URL ${conflict.url} is already used by server ${conflict.holder}`;
+}
+
+/**
+ * The denylist entries that apply to writes into the catalogue of `group` (null: public): all of
+ * them publicly; in a group only the organisation-wide ones, since a scoped maintainer's entry
+ * never reaches a private server.
+ */
+export function denylistIn<T extends Pick<DenylistEntry, "scope">>(entries: readonly T[], group: string | null): T[] {
+  return group === null ? [...entries] : entries.filter((entry) => entry.scope === undefined || entry.scope === null);
 }
 
 /** What the group's one D1 read found. */
@@ -106,8 +118,13 @@ interface GroupChanges {
   added: Set<string>;
   /** Each name's latest holder after the accepted jobs (the stored one until a job takes it). */
   holders: Map<string, LatestHolder | undefined>;
-  /** Remote URL → the name of the accepted job that holds it. */
+  /** Per catalogue and remote URL (claimedKey): the name of the accepted job that holds it. */
   claimed: Map<string, string>;
+}
+
+/** A remote URL in the catalogue of `group` (null: public): URLs are unique per catalogue. */
+function claimedKey(group: string | null, url: string): string {
+  return `${group ?? ""}\n${url}`;
 }
 
 /** Why a job may not publish, checked against D1 and the group's earlier accepted jobs. */
@@ -124,7 +141,7 @@ function refusalOf(
   if (unclaimed) {
     return { ok: false, status: 403, detail: PUBLISH_FAILED, message: unclaimed, outcome: "denied", reason: unclaimed };
   }
-  const blocked = blockingEntry(denylisted, server);
+  const blocked = blockingEntry(denylistIn(denylisted, view), server);
   if (blocked) {
     const reason = denylistRefusal(blocked);
     return { ok: false, status: 403, detail: reason, message: undefined, outcome: "denied", reason };
@@ -132,7 +149,7 @@ function refusalOf(
   const conflict =
     state.remoteConflict ??
     urls
-      .map((url) => ({ url, holder: group.claimed.get(url) }))
+      .map((url) => ({ url, holder: group.claimed.get(claimedKey(view, url)) }))
       .find((c): c is RemoteConflict => c.holder !== undefined && c.holder !== name);
   const rule = conflict
     ? remoteConflictMessage(conflict)
@@ -188,7 +205,7 @@ export function planPublishes(
     else if (!group.holders.has(name)) group.holders.set(name, holder);
     group.counts.set(name, (group.counts.get(name) ?? state.versionCount) + 1);
     group.added.add(`${name}@${version}`);
-    for (const url of urls) group.claimed.set(url, name);
+    for (const url of urls) group.claimed.set(claimedKey(job.group ?? null, url), name);
     accepted.push({ record, urls, group: state.claim ?? null });
     planned.push({ decision: { ok: true, record }, audit: { ...audit, outcome: "ok", reason: null } });
   }

@@ -4,6 +4,7 @@
 export type {
   Hosting,
   Overlay,
+  OverlayView,
   SearchDocument,
   SearchFacets,
   SearchFilters,
@@ -12,7 +13,9 @@ export type {
   SearchResult,
   SearchStatus,
 } from "./types.ts";
-export { searchDocument } from "./search-document.ts";
+export { searchDocument, searchDocumentBytes } from "./search-document.ts";
+export { IncludeSet, type ViewMask } from "./include-set.ts";
+export { preparedOverlay, preparedOverlayBytes } from "./prepared-overlay.ts";
 export { SEARCH_INDEX_FORMAT, type SerializedIndex } from "./serialized-index.ts";
 export { buildIndex } from "./build-index.ts";
 export { loadIndex } from "./load-index.ts";

@@ -2,6 +2,7 @@
 // documents it hides, its own documents scored with the index's statistics, a small inverted
 // index over them, and profiles/dictionaries extended with values the index has not seen.
 import { fieldTokens, inverseDocumentFrequency, termFrequencies, termImpact } from "./fields.ts";
+import { hiddenOutside } from "./include-set.ts";
 import type { LoadedIndex, OverlayDoc, OverlayPostings, PreparedOverlay } from "./loaded-index.ts";
 import { buildNameTable } from "./name-table.ts";
 import { MIN_PACKAGE_KEY_LENGTH, packageKey } from "./package-keys.ts";
@@ -10,10 +11,11 @@ import { indexOfSorted } from "./sorted-strings.ts";
 import type { Overlay, SearchDocument } from "./types.ts";
 
 function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
-  const { visible } = overlay;
+  const { view } = overlay;
   const byName = new Map<string, SearchDocument>();
   for (const doc of overlay.upserts) {
-    if (!overlay.removed.has(doc.name) && (visible === undefined || visible(doc.name))) byName.set(doc.name, doc);
+    if (overlay.removed.has(doc.name)) continue;
+    if (view === undefined || view.own.has(doc.name) || view.include.matches(doc.name)) byName.set(doc.name, doc);
   }
   const sources = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -21,11 +23,14 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   const transports = new Dictionary(index.transports);
   const profiles = new ProfileTable(index.profiles);
   const docProfiles = sources.map((doc) => profiles.idOf(doc, registryTypes, transports));
+  // A view's filter starts from its mask (computed once per index build): the index documents
+  // its patterns do not match count and match like removed ones.
+  const mask = view?.include.maskOf(index);
   const profileDocCount = new Uint32Array(profiles.profiles.length);
-  profileDocCount.set(index.profileDocCount);
+  profileDocCount.set(mask?.profileDocCount ?? index.profileDocCount);
   for (const p of docProfiles) profileDocCount[p]!++;
 
-  let hidden: Uint8Array | undefined;
+  let hidden = mask === undefined ? undefined : hiddenOutside(mask, index.docCount);
   const hide = (name: string, id = indexOfSorted(index.names, name)): void => {
     if (id === -1 || hidden?.[id] === 1) return;
     hidden ??= new Uint8Array(index.docCount);
@@ -34,12 +39,6 @@ function prepare(index: LoadedIndex, overlay: Overlay): PreparedOverlay {
   };
   for (const doc of overlay.upserts) hide(doc.name);
   for (const name of overlay.removed) hide(name);
-  // A view's filter: the index documents it does not show count and match like removed ones.
-  if (visible !== undefined) {
-    index.names.forEach((name, id) => {
-      if (!visible(name)) hide(name, id);
-    });
-  }
 
   const lists = new Map<string, { docs: number[]; impacts: number[] }>();
   const vocabulary = new Set<string>();
@@ -93,4 +92,18 @@ export function preparedOverlay(index: LoadedIndex, overlay: Overlay): PreparedO
     index.overlays.set(overlay, prepared);
   }
   return prepared;
+}
+
+/** Approximate memory of a prepared overlay (a cache's weight), its documents' own strings excluded. */
+export function preparedOverlayBytes(prepared: PreparedOverlay): number {
+  let bytes = 1024 + (prepared.hidden?.byteLength ?? 0) + prepared.profileDocCount.byteLength;
+  bytes += 64 * prepared.docs.length + 64 * prepared.profiles.length;
+  for (const [term, list] of prepared.postings) {
+    bytes += 2 * term.length + 160 + list.docs.byteLength + list.impacts.byteLength;
+  }
+  for (const term of prepared.vocabulary) bytes += 2 * term.length + 16;
+  for (const [key, docs] of prepared.packageKeys) bytes += 2 * key.length + 96 + 8 * docs.length;
+  const table = prepared.nameTable;
+  bytes += table.hashes.byteLength + table.docs.byteLength + table.kinds.byteLength;
+  return bytes;
 }

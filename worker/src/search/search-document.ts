@@ -59,3 +59,16 @@ export function searchDocument(server: Record<string, unknown>, status: SearchSt
   if (title !== undefined && title !== "") doc.title = title;
   return doc;
 }
+
+/** Approximate memory of a document: its strings (UTF-16) and object and array overheads. */
+export function searchDocumentBytes(doc: SearchDocument): number {
+  let bytes = 256;
+  for (const value of [doc.name, doc.namespace, doc.version, doc.description, doc.title ?? ""]) {
+    bytes += 2 * value.length + 16;
+  }
+  for (const list of [doc.packageIdentifiers, doc.remoteHosts, doc.registryTypes, doc.transports, doc.hosting]) {
+    bytes += 32;
+    for (const value of list) bytes += 2 * value.length + 24;
+  }
+  return bytes;
+}

@@ -1,4 +1,5 @@
 // Public shapes of the ranked search: the per-name document, the request and the answer.
+import type { IncludeSet } from "./include-set.ts";
 
 export type Hosting = "remote" | "package";
 export type SearchStatus = "active" | "deprecated";
@@ -71,9 +72,16 @@ export interface Overlay {
   upserts: readonly SearchDocument[];
   removed: ReadonlySet<string>;
   /**
-   * A view's filter (a group's: its own and included names): index documents and upserts whose
-   * name it rejects are hidden like removed ones, so results, totals and facets count only what
-   * it accepts. Absent: every document is visible.
+   * A view's filter (a group's): index documents its include patterns do not match, and upserts
+   * neither matched nor its own, are hidden like removed ones, so results, totals and facets
+   * count only what it shows. Absent: every document is visible.
    */
-  visible?: (name: string) => boolean;
+  view?: OverlayView;
+}
+
+export interface OverlayView {
+  /** The view's include patterns, compiled (one per group configuration: it keeps its index mask). */
+  include: IncludeSet;
+  /** Names of upserts shown whatever the patterns: the view's own documents. */
+  own: ReadonlySet<string>;
 }

@@ -143,20 +143,19 @@ export async function listStream(db: D1Database, stream: string): Promise<Stored
 export const DECISION_ACTIONS = ["resolve", "denylist-add", "denylist-remove"] as const;
 
 /**
- * A page of moderation decisions in global order (GET /x/moderation-log), without those about a
- * private server: a resolution of a server, or a denylist entry for a server or namespace, whose
- * namespace a group claims or whose server belongs to a group (private means invisible, here
- * too). Remote-host and package entries name no server and are always shown.
+ * A page of moderation decisions in global order (GET /x/moderation-log), without the private
+ * ones: those whose writer recorded `"private": true` in the detail because their server or
+ * namespace was claimed by a group when they were written (writes/moderation-writes.ts). The
+ * flag, not today's claims, decides, so a public decision stays when its namespace is claimed
+ * later (its disappearance would tell) and a private one stays hidden after a release or purge.
+ * Rows without the flag (all rows from before it) are public.
  */
 export async function listDecisions(db: D1Database, afterId: number, limit: number): Promise<StoredAuditEntry[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, ${COLUMNS} FROM audit_log a
+      `SELECT id, ${COLUMNS} FROM audit_log
         WHERE action IN (${DECISION_ACTIONS.map(() => "?").join(", ")}) AND outcome = 'ok' AND id > ?
-          AND NOT ((action = 'resolve' OR coalesce(json_extract(detail, '$.kind'), '') IN ('server', 'namespace'))
-                   AND (EXISTS (SELECT 1 FROM group_namespaces g
-                                 WHERE g.namespace = lower(substr(a.name, 1, instr(a.name || '/', '/') - 1)))
-                        OR EXISTS (SELECT 1 FROM servers s WHERE s.name = a.name AND s.group_name IS NOT NULL)))
+          AND coalesce(json_extract(detail, '$.private'), 0) = 0
         ORDER BY id LIMIT ?`,
     )
     .bind(...DECISION_ACTIONS, afterId, limit)

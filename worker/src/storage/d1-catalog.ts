@@ -363,7 +363,10 @@ export function refreshServersStatements(db: D1Database, names: readonly string[
   );
 }
 
-/** For each URL, the names whose non-deleted versions hold it. */
+/**
+ * For each URL, the public names whose non-deleted versions hold it (the import writes public
+ * rows only, and remote URLs are unique per catalogue).
+ */
 export async function remoteHolders(db: D1Database, urls: readonly string[]): Promise<Map<string, Set<string>>> {
   const holders = new Map<string, Set<string>>();
   for (const group of chunked([...new Set(urls)], MAX_PARAMS)) {
@@ -371,7 +374,7 @@ export async function remoteHolders(db: D1Database, urls: readonly string[]): Pr
       .prepare(
         `SELECT DISTINCT r.url AS url, r.name AS name FROM server_remotes r
            JOIN server_versions v ON v.name = r.name AND v.version = r.version
-          WHERE r.url IN (${group.map(() => "?").join(", ")}) AND v.status <> 'deleted'`,
+          WHERE r.url IN (${group.map(() => "?").join(", ")}) AND v.status <> 'deleted' AND v.group_name IS NULL`,
       )
       .bind(...group)
       .all<{ url: string; name: string }>();
@@ -384,24 +387,39 @@ export async function remoteHolders(db: D1Database, urls: readonly string[]): Pr
   return holders;
 }
 
-/** The first (by URL, then holder) conflict among up to 99 URLs. */
-function remoteConflictStatement(db: D1Database, urls: readonly string[], name: string): D1PreparedStatement {
+/**
+ * The first (by URL, then holder) conflict among up to 98 URLs, in the catalogue of `group`
+ * (null: the public one): remote URLs are unique per catalogue, so a holder of another catalogue
+ * is neither a conflict nor ever named to this writer.
+ */
+function remoteConflictStatement(
+  db: D1Database,
+  urls: readonly string[],
+  name: string,
+  group: string | null,
+): D1PreparedStatement {
   return db
     .prepare(
       `SELECT r.url AS url, r.name AS holder FROM server_remotes r
          JOIN server_versions v ON v.name = r.name AND v.version = r.version
         WHERE r.url IN (${urls.map(() => "?").join(", ")}) AND r.name <> ? AND v.status <> 'deleted'
+          AND v.group_name IS ?
         ORDER BY r.url, r.name LIMIT 1`,
     )
-    .bind(...urls, name);
+    .bind(...urls, name, group);
 }
 
 /**
- * The queries behind findRemoteConflict, for reading in a batch: one per 99 URLs (D1 binds at
+ * The queries behind findRemoteConflict, for reading in a batch: one per 98 URLs (D1 binds at
  * most 100 parameters), none when there are no URLs.
  */
-export function remoteConflictStatements(db: D1Database, urls: readonly string[], name: string): D1PreparedStatement[] {
-  return chunked(urls, MAX_PARAMS - 1).map((group) => remoteConflictStatement(db, group, name));
+export function remoteConflictStatements(
+  db: D1Database,
+  urls: readonly string[],
+  name: string,
+  group: string | null,
+): D1PreparedStatement[] {
+  return chunked(urls, MAX_PARAMS - 2).map((chunk) => remoteConflictStatement(db, chunk, name, group));
 }
 
 /** The results of remoteConflictStatements: the first conflict of the first chunk that has one. */
@@ -413,13 +431,17 @@ export function toRemoteConflict(results: readonly D1Result[]): RemoteConflict |
   return undefined;
 }
 
-/** Another name's non-deleted version that holds one of `urls`, if any (one round trip). */
+/**
+ * Another name's non-deleted version in the catalogue of `group` (null: public) that holds one
+ * of `urls`, if any (one round trip).
+ */
 export async function findRemoteConflict(
   db: D1Database,
   urls: readonly string[],
   name: string,
+  group: string | null,
 ): Promise<RemoteConflict | undefined> {
-  const statements = remoteConflictStatements(db, urls, name);
+  const statements = remoteConflictStatements(db, urls, name, group);
   return statements.length === 0 ? undefined : toRemoteConflict(await db.batch(statements));
 }
 
@@ -429,7 +451,10 @@ export interface RemoteRow {
   version: string;
 }
 
-/** Inserts remote-URL rows, several per statement (the holder trigger checks each). */
+/**
+ * Inserts remote-URL rows, several per statement. The holder trigger checks each within the
+ * catalogue of its version row, which must therefore be written earlier in the batch.
+ */
 export function insertRemotesStatements(db: D1Database, rows: readonly RemoteRow[]): D1PreparedStatement[] {
   return chunked(rows, Math.floor(MAX_PARAMS / 3)).map((group) =>
     db
@@ -532,13 +557,23 @@ export async function searchChangesSince(
 
 /**
  * The search sources of one group's own servers (latest version, when not deleted): what a
- * group's view adds to the public index and overlay. Indexed by server_versions_by_group.
+ * group's view adds to the public index and overlay. Reads one row per server, never their
+ * older versions: the group's claims (group_namespaces_by_group), the servers of each claimed
+ * namespace (servers_by_lower_namespace), each one's latest row (server_versions_latest). A
+ * group's servers are exactly those of its claimed namespaces (a release needs the namespace
+ * empty of them). The planner left alone would start from server_versions_by_group (every
+ * version of the group) or reach the latest row by primary key (every version of the name):
+ * CROSS JOIN fixes the order, `+` drops the claim column's affinity so the expression index
+ * applies, INDEXED BY takes the latest row alone.
  */
 export async function groupSearchSources(db: D1Database, group: string): Promise<SearchSource[]> {
   const { results } = await db
     .prepare(
-      `SELECT name, version, status, server_json FROM server_versions
-        WHERE group_name = ? AND is_latest = 1 AND status <> 'deleted'`,
+      `SELECT v.name AS name, v.version AS version, v.status AS status, v.server_json AS server_json
+         FROM group_namespaces g
+        CROSS JOIN servers s ON lower(s.namespace) = +g.namespace
+        CROSS JOIN server_versions v INDEXED BY server_versions_latest ON v.name = s.name AND v.is_latest = 1
+        WHERE g.group_name = ?1 AND v.group_name = ?1 AND v.status <> 'deleted'`,
     )
     .bind(group)
     .all<{ name: string; version: string; status: "active" | "deprecated"; server_json: string }>();

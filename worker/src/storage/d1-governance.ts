@@ -129,6 +129,18 @@ export async function groupsByName(db: D1Database, names: readonly string[]): Pr
   return results.map(toGroup);
 }
 
+/**
+ * The names of the groups, or undefined when there are more than `limit` (then no set of names
+ * is small enough to keep: callers read groups one by one).
+ */
+export async function groupNames(db: D1Database, limit: number): Promise<string[] | undefined> {
+  const { results } = await db
+    .prepare("SELECT name FROM groups LIMIT ?")
+    .bind(limit + 1)
+    .all<{ name: string }>();
+  return results.length > limit ? undefined : results.map((r) => r.name);
+}
+
 export async function groupCount(db: D1Database): Promise<number> {
   const row = await db.prepare("SELECT count(*) AS n FROM groups").first<{ n: number }>();
   return row?.n ?? 0;
@@ -238,6 +250,46 @@ export function abortWhenNamespacesHoldStatement(
     `EXISTS (SELECT 1 FROM json_each(?3) WHERE ${holdsInNamespace("value")})`,
     group,
     JSON.stringify(namespaces),
+  );
+}
+
+/**
+ * Aborts the batch when the registry holds more than `max` groups (group creations run on their
+ * own groups' streams, so only the batch sees the exact count).
+ */
+export function abortWhenGroupsExceedStatement(db: D1Database, group: string, max: number): D1PreparedStatement {
+  return abortWhenStatement(db, group, "(SELECT count(*) FROM groups) > ?2", max);
+}
+
+/**
+ * Aborts the batch unless the group still holds `names` server names and `pending` pending
+ * versions, as its writer read them: a purge then deletes, audits and flushes exactly the names
+ * it read. Only a publish (or an approval) of another stream changes them meanwhile, and names
+ * are never removed but by a purge, so an equal count is the same set of names.
+ */
+export function abortUnlessGroupHoldsStatement(
+  db: D1Database,
+  group: string,
+  names: number,
+  pending: number,
+): D1PreparedStatement {
+  return abortWhenStatement(
+    db,
+    group,
+    `(SELECT count(*) FROM (SELECT name FROM servers WHERE group_name = ?1
+                             UNION SELECT name FROM server_versions WHERE group_name = ?1)) <> ?2
+     OR (SELECT count(*) FROM pending_versions WHERE group_name = ?1) <> ?3`,
+    names,
+    pending,
+  );
+}
+
+/** Aborts the batch when the group holds servers or pending versions (a publish may have landed). */
+export function abortWhenGroupHoldsStatement(db: D1Database, group: string): D1PreparedStatement {
+  return abortWhenStatement(
+    db,
+    group,
+    "EXISTS (SELECT 1 FROM servers WHERE group_name = ?1) OR EXISTS (SELECT 1 FROM pending_versions WHERE group_name = ?1)",
   );
 }
 
@@ -404,13 +456,13 @@ export async function tokenById(db: D1Database, id: string): Promise<StoredApiTo
   return row === null ? null : toStoredToken(row);
 }
 
-/** Whose tokens: a person's personal tokens, or a group's service tokens. */
-export type TokenHolder = { owner: string } | { group: string };
+/** Whose tokens: a person's personal tokens, a group's service tokens, or one personal token. */
+export type TokenHolder = { owner: string } | { group: string } | { id: string };
 
 function holderCondition(holder: TokenHolder): { sql: string; bind: string } {
-  return "owner" in holder
-    ? { sql: "owner = ? AND kind = 'personal'", bind: holder.owner }
-    : { sql: "group_name = ?", bind: holder.group };
+  if ("owner" in holder) return { sql: "owner = ? AND kind = 'personal'", bind: holder.owner };
+  if ("group" in holder) return { sql: "group_name = ?", bind: holder.group };
+  return { sql: "id = ? AND kind = 'personal'", bind: holder.id };
 }
 
 /** Tokens of a holder that are neither revoked nor expired at `now` (the caps count these). */
@@ -540,15 +592,34 @@ function toPending(row: PendingRow): PendingVersion {
   };
 }
 
-/** Whether `name@version` awaits approval, read in a writer's batch (one row: `pending` 0 or 1). */
-export function pendingExistsStatement(db: D1Database, name: string, version: string): D1PreparedStatement {
-  return db
-    .prepare("SELECT EXISTS (SELECT 1 FROM pending_versions WHERE name = ? AND version = ?) AS pending")
-    .bind(name, version);
+/** What a submission for approval must know about the queue it joins. */
+export interface PendingState {
+  /** `name@version` already awaits approval. */
+  pending: boolean;
+  /** Versions awaiting approval in the group, and of the name. */
+  inGroup: number;
+  ofName: number;
 }
 
-export function toPendingExists(result: D1Result | undefined): boolean {
-  return (result?.results[0] as { pending: number } | undefined)?.pending === 1;
+/** The PendingState of `name@version` submitted to `group`, read in a writer's batch (one row). */
+export function pendingStateStatement(
+  db: D1Database,
+  group: string,
+  name: string,
+  version: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM pending_versions WHERE name = ?2 AND version = ?3) AS pending,
+              (SELECT count(*) FROM pending_versions WHERE group_name = ?1) AS in_group,
+              (SELECT count(*) FROM pending_versions WHERE name = ?2) AS of_name`,
+    )
+    .bind(group, name, version);
+}
+
+export function toPendingState(result: D1Result | undefined): PendingState {
+  const row = result?.results[0] as { pending: number; in_group: number; of_name: number } | undefined;
+  return { pending: row?.pending === 1, inGroup: row?.in_group ?? 0, ofName: row?.of_name ?? 0 };
 }
 
 export function insertPendingStatement(db: D1Database, pending: PendingVersion): D1PreparedStatement {

@@ -367,18 +367,24 @@ export async function listDenylist(db: D1Database): Promise<StoredDenylistEntry[
 }
 
 /**
- * Statement listing every stored server name (deleted or not) a server or namespace entry
- * reaches by lower-case matching, whoever holds it; undefined for other kinds.
+ * Statement listing every stored public server name (deleted or not) a scoped maintainer's server
+ * or namespace entry reaches by lower-case matching, whoever holds it; undefined for other kinds.
+ * Private servers are left out: such an entry never reaches them (candidateWhere).
  */
 function coveredNamesStatement(db: D1Database, key: DenylistKey): D1PreparedStatement | undefined {
-  if (key.kind === "server") return db.prepare("SELECT name FROM servers WHERE lower(name) = ?").bind(key.value);
+  if (key.kind === "server") {
+    return db.prepare("SELECT name FROM servers WHERE lower(name) = ? AND group_name IS NULL").bind(key.value);
+  }
   if (key.kind !== "namespace") return undefined;
   return db
-    .prepare("SELECT name FROM servers WHERE lower(namespace) = ? OR substr(lower(namespace), 1, ?) = ?")
+    .prepare(
+      `SELECT name FROM servers
+        WHERE (lower(namespace) = ? OR substr(lower(namespace), 1, ?) = ?) AND group_name IS NULL`,
+    )
     .bind(key.value, key.value.length + 1, `${key.value}.`);
 }
 
-/** For each key, the stored names it reaches (see coveredNamesStatement), in one batch. */
+/** For each key, the public names a scoped entry with it reaches (see coveredNamesStatement), in one batch. */
 export async function denylistCoveredNames(db: D1Database, keys: readonly DenylistKey[]): Promise<string[][]> {
   const statements = keys.map((key) => coveredNamesStatement(db, key));
   const present = statements.filter((s): s is D1PreparedStatement => s !== undefined);
@@ -392,6 +398,9 @@ export async function denylistCoveredNames(db: D1Database, keys: readonly Denyli
 // A sweep narrows versions with SQL to candidates: a superset of what denylistMatches accepts,
 // as tight as the canonical forms allow (docs/storage.md, "denylist"); denylistMatches judges
 // them. Each piece below is exact, or errs only towards more candidates.
+
+/** What a sweep's SQL reads of an entry: its key, and the scope of the maintainer who added it. */
+type SweptEntry = DenylistKey & Pick<DenylistEntry, "scope">;
 
 /** The names a sweep looks at: every name, one namespace's, or those changed after a change sequence number. */
 export type SweepScope = "everything" | { namespace: string } | { changedAfter: number };
@@ -555,9 +564,13 @@ function packageCandidates(value: string, scope: SweepScope, p: Params): string 
   }
 }
 
-/** SQL narrowing `server_versions v` to the visible versions in `scope` that an entry may match. */
-function candidateWhere(entry: DenylistKey, scope: SweepScope, p: Params): string {
+/**
+ * SQL narrowing `server_versions v` to the visible versions in `scope` that an entry may match.
+ * A scoped maintainer's entry reaches public versions only; a global one's the whole organisation.
+ */
+function candidateWhere(entry: SweptEntry, scope: SweepScope, p: Params): string {
   const where = ["v.status <> 'deleted'", scopeCondition("v.name", scope, p)];
+  if (entry.scope !== undefined && entry.scope !== null) where.push("v.group_name IS NULL");
   switch (entry.kind) {
     case "server":
       where.push(`lower(v.name) = ${p.add(entry.value)}`);
@@ -584,7 +597,7 @@ function candidateWhere(entry: DenylistKey, scope: SweepScope, p: Params): strin
  */
 export async function denylistCandidates(
   db: D1Database,
-  entry: DenylistKey,
+  entry: SweptEntry,
   namespace: string,
 ): Promise<VersionRecord[]> {
   const p = new Params();
@@ -596,6 +609,8 @@ export async function denylistCandidates(
 export interface DenylistCandidate {
   namespace: string;
   name: string;
+  /** The group the name belongs to (null: public). */
+  group: string | null;
   /** For remote-host and package entries: one candidate version's server.json (a row per version). */
   serverJson: string | null;
 }
@@ -607,7 +622,7 @@ export interface DenylistCandidate {
  */
 export async function denylistCandidateNames(
   db: D1Database,
-  entry: DenylistKey,
+  entry: SweptEntry,
   scope: SweepScope,
 ): Promise<DenylistCandidate[]> {
   const p = new Params();
@@ -615,14 +630,19 @@ export async function denylistCandidateNames(
   const byName = entry.kind === "server" || entry.kind === "namespace";
   const { results } = await db
     .prepare(
-      `SELECT ${byName ? "DISTINCT" : ""} s.namespace AS namespace, v.name AS name,
+      `SELECT ${byName ? "DISTINCT" : ""} s.namespace AS namespace, v.name AS name, s.group_name AS group_name,
               ${byName ? "NULL" : "v.server_json"} AS server_json
          FROM server_versions v JOIN servers s ON s.name = v.name
         WHERE ${where} ORDER BY 1, 2`,
     )
     .bind(...p.values)
-    .all<{ namespace: string; name: string; server_json: string | null }>();
-  return results.map((r) => ({ namespace: r.namespace, name: r.name, serverJson: r.server_json }));
+    .all<{ namespace: string; name: string; group_name: string | null; server_json: string | null }>();
+  return results.map((r) => ({
+    namespace: r.namespace,
+    name: r.name,
+    group: r.group_name,
+    serverJson: r.server_json,
+  }));
 }
 
 /** The head of the catalogue's change sequence (catalog_changes): every change up to it is committed. */

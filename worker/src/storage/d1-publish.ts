@@ -14,26 +14,37 @@ import {
   toPublishState,
   toRemoteConflict,
 } from "./d1-catalog.ts";
-import { namespaceClaimStatement, pendingExistsStatement, toClaim, toPendingExists } from "./d1-governance.ts";
+import {
+  namespaceClaimStatement,
+  pendingStateStatement,
+  toClaim,
+  toPendingState,
+  type PendingState,
+} from "./d1-governance.ts";
 import { denylistHitsStatements, toDenylistHits } from "./d1-moderation.ts";
 
-/** What one job is read for: its name and version, and its remote URLs. */
+/**
+ * What one job is read for: its name and version, its remote URLs, and the catalogue they must be
+ * unique in (the group it is published into; null: the public one).
+ */
 export interface PublishTarget {
   name: string;
   version: string;
   urls: readonly string[];
+  group: string | null;
 }
 
 /** A group's reads, with each target's pending state when asked for (approval submissions). */
 export interface PublishGroupReads extends PublishReads {
-  states: (PublishReads["states"][number] & { pending: boolean })[];
+  states: (PublishReads["states"][number] & { pending: PendingState | undefined })[];
 }
 
 /**
  * Reads, in one D1 batch, the denylist entries among `denylistKeys`, the claim of every
  * namespace among the targets, and per target its name's publish state, the first stored
- * conflict of its remote URLs (however many: 99 per statement) and, with `pending`, whether its
- * version awaits approval.
+ * conflict of its remote URLs in its catalogue (however many: 98 per statement) and, with
+ * `pending`, whether its version awaits approval and how many versions of its name and of its
+ * group do (targets with a group only).
  */
 export async function readPublishGroup(
   db: D1Database,
@@ -46,8 +57,8 @@ export async function readPublishGroup(
   const claims = keys.map((key) => namespaceClaimStatement(db, key));
   const perTarget = targets.map((t) => ({
     state: publishStateStatement(db, t.name, t.version),
-    pending: pending ? [pendingExistsStatement(db, t.name, t.version)] : [],
-    conflicts: remoteConflictStatements(db, t.urls, t.name),
+    pending: pending && t.group !== null ? [pendingStateStatement(db, t.group, t.name, t.version)] : [],
+    conflicts: remoteConflictStatements(db, t.urls, t.name, t.group),
   }));
   const results = await db.batch([
     ...denylist,
@@ -62,7 +73,7 @@ export async function readPublishGroup(
     return {
       ...toPublishState(results[start]),
       claim: claimOf.get(claimKey(targets[i]!.name)) ?? null,
-      pending: t.pending.length > 0 && toPendingExists(results[start + 1]),
+      pending: t.pending.length > 0 ? toPendingState(results[start + 1]) : undefined,
       remoteConflict: toRemoteConflict(results.slice(start + 1 + t.pending.length, next)),
     };
   });
@@ -71,8 +82,9 @@ export async function readPublishGroup(
 
 /**
  * The row changes of a plan, as a few multi-row statements: clear the moved latest flags, insert
- * the versions and their remote rows, count them into the `servers` summaries. Empty when no
- * job was accepted; the audit rows are the commit's.
+ * the versions and then their remote rows (the remote-holder trigger reads the group of the
+ * version row), count them into the `servers` summaries. Empty when no job was accepted; the
+ * audit rows are the commit's.
  */
 export function publishStatements(db: D1Database, plan: PublishPlan): D1PreparedStatement[] {
   return [

@@ -1,10 +1,11 @@
-// Per-isolate memory of governance state (docs/storage.md "Governance caches"): group
-// configurations, member roles and API tokens, each trusted for GOVERNANCE_TTL_MS and then
-// re-read from D1. Rights are evaluated on every request from this memory, so a revoked token,
-// a removed member or a changed group stops working within that bound in every isolate, and at
-// once in the isolate that made the change (forgetGovernance).
+// Per-isolate memory of governance state (docs/storage.md "Governance caches"): the set of group
+// names, group configurations, member roles and API tokens, each trusted for GOVERNANCE_TTL_MS
+// and then re-read from D1. Rights are evaluated on every request from this memory, so a revoked
+// token, a removed member or a changed group stops working within that bound in every isolate,
+// and at once in the isolate that made the change (forgetGovernance).
+import { MAX_GROUPS } from "../domain/governance-rules.ts";
 import type { GroupConfig, Role } from "../domain/groups.ts";
-import { getGroup, memberRoles, tokenByHash, touchToken, type StoredApiToken } from "./d1-governance.ts";
+import { getGroup, groupNames, memberRoles, tokenByHash, touchToken, type StoredApiToken } from "./d1-governance.ts";
 import { LruCache } from "./lru.ts";
 
 /** How long an isolate trusts what it read about groups, members and tokens. */
@@ -21,9 +22,27 @@ const groups = new LruCache<Timed<GroupConfig | null>>(1024, 4 * 1024 * 1024);
 const roles = new LruCache<Timed<Role[]>>(8192, 2 * 1024 * 1024);
 const tokens = new LruCache<Timed<StoredApiToken | null>>(4096, 4 * 1024 * 1024);
 const touched = new Map<string, number>();
+/**
+ * Every group's name (at most MAX_GROUPS; undefined when D1 holds more): a name under
+ * /groups/{group}/ that is not among them is answered without a read of its own, so made-up
+ * names cost one query per GOVERNANCE_TTL_MS, not one each.
+ */
+let names: Timed<ReadonlySet<string> | undefined> | undefined;
+/** Bumped by forgetGovernance, so a read that was under way then is not remembered. */
+let generation = 0;
 
 function fresh<T>(entry: Timed<T> | undefined, now: number): entry is Timed<T> {
   return entry !== undefined && now - entry.readAt < GOVERNANCE_TTL_MS;
+}
+
+/** The names of all groups, or undefined when there are too many to keep. */
+async function readGroupNames(db: D1Database, now: number): Promise<ReadonlySet<string> | undefined> {
+  if (fresh(names, now)) return names.value;
+  const started = generation;
+  const list = await groupNames(db, MAX_GROUPS);
+  const value = list === undefined ? undefined : new Set(list);
+  if (started === generation) names = { value, readAt: now };
+  return value;
 }
 
 /** A group's configuration, or null when there is no such group. */
@@ -31,8 +50,13 @@ export async function readGroup(db: D1Database, name: string): Promise<GroupConf
   const now = Date.now();
   const hit = groups.get(name);
   if (fresh(hit, now)) return hit.value;
+  const known = await readGroupNames(db, now);
+  if (known !== undefined && !known.has(name)) return null;
+  const started = generation;
   const value = await getGroup(db, name);
-  groups.set(name, { value, readAt: now }, 512 + (value ? JSON.stringify(value).length : 0));
+  if (started === generation) {
+    groups.set(name, { value, readAt: now }, 512 + (value ? JSON.stringify(value).length : 0));
+  }
   return value;
 }
 
@@ -43,8 +67,9 @@ export async function readMemberRoles(db: D1Database, group: string, identities:
   const now = Date.now();
   const hit = roles.get(key);
   if (fresh(hit, now)) return hit.value;
+  const started = generation;
   const value = await memberRoles(db, group, identities);
-  roles.set(key, { value, readAt: now }, key.length * 2 + 64);
+  if (started === generation) roles.set(key, { value, readAt: now }, key.length * 2 + 64);
   return value;
 }
 
@@ -53,8 +78,9 @@ export async function readApiToken(db: D1Database, hash: string): Promise<Stored
   const now = Date.now();
   const hit = tokens.get(hash);
   if (fresh(hit, now)) return hit.value;
+  const started = generation;
   const value = await tokenByHash(db, hash);
-  tokens.set(hash, { value, readAt: now }, 1024);
+  if (started === generation) tokens.set(hash, { value, readAt: now }, 1024);
   return value;
 }
 
@@ -77,6 +103,8 @@ export async function noteTokenUse(db: D1Database, id: string): Promise<void> {
 
 /** Forgets everything read about governance: called in the isolate that routed a change. */
 export function forgetGovernance(): void {
+  generation += 1;
+  names = undefined;
   groups.clear();
   roles.clear();
   tokens.clear();

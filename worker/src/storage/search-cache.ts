@@ -8,13 +8,18 @@
 //
 // The index and the overlay hold public servers only. A group's view searches the same index
 // and overlay plus the group's own documents (read from D1 once per snapshot and group
-// configuration), with a filter that hides every public name the group does not include; its
+// configuration), with a filter that hides every public name the group does not include (its
+// include patterns compiled once per group configuration, their index mask once per build); its
 // snapshot key, and so every answer cached under it, carries the view.
-import { includes, viewKey, type GroupConfig, type View } from "../domain/groups.ts";
+import { viewKey, type GroupConfig, type View } from "../domain/groups.ts";
 import {
   buildIndex,
+  IncludeSet,
   loadIndex,
+  preparedOverlay,
+  preparedOverlayBytes,
   searchDocument,
+  searchDocumentBytes,
   type LoadedIndex,
   type Overlay,
   type SearchDocument,
@@ -38,9 +43,21 @@ let loaded: { pointer: SearchIndexPointer | null; index: LoadedIndex } | undefin
 let pointerCheckedAt = 0;
 let overlay: { key: string; overlay: Overlay } | undefined;
 const answers = new LruCache<Uint8Array>(2048, 16 * 1024 * 1024);
-/** Group views' overlays, by group snapshot key; all of one public snapshot (`base`). */
-const groupOverlays = new LruCache<Overlay>(256, 16 * 1024 * 1024);
+/**
+ * Group views' overlays, by group snapshot key; all of one public snapshot (`base`). Weighed
+ * with their prepared form (which lives as long as the overlay object).
+ */
+const GROUP_OVERLAYS_WEIGHT = 16 * 1024 * 1024;
+const groupOverlays = new LruCache<Overlay>(256, GROUP_OVERLAYS_WEIGHT);
+/** The last group overlay too heavy for the LRU: kept alone, so it is not rebuilt per request. */
+let heavyGroupOverlay: { key: string; overlay: Overlay } | undefined;
 let groupOverlaysBase = "";
+/**
+ * Compiled include patterns by group configuration (`viewKey`). Each holds the mask of the
+ * current index (which index documents it shows): it depends on the build and the patterns,
+ * never on the catalogue generation, so a write does not recompute it.
+ */
+const includeSets = new LruCache<IncludeSet>(1024, 8 * 1024 * 1024);
 
 /** No usable build: an empty index, with everything in the overlay. */
 function emptyIndex(): { pointer: null; index: LoadedIndex } {
@@ -101,42 +118,59 @@ function groupKey(key: string, view: View): string {
   return `${key}|${viewKey(view)}`;
 }
 
-/** The approximate memory of an overlay's own documents (the LRU's weight). */
-function overlayWeight(docs: readonly SearchDocument[]): number {
-  let bytes = 256;
-  for (const doc of docs) bytes += 2 * (doc.name.length + doc.description.length + (doc.title?.length ?? 0)) + 256;
-  return bytes;
+/** A group configuration's compiled include patterns, with their mask of `index` computed. */
+function includeSetOf(group: GroupConfig, key: string, index: LoadedIndex): IncludeSet {
+  let include = includeSets.get(key);
+  if (include === undefined) {
+    include = new IncludeSet(group.include);
+    include.maskOf(index);
+    includeSets.set(key, include, include.bytes);
+  }
+  return include;
+}
+
+function cachedGroupOverlay(key: string): Overlay | undefined {
+  return groupOverlays.get(key) ?? (heavyGroupOverlay?.key === key ? heavyGroupOverlay.overlay : undefined);
 }
 
 /**
  * A group's overlay over the public snapshot `base` (key `baseKey`): the public overlay, the
  * group's own documents, and a filter that shows only those and the public names it includes.
+ * Prepared here, so the cache weighs what it really holds.
  */
 async function groupOverlay(
   env: CacheEnv,
+  index: LoadedIndex,
   base: Overlay,
   baseKey: string,
-  group: GroupConfig,
+  view: Extract<View, { kind: "group" }>,
   key: string,
 ): Promise<Overlay> {
   if (groupOverlaysBase !== baseKey) {
     groupOverlays.clear();
+    heavyGroupOverlay = undefined;
     groupOverlaysBase = baseKey;
   }
-  const hit = groupOverlays.get(key);
+  const hit = cachedGroupOverlay(key);
   if (hit !== undefined) return hit;
+  const include = includeSetOf(view.group, viewKey(view), index);
   const own = new Set<string>();
   const docs: SearchDocument[] = [];
-  for (const source of await groupSearchSources(env.DB, group.name)) {
+  let weight = 0;
+  for (const source of await groupSearchSources(env.DB, view.group.name)) {
+    const doc = searchDocument(JSON.parse(source.serverJson) as Record<string, unknown>, source.status);
     own.add(source.name);
-    docs.push(searchDocument(JSON.parse(source.serverJson) as Record<string, unknown>, source.status));
+    docs.push(doc);
+    weight += searchDocumentBytes(doc);
   }
   const result: Overlay = {
     upserts: docs.length === 0 ? base.upserts : [...base.upserts, ...docs],
     removed: base.removed,
-    visible: (name) => own.has(name) || includes(group, name),
+    view: { include, own },
   };
-  groupOverlays.set(key, result, overlayWeight(docs));
+  weight += preparedOverlayBytes(preparedOverlay(index, result));
+  if (weight > GROUP_OVERLAYS_WEIGHT) heavyGroupOverlay = { key, overlay: result };
+  else groupOverlays.set(key, result, weight);
   return result;
 }
 
@@ -153,7 +187,7 @@ export async function searchSnapshot(env: CacheEnv, view: View): Promise<SearchS
   const index = loaded!.index;
   if (view.kind === "public") return { index, overlay: current, key };
   const viewSnapshotKey = groupKey(key, view);
-  return { index, overlay: await groupOverlay(env, current, key, view.group, viewSnapshotKey), key: viewSnapshotKey };
+  return { index, overlay: await groupOverlay(env, index, current, key, view, viewSnapshotKey), key: viewSnapshotKey };
 }
 
 /**
@@ -167,7 +201,7 @@ export function freshSnapshotKey(env: CacheEnv, view: View): string | undefined 
   if (overlay?.key !== key) return undefined;
   if (view.kind === "public") return key;
   const viewSnapshotKey = groupKey(key, view);
-  return groupOverlaysBase === key && groupOverlays.get(viewSnapshotKey) !== undefined ? viewSnapshotKey : undefined;
+  return groupOverlaysBase === key && cachedGroupOverlay(viewSnapshotKey) !== undefined ? viewSnapshotKey : undefined;
 }
 
 export function cachedAnswer(key: string): Uint8Array | undefined {

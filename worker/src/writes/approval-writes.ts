@@ -2,8 +2,8 @@
 // pending_versions, and a manager's decision, which publishes it (the full publish plan, in the
 // batch that removes the pending row) or drops it. Run by the namespace's Durable Object like
 // every other write of the namespace, each step one D1 batch with its audit rows.
-import type { Actor } from "../domain/actor.ts";
-import { actorKey } from "../domain/actor.ts";
+import { actorKey, actorOf } from "../domain/actor.ts";
+import { pendingBoundRefusal } from "../domain/approvals.ts";
 import { denylistKeys } from "../domain/denylist.ts";
 import { admissionViolations, type AdmissionPolicy } from "../domain/groups.ts";
 import { planPublishes, PUBLISH_FAILED } from "../domain/publish-plan.ts";
@@ -29,11 +29,11 @@ export interface PendingDecision {
 
 export type DecisionResult = ({ decision: "approve" } & PublishResult) | { decision: "reject" };
 
-/** What one read of a submission found, in the writer's one round trip. */
-async function readSubmission(ctx: WriteContext, server: ServerJson, pending: boolean) {
+/** What one read of a submission into `group` found, in the writer's one round trip. */
+async function readSubmission(ctx: WriteContext, group: string, server: ServerJson, pending: boolean) {
   return readPublishGroup(
     ctx.env.DB,
-    [{ name: server.name, version: server.version, urls: remoteUrls(server) }],
+    [{ name: server.name, version: server.version, urls: remoteUrls(server), group }],
     denylistKeys(server),
     { pending },
   );
@@ -43,7 +43,10 @@ async function readSubmission(ctx: WriteContext, server: ServerJson, pending: bo
  * Stores a publish into `group` for a manager to decide, after checking it as the publish it
  * will become (the namespace's claim, the denylist, remote URLs, duplicates, the version cap),
  * so that what could never be approved is refused now; a version already awaiting approval is a
- * 409. Nothing reads pending versions but the approval routes: the catalogue is unchanged.
+ * 409, and so is one more than the queue holds (MAX_PENDING_PER_NAME of the name, exact: its
+ * namespace's writer serializes them; MAX_PENDING_PER_GROUP in the group, which submissions
+ * racing in the group's other namespaces may pass by one each). Nothing reads pending versions
+ * but the approval routes: the catalogue is unchanged.
  */
 export async function submitPending(
   ctx: WriteContext,
@@ -52,13 +55,16 @@ export async function submitPending(
 ): Promise<WriteOutcome<Submitted>> {
   const { name, version } = server;
   const facts = { action: "submit", name, version, detail: { group } };
-  const reads = await readSubmission(ctx, server, true);
+  const reads = await readSubmission(ctx, group, server, true);
   // The plan first: a name outside the group's namespaces learns nothing about what is pending.
   const { decision } = planPublishes([{ server, group }], reads, { now: ctx.now, seq: ctx.seq }).jobs[0]!;
   if (!decision.ok) return refuse(ctx, facts, decision.status, decision.detail, decision.message);
-  if (reads.states[0]!.pending) {
+  const queue = reads.states[0]!.pending!;
+  if (queue.pending) {
     return refuse(ctx, facts, 409, PUBLISH_FAILED, `${name}@${version} is already awaiting approval`);
   }
+  const overfull = pendingBoundRefusal(queue, group, name);
+  if (overfull !== undefined) return refuse(ctx, facts, 409, PUBLISH_FAILED, overfull);
   const pending = {
     name,
     version,
@@ -75,12 +81,6 @@ export async function submitPending(
     return asPublishTrigger(ctx, err, facts, group, []);
   }
   return { ok: true, value: { submittedAt: ctx.now } };
-}
-
-/** The actor an actor key names (the method never holds a ':'). */
-function actorOf(key: string): Actor {
-  const colon = key.indexOf(":");
-  return colon === -1 ? { method: key, subject: "" } : { method: key.slice(0, colon), subject: key.slice(colon + 1) };
 }
 
 /**
@@ -124,7 +124,7 @@ export async function decidePending(
     return refuse(ctx, { ...facts, detail }, 400, PUBLISH_FAILED, violations.slice(0, 20).join("; "));
   }
   const submitter: Caller = { actor: actorOf(pending.submittedBy), requestId: pending.requestId ?? ctx.requestId };
-  const reads = await readSubmission(ctx, server, false);
+  const reads = await readSubmission(ctx, group, server, false);
   // The approval takes the step's first sequence number and time, the publish the next ones.
   const plan = planPublishes([{ server, group }], reads, { now: ctx.now + 1, seq: ctx.seq + 1 });
   const { decision: outcome, audit } = plan.jobs[0]!;

@@ -35,6 +35,8 @@ export const CRON_CALLER: Caller = { actor: { method: "system", subject: "cron" 
 /** What a sweep deleted, by name, and whether every namespace's writer could do its part. */
 export interface SweepResult {
   deleted: Record<string, string[]>;
+  /** The names among `deleted` that belong to a group (only a global maintainer may hear of them). */
+  privateNames: Set<string>;
   /** False when a writer failed (an outage): the cron finishes the sweep. */
   complete: boolean;
   /** The namespaces whose writer was called, in order (a namespace once per round). */
@@ -60,13 +62,23 @@ function matches(entry: StoredDenylistEntry, candidate: DenylistCandidate): bool
   }
 }
 
-/** The namespaces in `scope` holding visible versions the entry matches. */
-async function matchingNamespaces(db: D1Database, entry: StoredDenylistEntry, scope: SweepScope): Promise<string[]> {
-  const namespaces = new Set<string>();
+/**
+ * The namespaces in `scope` holding visible versions the entry matches, each with whether it is
+ * a group's (a claimed namespace holds only its group's servers, and keeps its claim while it
+ * holds any).
+ */
+async function matchingNamespaces(
+  db: D1Database,
+  entry: StoredDenylistEntry,
+  scope: SweepScope,
+): Promise<Map<string, boolean>> {
+  const namespaces = new Map<string, boolean>();
   for (const candidate of await denylistCandidateNames(db, entry, scope)) {
-    if (!namespaces.has(candidate.namespace) && matches(entry, candidate)) namespaces.add(candidate.namespace);
+    if (!namespaces.has(candidate.namespace) && matches(entry, candidate)) {
+      namespaces.set(candidate.namespace, candidate.group !== null);
+    }
   }
-  return [...namespaces];
+  return namespaces;
 }
 
 /**
@@ -83,16 +95,18 @@ export async function sweepEntry(
   const { entry, head } = start;
   const key: DenylistKey = { kind: entry.kind, value: entry.value };
   const deleted: Record<string, string[]> = {};
+  const privateNames = new Set<string>();
   const swept: string[] = [];
   let complete = true;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     // Later rounds: what committed since the head was read (the first round saw the rest).
     const after = round > 0 ? head : start.incremental ? entry.sweptSeq : undefined;
-    const namespaces = await matchingNamespaces(
+    const matching = await matchingNamespaces(
       env.DB,
       entry,
       after === undefined ? "everything" : { changedAfter: after },
     );
+    const namespaces = [...matching.keys()];
     if (namespaces.length === 0) break;
     let deletedThisRound = 0;
     for (let i = 0; i < namespaces.length; i += SWEEP_PARALLELISM) {
@@ -111,6 +125,7 @@ export async function sweepEntry(
           continue;
         }
         for (const [name, versions] of Object.entries(outcome.value)) {
+          if (matching.get(group[j]!)) privateNames.add(name);
           deleted[name] = [...(deleted[name] ?? []), ...versions];
           deletedThisRound += versions.length;
         }
@@ -121,7 +136,7 @@ export async function sweepEntry(
   }
   // Whatever committed after the head has a higher seq: the next sweep from this mark sees it.
   if (complete && head > entry.sweptSeq) await markDenylistSwept(env.DB, entry, head);
-  return { deleted, complete, swept };
+  return { deleted, privateNames, complete, swept };
 }
 
 /**
@@ -135,6 +150,6 @@ export async function sweepEverywhere(
 ): Promise<SweepResult> {
   const head = await catalogChangeHead(env.DB);
   const entry = await getDenylistSweep(env.DB, key);
-  if (!entry) return { deleted: {}, complete: true, swept: [] };
+  if (!entry) return { deleted: {}, privateNames: new Set(), complete: true, swept: [] };
   return sweepEntry(env, caller, { entry, head, incremental: false });
 }

@@ -6,19 +6,23 @@
 // here, against D1, inside the serialized step.
 import { actorKey } from "../domain/actor.ts";
 import {
+  GROUP_NOT_FOUND,
   groupStream,
   MAX_GROUPS,
   MAX_MEMBERS,
   MAX_TOKENS_PER_GROUP,
   MAX_TOKENS_PER_OWNER,
   memberChangeRefusal,
+  TOKEN_NOT_FOUND,
   TOKENS_STREAM,
 } from "../domain/governance-rules.ts";
 import type { Access, AdmissionPolicy, GroupConfig, Role, Visibility } from "../domain/groups.ts";
 import { formatRfc3339 } from "../domain/timestamps.ts";
 import {
+  abortUnlessGroupHoldsStatement,
+  abortWhenGroupHoldsStatement,
+  abortWhenGroupsExceedStatement,
   abortWhenNamespacesHoldStatement,
-  abortWhenStatement,
   activeTokenCount,
   claimsOf,
   claimStatement,
@@ -66,7 +70,6 @@ export interface GroupPatch {
   policy?: AdmissionPolicy | null;
 }
 
-const GROUP_NOT_FOUND = "Group not found";
 const RETRY_CONFLICT = "A concurrent change conflicted with this one: retry";
 
 /**
@@ -89,7 +92,11 @@ async function retryingConflicts<T>(
 }
 
 /** Why namespaces cannot be claimed by `group` (claimed by another group, or holding public servers). */
-async function claimRefusal(db: D1Database, group: string, namespaces: readonly string[]): Promise<string | undefined> {
+async function namespaceClaimConflict(
+  db: D1Database,
+  group: string,
+  namespaces: readonly string[],
+): Promise<string | undefined> {
   const taken = (await claimsOf(db, namespaces)).find((c) => c.group !== group);
   if (taken) return `namespace ${taken.namespace} is already claimed by group ${taken.group}`;
   const [public_] = await namespacesWithPublicServers(db, namespaces);
@@ -117,7 +124,7 @@ export function createGroup(ctx: WriteContext, spec: GroupSpec): Promise<WriteOu
     if ((await groupCount(db)) >= MAX_GROUPS) {
       return refuse(ctx, facts, 409, `A registry holds at most ${MAX_GROUPS} groups`);
     }
-    const conflict = await claimRefusal(db, spec.name, spec.namespaces);
+    const conflict = await namespaceClaimConflict(db, spec.name, spec.namespaces);
     if (conflict !== undefined) return refuse(ctx, facts, 409, conflict);
     const group: GroupConfig = { ...spec, createdAt: ctx.now, createdBy: actorKey(ctx.actor), updatedAt: ctx.now };
     await commit(
@@ -126,7 +133,7 @@ export function createGroup(ctx: WriteContext, spec: GroupSpec): Promise<WriteOu
         insertGroupStatement(db, group),
         ...(spec.namespaces.length > 0 ? [claimStatement(db, spec.name, spec.namespaces)] : []),
         // Groups are created on their own streams: the cap is exact only in the batch.
-        abortWhenStatement(db, spec.name, "(SELECT count(*) FROM groups) > ?2", MAX_GROUPS),
+        abortWhenGroupsExceedStatement(db, spec.name, MAX_GROUPS),
       ],
       [auditEntry(ctx, facts)],
     );
@@ -151,7 +158,7 @@ export function updateGroup(ctx: WriteContext, name: string, patch: GroupPatch):
     const detail: Record<string, unknown> = { ...patch };
     if (patch.namespaces !== undefined) detail.namespaces = { added, removed };
     const changeFacts = { ...facts, detail };
-    const conflict = await claimRefusal(db, name, added);
+    const conflict = await namespaceClaimConflict(db, name, added);
     if (conflict !== undefined) return refuse(ctx, changeFacts, 409, conflict);
     const [holding] = await namespacesHoldingGroupServers(db, name, removed);
     if (holding !== undefined) {
@@ -170,11 +177,16 @@ export function updateGroup(ctx: WriteContext, name: string, patch: GroupPatch):
 
 export interface DeletedGroup {
   name: string;
-  /** Server names removed from the catalogue (purge only). */
+  /** The first MAX_PURGED_SHOWN server names removed from the catalogue (purge only). */
   purged: string[];
+  /** How many server names were removed (purge only). */
+  purgedCount: number;
   /** Pending versions removed (purge only). */
   pending: number;
 }
+
+/** Purged names a purge's answer and audit row list (the count says how many there were). */
+export const MAX_PURGED_SHOWN = 100;
 
 /**
  * Deletes a group: its members and claims, and revokes its service tokens. While it holds
@@ -200,24 +212,25 @@ export async function deleteGroup(
       );
     }
     const purged = purge ? await groupServerNames(db, name) : [];
+    // The batch deletes by group: it commits only while the group holds exactly what was read
+    // (a publish landing meanwhile aborts it, and the step is read again), so the names flushed
+    // and reported are exactly the names deleted.
     const guard = purge
-      ? []
-      : [
-          abortWhenStatement(
-            db,
-            name,
-            "EXISTS (SELECT 1 FROM servers WHERE group_name = ?1) OR EXISTS (SELECT 1 FROM pending_versions WHERE group_name = ?1)",
-          ),
-        ];
-    // The detail stays bounded however many servers went: the count, and the first names.
-    const detail = { purge, servers: purged.length, pending: holdings.pending, names: purged.slice(0, 100) };
+      ? abortUnlessGroupHoldsStatement(db, name, purged.length, holdings.pending)
+      : abortWhenGroupHoldsStatement(db, name);
+    // The detail and the answer stay bounded however many servers went: the count, the first names.
+    const shown = purged.slice(0, MAX_PURGED_SHOWN);
+    const detail = { purge, servers: purged.length, pending: holdings.pending, names: shown };
     await commit(
       ctx,
-      [...guard, ...deleteGroupStatements(db, name, ctx.now)],
+      [guard, ...deleteGroupStatements(db, name, ctx.now)],
       [auditEntry(ctx, { ...facts, detail })],
       purged,
     );
-    return { ok: true, value: { name, purged, pending: purge ? holdings.pending : 0 } };
+    return {
+      ok: true,
+      value: { name, purged: shown, purgedCount: purged.length, pending: purge ? holdings.pending : 0 },
+    };
   });
 }
 
@@ -322,7 +335,7 @@ export async function revokeToken(ctx: WriteContext, id: string): Promise<WriteO
   const db = ctx.env.DB;
   const facts: AuditFacts = { action: "token-revoke", name: id };
   const token = await tokenById(db, id);
-  if (token === null || tokenStream(token) !== ctx.stream) return refuse(ctx, facts, 404, "Token not found");
+  if (token === null || tokenStream(token) !== ctx.stream) return refuse(ctx, facts, 404, TOKEN_NOT_FOUND);
   if (token.revokedAt !== null) return { ok: true, value: token };
   const detail = { kind: token.kind, name: token.name, ...(token.group === null ? {} : { group: token.group }) };
   await commit(ctx, [revokeTokenStatement(db, id, ctx.now)], [auditEntry(ctx, { ...facts, detail })]);

@@ -2,6 +2,7 @@
 // that apply them, and audit-only records of refused attempts. Like server-writes.ts, each
 // step is one D1 batch with its audit row, run by the stream's Durable Object one at a time.
 import { actorKey } from "../domain/actor.ts";
+import { claimKey } from "../domain/groups.ts";
 import {
   denylistMatches,
   denylistStatusMessage,
@@ -28,6 +29,7 @@ import {
   type AuditEntry,
 } from "../storage/d1-audit.ts";
 import { getServerVersions } from "../storage/d1-catalog.ts";
+import { claimedAmong } from "../storage/d1-governance.ts";
 import {
   deleteDenylistStatement,
   deleteReviewMarkStatement,
@@ -181,8 +183,11 @@ export async function resolveReport(
     resolveReportsStatement(db, name, ctx.now, resolution.action, resolution.message),
     deleteReviewMarkStatement(db, name),
   ];
-  const fullFacts = { ...facts, detail: { ...facts.detail, reports: resolved } };
   const versions = await getServerVersions(db, name);
+  // Reports reach public servers only, so this is a safeguard: the decision's visibility in
+  // the public moderation log is fixed now, whatever later happens to the server.
+  const isPrivate = versions.some((v) => (v.group ?? null) !== null);
+  const fullFacts = { ...facts, detail: { ...facts.detail, reports: resolved, ...privateFlag(isPrivate) } };
   const statusAction = resolution.action === "denylist" ? "delete" : resolution.action;
   const changes = new Map<string, StatusChange>();
   for (const v of versions) {
@@ -241,6 +246,26 @@ async function deleteMatches(
 }
 
 /**
+ * The audit detail that keeps a decision out of the public moderation log for good: its
+ * visibility is decided when it is written, so a later claim does not hide a public decision
+ * (which would tell that the namespace was claimed) and a release or purge does not reveal a
+ * private one. Public rows carry nothing (as all rows written before the flag).
+ */
+function privateFlag(isPrivate: boolean): { private?: true } {
+  return isPrivate ? { private: true } : {};
+}
+
+/**
+ * Whether a denylist entry is about a private server or namespace: its namespace is claimed by a
+ * group now. A claim committed by the group's writer while this decision is being written orders
+ * as if after it (the decision was made about a public target).
+ */
+async function privateTarget(db: D1Database, key: DenylistKey): Promise<boolean> {
+  if (key.kind !== "server" && key.kind !== "namespace") return false;
+  return (await claimedAmong(db, [claimKey(key.value)])).size > 0;
+}
+
+/**
  * Adds a denylist entry (in the moderation stream): from its commit on, publishes that match
  * are refused. The matching versions are deleted by sweeps, namespace by namespace.
  */
@@ -255,7 +280,8 @@ export async function addDenylistEntry(ctx: WriteContext, entry: DenylistEntry):
   if (await getDenylistEntry(db, entry))
     return refuse(ctx, facts, 409, `${entry.kind} ${entry.value} is already denylisted`);
   const stored = { ...entry, scope, createdAt: ctx.now, createdBy: actorKey(ctx.actor) };
-  await commit(ctx, [insertDenylistStatement(db, stored)], [auditEntry(ctx, facts)]);
+  const decided = { ...facts, detail: { ...facts.detail, ...privateFlag(await privateTarget(db, entry)) } };
+  await commit(ctx, [insertDenylistStatement(db, stored)], [auditEntry(ctx, decided)]);
   return { ok: true, value: entry };
 }
 
@@ -287,10 +313,16 @@ export async function removeDenylistEntry(
   }
   if (!existing) return refuse(ctx, facts, 404, `${key.kind} ${key.value} is not denylisted`);
   const removed = { ...facts, name: existing.value, detail: { kind: key.kind, value: existing.value } };
+  const isPrivate = await privateTarget(db, existing);
   await commit(
     ctx,
     [deleteDenylistStatement(db, existing)],
-    [auditEntry(ctx, { ...removed, detail: { ...removed.detail, reason: existing.reason } })],
+    [
+      auditEntry(ctx, {
+        ...removed,
+        detail: { ...removed.detail, reason: existing.reason, ...privateFlag(isPrivate) },
+      }),
+    ],
   );
   return { ok: true, value: { entry: existing } };
 }

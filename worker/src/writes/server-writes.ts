@@ -8,6 +8,7 @@ import type { VersionRecord } from "../domain/server-response.ts";
 import { blockingEntry, denylistKeys, denylistRefusal } from "../domain/denylist.ts";
 import { claimKey } from "../domain/groups.ts";
 import {
+  denylistIn,
   planPublishes,
   PUBLISH_FAILED,
   remoteConflictMessage,
@@ -78,22 +79,27 @@ async function asClaimChange<T>(
   return refuse(ctx, facts, 403, PUBLISH_FAILED, claimChangedRefusal(facts.name, group));
 }
 
-/** Remote conflicts found only by the D1 trigger (a race across namespaces) get the same answer. */
+/**
+ * Remote conflicts found only by the D1 trigger (a race across namespaces of one catalogue, that
+ * of `group`) get the same answer.
+ */
 export async function asRemoteConflict<T>(
   ctx: WriteContext,
   err: unknown,
   urls: readonly string[],
   facts: AuditFacts,
   detail: string,
+  group: string | null,
 ): Promise<WriteOutcome<T>> {
   if (!failedWith(err, REMOTE_CONFLICT_TRIGGER)) throw err;
-  const conflict = await findRemoteConflict(ctx.env.DB, urls, facts.name ?? "");
+  const conflict = await findRemoteConflict(ctx.env.DB, urls, facts.name ?? "", group);
   return refuse(ctx, facts, 400, detail, conflict ? remoteConflictMessage(conflict) : REMOTE_CONFLICT_TRIGGER);
 }
 
 /**
- * The refusal of storing these server.json of `name` again (an edit, a restore), if the denylist
- * blocks one of them (403) or another server holds one of their remote URLs `urls` (400).
+ * The refusal of storing these server.json of `name` again (an edit, a restore) in the catalogue
+ * of `group` (null: public), if the denylist blocks one of them (403) or another server of that
+ * catalogue holds one of their remote URLs `urls` (400).
  */
 async function refuseBlockedOrTaken(
   ctx: WriteContext,
@@ -102,16 +108,20 @@ async function refuseBlockedOrTaken(
   name: string,
   servers: readonly ServerJson[],
   urls: readonly string[],
+  group: string | null,
 ): Promise<WriteOutcome<never> | undefined> {
   if (servers.length > 0) {
-    const hits = await findDenylistHits(
-      ctx.env.DB,
-      servers.flatMap((server) => denylistKeys(server)),
+    const hits = denylistIn(
+      await findDenylistHits(
+        ctx.env.DB,
+        servers.flatMap((server) => denylistKeys(server)),
+      ),
+      group,
     );
     const blocked = servers.map((server) => blockingEntry(hits, server)).find((entry) => entry !== undefined);
     if (blocked) return refuse(ctx, facts, 403, denylistRefusal(blocked));
   }
-  const conflict = await findRemoteConflict(ctx.env.DB, urls, name);
+  const conflict = await findRemoteConflict(ctx.env.DB, urls, name, group);
   if (conflict) return refuse(ctx, facts, 400, detail, remoteConflictMessage(conflict));
   return undefined;
 }
@@ -137,7 +147,7 @@ export function asPublishTrigger<T>(
 ): Promise<WriteOutcome<T>> {
   return failedWith(err, CLAIM_TRIGGER)
     ? asClaimChange(ctx, err, facts, group)
-    : asRemoteConflict(ctx, err, urls, facts, PUBLISH_FAILED);
+    : asRemoteConflict(ctx, err, urls, facts, PUBLISH_FAILED, group);
 }
 
 /** A planned job's audit row: the plan's facts, sequence number and time, and who asked. */
@@ -165,7 +175,7 @@ export async function publishVersions(
 ): Promise<WriteOutcome<PublishResult>[]> {
   const reads = await readPublishGroup(
     ctx.env.DB,
-    jobs.map(({ server }) => ({ name: server.name, version: server.version, urls: remoteUrls(server) })),
+    jobs.map(({ server, group }) => ({ name: server.name, version: server.version, urls: remoteUrls(server), group })),
     jobs.flatMap(({ server }) => denylistKeys(server)),
   );
   const plan = planPublishes(jobs, reads, { now: ctx.now, seq: ctx.seq });
@@ -239,7 +249,8 @@ export function statusChangeDetail(changes: ReadonlyMap<string, StatusChange>): 
 
 /**
  * Status changes of some versions of one name, with one audit row. Shared by the status
- * endpoints and report resolutions, which add their own statements and facts.
+ * endpoints and report resolutions, which add their own statements and facts. `group` is the
+ * catalogue the name belongs to (null: public; reports are filed on public servers only).
  */
 export async function changeStatuses(
   ctx: WriteContext,
@@ -248,6 +259,7 @@ export async function changeStatuses(
   changes: ReadonlyMap<string, StatusChange>,
   facts: AuditFacts,
   extraStatements: readonly D1PreparedStatement[] = [],
+  group: string | null = null,
 ): Promise<WriteOutcome<StatusResult>> {
   const restored = versions.filter(
     (v) => v.status === "deleted" && changes.has(v.version) && changes.get(v.version)!.status !== "deleted",
@@ -257,7 +269,7 @@ export async function changeStatuses(
   // server now holds.
   const servers = restored.map((v) => JSON.parse(v.serverJson) as ServerJson);
   const restoredUrls = servers.flatMap(remoteUrls);
-  const refused = await refuseBlockedOrTaken(ctx, facts, detail, name, servers, restoredUrls);
+  const refused = await refuseBlockedOrTaken(ctx, facts, detail, name, servers, restoredUrls, group);
   if (refused) return refused;
 
   const { statements, changed } = statusChangeStatements(ctx.env.DB, versions, changes, ctx.now);
@@ -265,7 +277,7 @@ export async function changeStatuses(
   try {
     await commit(ctx, [...statements, ...extraStatements], [entry], [name]);
   } catch (err) {
-    return asRemoteConflict(ctx, err, restoredUrls, facts, detail);
+    return asRemoteConflict(ctx, err, restoredUrls, facts, detail, group);
   }
   return { ok: true, value: { changed } };
 }
@@ -284,7 +296,7 @@ export async function setVersionStatus(
   if (isUnchangedStatus(target, statusChange)) {
     return refuse(ctx, facts, 400, "No changes to apply: status and message are already set to the provided values");
   }
-  return changeStatuses(ctx, name, versions, new Map([[version, statusChange]]), facts);
+  return changeStatuses(ctx, name, versions, new Map([[version, statusChange]]), facts, [], group);
 }
 
 export async function setServerStatus(
@@ -300,7 +312,7 @@ export async function setServerStatus(
   if (targets.length === 0) {
     return refuse(ctx, facts, 400, "No changes to apply: all versions already have the requested status and message");
   }
-  return changeStatuses(ctx, name, versions, new Map(targets.map((t) => [t.version, statusChange])), facts);
+  return changeStatuses(ctx, name, versions, new Map(targets.map((t) => [t.version, statusChange])), facts, [], group);
 }
 
 /** Admin edit: replaces the server.json of a stored, non-deleted version. */
@@ -316,7 +328,7 @@ export async function editVersion(
   const index = versions.findIndex((v) => v.version === version && v.status !== "deleted");
   if (index === -1) return refuse(ctx, facts, 404, "Server not found");
   const urls = remoteUrls(server);
-  const refused = await refuseBlockedOrTaken(ctx, facts, detail, name, [server], urls);
+  const refused = await refuseBlockedOrTaken(ctx, facts, detail, name, [server], urls, group);
   if (refused) return refused;
 
   const record = { ...versions[index]!, serverJson: JSON.stringify(server), updatedAt: ctx.now };
@@ -328,7 +340,7 @@ export async function editVersion(
   try {
     await commit(ctx, statements, [auditEntry(ctx, facts)], [name]);
   } catch (err) {
-    return asRemoteConflict(ctx, err, urls, facts, detail);
+    return asRemoteConflict(ctx, err, urls, facts, detail, group);
   }
   return { ok: true, value: { record } };
 }

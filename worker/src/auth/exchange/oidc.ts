@@ -41,8 +41,9 @@ export function oidcPermissions(env: Pick<Env, "OIDC_PUBLISH_PERMISSIONS" | "OID
 }
 
 /**
- * The member forms verified OIDC claims prove besides `oidc:<sub>`: the e-mail (lower case)
- * unless the issuer says it is unverified, and `idp:<group>` for each entry of the group claim.
+ * The member forms verified OIDC claims prove besides `oidc:<sub>`: the e-mail (lower case) only
+ * when the issuer vouches for it (`email_verified` true, or "true"; without the claim the address
+ * may be one nobody checked), and `idp:<group>` for each entry of the group claim.
  * Values that are no valid member of their kind are skipped (an "e-mail" of `github:alice` must
  * not become that GitHub identity); at most MAX_SSO_IDENTITIES, first ones first.
  */
@@ -57,7 +58,7 @@ export function ssoIdentities(claims: Record<string, unknown>, groupsClaim: stri
     return true;
   };
   const { email, email_verified: verified } = claims;
-  if (typeof email === "string" && verified !== false && verified !== "false") {
+  if (typeof email === "string" && (verified === true || verified === "true")) {
     const member = canonicalMember(email);
     // Only the e-mail form (prefixed kinds all contain ':', e-mail addresses never do).
     if (member !== undefined && !member.includes(":")) add(member);

@@ -22,6 +22,15 @@ export function list<const TItem extends v.GenericSchema>(item: TItem) {
   return v.array(item, "expected array");
 }
 
+/** huma's `minItems`/`maxItems`: an array of `min` to `max` items. */
+export function listOfAtMost<const TItem extends v.GenericSchema>(item: TItem, max: number, min = 0) {
+  return v.pipe(
+    list(item),
+    v.minLength(min, `expected array length >= ${min}`),
+    v.maxLength(max, `expected array length <= ${max}`),
+  );
+}
+
 export function minLength(n: number) {
   return v.check((s: string) => codePointLength(s) >= n, `expected length >= ${n}`);
 }

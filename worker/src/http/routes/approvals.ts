@@ -7,7 +7,7 @@ import type { IRequest } from "itty-router";
 import { authenticate, type Principal } from "../../auth/principal.ts";
 import { DECISIONS, MAX_DECISION_MESSAGE, renderPending } from "../../domain/approvals.ts";
 import { groupStream } from "../../domain/governance-rules.ts";
-import { atLeast, type Access, type GroupConfig } from "../../domain/groups.ts";
+import { atLeast, type Access } from "../../domain/groups.ts";
 import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
 import { namespaceOf } from "../../domain/write-rules.ts";
@@ -19,7 +19,7 @@ import { readBodyAs } from "../request-body.ts";
 import { json, jsonText } from "../responses.ts";
 import { readableGroup } from "./groups.ts";
 import { isStorableTarget, pathParam } from "./path-params.ts";
-import { callerOf, refuseAudited, runWrite } from "./write-support.ts";
+import { callerOf, forbidAudited, runWrite } from "./write-support.ts";
 
 const DecisionBody = goStruct({
   decision: oneOf(DECISIONS),
@@ -82,25 +82,6 @@ export async function listPending(request: IRequest, env: Env, _ctx: ExecutionCo
   return jsonText(`{"pending":[${items.join(",")}],"metadata":${JSON.stringify(metadata)}}`);
 }
 
-/** A refusal of a caller who may see the group, in the group's audit trail. */
-function refuseDecision(
-  request: Request,
-  env: Env,
-  principal: Principal,
-  group: GroupConfig,
-  facts: { action: string; name: string; version: string },
-  err: ApiError,
-): Promise<never> {
-  const { action, name, version } = facts;
-  return refuseAudited(
-    env,
-    callerOf(request, principal),
-    groupStream(group.name),
-    { action, name: group.name, detail: { server: name, version } },
-    err,
-  );
-}
-
 /** POST /x/admin/groups/{group}/pending/{name}/{version} with {"decision", "message"?}. */
 export async function decidePending(request: IRequest, env: Env) {
   const name = pathParam(request, "name");
@@ -110,9 +91,9 @@ export async function decidePending(request: IRequest, env: Env) {
   const principal = await authenticate(request, env);
   const { group, access } = await groupOf(request, env, principal);
   await limitSubject(env, "admin", principal);
-  const facts = { action: body.decision, name, version };
   if (!atLeast(access, "manager")) {
-    await refuseDecision(request, env, principal, group, facts, new ApiError(403, NOT_MANAGER));
+    const facts = { action: body.decision, name: group.name, detail: { server: name, version } };
+    await forbidAudited(request, env, principal, groupStream(group.name), facts, NOT_MANAGER);
   }
   // A path no pending version can have is a miss, neither audited nor sent to a writer.
   if (!isStorableTarget(name, version)) throw new ApiError(404, PENDING_NOT_FOUND);

@@ -71,7 +71,8 @@ function keyOf(body: { kind: DenylistKind; value: string; registryType?: string 
  * Whether the caller may add or remove entries with these keys. A global maintainer may manage
  * any; a scoped one only server and namespace entries whose whole reach its edit patterns
  * cover (scopeCoversEntry: a namespace entry covers every namespace below it) and whose
- * lower-case matching reaches no stored name, of any spelling, that it may not edit.
+ * lower-case matching reaches no stored public name, of any spelling, that it may not edit
+ * (a scoped entry never reaches a private server, so none counts, nor is revealed by a 403).
  */
 async function mayManage(env: Env, maintainer: Maintainer, keys: readonly DenylistKey[]): Promise<boolean[]> {
   if (maintainer.global) return keys.map(() => true);
@@ -140,12 +141,17 @@ export async function addDenylistEntry(request: IRequest, env: Env) {
   await runWrite(env, MODERATION_STREAM, (writer) => writer.addDenylistEntry(caller, MODERATION_STREAM, entry));
   // The sweep fans out to every affected namespace's writer (writes/denylist-sweeps.ts, shared
   // with the cron); the names it deleted are adopted here.
-  const { deleted, complete } = await sweepEverywhere(env, caller, key);
+  const { deleted, privateNames, complete } = await sweepEverywhere(env, caller, key);
   // Read-your-writes in this isolate for the names the sweep changed (it bypasses runWrite).
   for (const name of Object.keys(deleted)) forgetWrite(name);
+  // Private names only for an organisation-wide maintainer (the stored entry may be a global
+  // one whatever the caller's scope).
+  const shown = maintainer.global
+    ? deleted
+    : Object.fromEntries(Object.entries(deleted).filter(([name]) => !privateNames.has(name)));
   // The entry is committed either way; a sweep a writer could not finish is finished by the cron.
   const sweep = complete ? {} : { sweepComplete: false };
-  return json({ ...key, reason: body.reason, ...(scope === null ? {} : { scope }), deleted, ...sweep }, 201);
+  return json({ ...key, reason: body.reason, ...(scope === null ? {} : { scope }), deleted: shown, ...sweep }, 201);
 }
 
 /**

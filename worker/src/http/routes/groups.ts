@@ -10,6 +10,7 @@ import {
   canonicalList,
   canonicalNamespace,
   canonicalPolicy,
+  GROUP_NOT_FOUND,
   groupStream,
   MAX_INCLUDE,
   MAX_NAMESPACES,
@@ -18,17 +19,24 @@ import {
 } from "../../domain/governance-rules.ts";
 import {
   atLeast,
+  canonicalMember,
+  effectiveAccess,
   GROUP_NAME_PATTERN,
   ROLES,
-  stronger,
-  weaker,
   type Access,
   type AdmissionPolicy,
   type GroupConfig,
   type Role,
 } from "../../domain/groups.ts";
-import { canonicalMember } from "../../domain/groups.ts";
-import { bool, goStruct, list, maxLength, oneOf, pattern, text } from "../../domain/server-json/huma-schema-kit.ts";
+import {
+  bool,
+  goStruct,
+  listOfAtMost,
+  maxLength,
+  oneOf,
+  pattern,
+  text,
+} from "../../domain/server-json/huma-schema-kit.ts";
 import { formatRfc3339 } from "../../domain/timestamps.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
 import {
@@ -45,30 +53,21 @@ import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readBodyAs } from "../request-body.ts";
 import { json } from "../responses.ts";
 import { pathParam } from "./path-params.ts";
-import { callerOf, refuseAudited, runWrite } from "./write-support.ts";
-
-/** An array of at most `max` items, with huma's message. */
-export function boundedList<const TItem extends v.GenericSchema>(item: TItem, max: number, min = 0) {
-  return v.pipe(
-    list(item),
-    v.minLength(min, `expected array length >= ${min}`),
-    v.maxLength(max, `expected array length <= ${max}`),
-  );
-}
+import { callerOf, forbidAudited, runWrite } from "./write-support.ts";
 
 const VISIBILITIES = ["private", "public"] as const;
 
 const PolicyBody = goStruct({
-  registries: v.optional(boundedList(text, MAX_POLICY_ENTRIES)),
-  remoteHosts: v.optional(boundedList(text, MAX_POLICY_ENTRIES)),
+  registries: v.optional(listOfAtMost(text, MAX_POLICY_ENTRIES)),
+  remoteHosts: v.optional(listOfAtMost(text, MAX_POLICY_ENTRIES)),
 });
 
 const CreateBody = goStruct({
   name: v.pipe(text, pattern(GROUP_NAME_PATTERN.source)),
   title: v.optional(v.pipe(text, maxLength(MAX_TITLE))),
   visibility: oneOf(VISIBILITIES),
-  namespaces: v.optional(boundedList(text, MAX_NAMESPACES)),
-  include: v.optional(boundedList(text, MAX_INCLUDE)),
+  namespaces: v.optional(listOfAtMost(text, MAX_NAMESPACES)),
+  include: v.optional(listOfAtMost(text, MAX_INCLUDE)),
   requireApproval: v.optional(bool),
   policy: v.optional(PolicyBody),
 });
@@ -77,8 +76,8 @@ const CreateBody = goStruct({
 const PatchBody = goStruct({
   title: v.nullish(v.pipe(text, maxLength(MAX_TITLE))),
   visibility: v.optional(oneOf(VISIBILITIES)),
-  namespaces: v.optional(boundedList(text, MAX_NAMESPACES)),
-  include: v.optional(boundedList(text, MAX_INCLUDE)),
+  namespaces: v.optional(listOfAtMost(text, MAX_NAMESPACES)),
+  include: v.optional(listOfAtMost(text, MAX_INCLUDE)),
   requireApproval: v.optional(bool),
   policy: v.nullish(PolicyBody),
 });
@@ -87,8 +86,6 @@ const MemberBody = goStruct({ role: oneOf(ROLES) });
 
 /** Fields only an organisation administrator may change; managers curate the rest. */
 const ADMIN_FIELDS = ["visibility", "namespaces", "requireApproval", "policy"] as const;
-
-export const GROUP_NOT_FOUND = "Group not found";
 
 const notFound = () => new ApiError(404, GROUP_NOT_FOUND);
 
@@ -119,24 +116,6 @@ export async function governanceWrite<T>(...args: Parameters<typeof runWrite<T>>
   } finally {
     forgetGovernance();
   }
-}
-
-/** A refusal of a caller who may see the group, in the group's audit trail. */
-function refuseInGroup(
-  request: Request,
-  env: Env,
-  principal: Principal,
-  group: string,
-  action: string,
-  detail: string,
-): Promise<never> {
-  return refuseAudited(
-    env,
-    callerOf(request, principal),
-    groupStream(group),
-    { action, name: group },
-    new ApiError(403, detail),
-  );
 }
 
 function renderGroup(group: GroupConfig, access: Access) {
@@ -223,24 +202,21 @@ export async function createGroup(request: IRequest, env: Env) {
 }
 
 /**
- * The groups the caller holds a role in, with that role: every group for an organisation
- * administrator; a personal token's groups at the weaker of its grant and the person's role; a
- * service token's one group.
+ * The groups the caller holds a role in, with that role (effectiveAccess): every group for an
+ * organisation administrator; the groups its identities are members of, and a service token's
+ * own group.
  */
 async function callerGroups(env: Env, principal: Principal): Promise<{ group: GroupConfig; access: Access }[]> {
   if (isOrgAdmin(principal)) return (await listGroups(env.DB)).map((group) => ({ group, access: "admin" as const }));
-  const token = principal.token;
+  const { token } = principal;
+  const candidates = await rolesByGroup(env.DB, principal.identities);
+  if (token?.kind === "service" && token.group !== null && !candidates.has(token.group)) {
+    candidates.set(token.group, []);
+  }
   const held = new Map<string, Access>();
-  if (token?.kind === "service") {
-    const granted = token.access.find((a) => a.group === token.group)?.role;
-    if (token.group !== null && granted !== undefined) held.set(token.group, granted);
-  } else {
-    for (const [name, roles] of await rolesByGroup(env.DB, principal.identities)) {
-      let access: Access | undefined;
-      for (const role of roles) access = stronger(access, role);
-      if (token !== undefined) access = weaker(access, token.access.find((a) => a.group === name)?.role);
-      if (access !== undefined) held.set(name, access);
-    }
+  for (const [name, roles] of candidates) {
+    const access = effectiveAccess(name, { admin: false, token }, roles);
+    if (access !== undefined) held.set(name, access);
   }
   const groups = await groupsByName(env.DB, [...held.keys()]);
   return groups.map((group) => ({ group, access: held.get(group.name)! }));
@@ -275,22 +251,22 @@ export async function updateGroup(request: IRequest, env: Env) {
   const { group, access } = await readableGroup(env, principal, pathParam(request, "group"));
   const adminFields = ADMIN_FIELDS.filter((field) => body[field] !== undefined);
   if (access !== "admin" && adminFields.length > 0) {
-    await refuseInGroup(
+    await forbidAudited(
       request,
       env,
       principal,
-      group.name,
-      "group-update",
+      groupStream(group.name),
+      { action: "group-update", name: group.name },
       `Changing ${adminFields.join(", ")} requires an organisation administrator`,
     );
   }
   if (!atLeast(access, "manager")) {
-    await refuseInGroup(
+    await forbidAudited(
       request,
       env,
       principal,
-      group.name,
-      "group-update",
+      groupStream(group.name),
+      { action: "group-update", name: group.name },
       "Changing a group requires the manager role",
     );
   }
@@ -325,12 +301,12 @@ export async function deleteGroup(request: IRequest, env: Env, _ctx: ExecutionCo
   await limitSubject(env, "admin", principal);
   const { group, access } = await readableGroup(env, principal, pathParam(request, "group"));
   if (access !== "admin") {
-    await refuseInGroup(
+    await forbidAudited(
       request,
       env,
       principal,
-      group.name,
-      "group-delete",
+      groupStream(group.name),
+      { action: "group-delete", name: group.name },
       "Deleting a group requires an organisation administrator",
     );
   }
@@ -341,7 +317,13 @@ export async function deleteGroup(request: IRequest, env: Env, _ctx: ExecutionCo
     (writer) => writer.deleteGroup(caller, group.name, purge),
     { adopt: (value) => value.purged },
   );
-  return json({ name: deleted.name, deleted: true, purged: deleted.purged, pendingDeleted: deleted.pending });
+  return json({
+    name: deleted.name,
+    deleted: true,
+    purged: deleted.purged,
+    purgedCount: deleted.purgedCount,
+    pendingDeleted: deleted.pending,
+  });
 }
 
 /** GET /x/admin/groups/{group}/members: for the group's managers and administrators. */

@@ -8,16 +8,18 @@ import { accessIn, authenticate, isOrgAdmin, type Principal } from "../../auth/p
 import { actorKey } from "../../domain/actor.ts";
 import {
   delegableIdentities,
+  GROUP_NOT_FOUND,
   groupStream,
   MAX_TOKEN_ACCESS,
   MAX_TOKEN_NAME,
   personalGrantRefusal,
   serviceGrantRefusal,
+  TOKEN_NOT_FOUND,
   tokenExpiry,
   TOKENS_STREAM,
 } from "../../domain/governance-rules.ts";
-import { atLeast, GROUP_NAME_PATTERN, mayRead, ROLES, stronger, type Role } from "../../domain/groups.ts";
-import { goStruct, maxLength, minLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
+import { atLeast, effectiveAccess, GROUP_NAME_PATTERN, mayRead, ROLES } from "../../domain/groups.ts";
+import { goStruct, listOfAtMost, maxLength, minLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { formatRfc3339, parseRfc3339 } from "../../domain/timestamps.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
 import { listTokensPage, tokenById, type StoredApiToken, type TokenHolder } from "../../storage/d1-governance.ts";
@@ -27,9 +29,9 @@ import { readLimitParam } from "../list-params.ts";
 import { limitAddress, limitSubject } from "../rate-limits.ts";
 import { readBodyAs } from "../request-body.ts";
 import { json } from "../responses.ts";
-import { boundedList, GROUP_NOT_FOUND, governanceWrite, readableGroup } from "./groups.ts";
+import { governanceWrite, readableGroup } from "./groups.ts";
 import { pathParam } from "./path-params.ts";
-import { callerOf, refuseAudited } from "./write-support.ts";
+import { callerOf, forbidAudited } from "./write-support.ts";
 
 const AccessEntry = goStruct({ group: text, role: oneOf(ROLES) });
 
@@ -37,16 +39,26 @@ const TokenBody = goStruct({
   name: v.pipe(text, minLength(1), maxLength(MAX_TOKEN_NAME)),
   kind: oneOf(["personal", "service"]),
   group: v.optional(text),
-  access: boundedList(AccessEntry, MAX_TOKEN_ACCESS, 1),
+  access: listOfAtMost(AccessEntry, MAX_TOKEN_ACCESS, 1),
   expiresAt: v.optional(text),
 });
 
 type TokenRequest = v.InferOutput<typeof TokenBody>;
 
 const TOKEN_ID = /^tok_[0-9a-f]{16}$/;
-const TOKEN_NOT_FOUND = "Token not found";
+/** A refused creation is audited in the stream the token would have been made on. */
+const TOKEN_CREATE = { action: "token-create" };
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
+
+/**
+ * The personal tokens a caller manages (lists and revokes): a sign-in all of its person's; a
+ * personal token only itself, so a leaked one neither reveals nor revokes its siblings.
+ */
+function personalScope(principal: Principal): { owner: string } | { id: string } {
+  const { token } = principal;
+  return token?.kind === "personal" ? { id: token.id } : { owner: ownerOf(principal) };
+}
 
 /** Whose personal tokens the caller's are: its person, also when it presents one of them. */
 function ownerOf(principal: Principal): string {
@@ -122,52 +134,37 @@ async function personalGrant(request: Request, env: Env, principal: Principal, b
     if (group === null || !mayRead(group, await accessIn(env, group, principal))) {
       throw new ApiError(404, GROUP_NOT_FOUND, [{ message: `group ${name}` }]);
     }
-    let held: Role | undefined;
-    const delegable = delegableIdentities(principal.identities);
-    for (const r of await readMemberRoles(env.DB, name, delegable)) held = stronger(held, r) as Role;
-    const why = personalGrantRefusal(held, role);
-    if (why !== undefined) await refuseTokens(request, env, principal, TOKENS_STREAM, `${why} (${name})`);
+    // What the person holds as a member, through the identities the token will keep.
+    const roles = await readMemberRoles(env.DB, name, delegableIdentities(principal.identities));
+    const why = personalGrantRefusal(effectiveAccess(name, { admin: false }, roles), role);
+    if (why !== undefined)
+      await forbidAudited(request, env, principal, TOKENS_STREAM, TOKEN_CREATE, `${why} (${name})`);
   }
 }
 
 /**
  * A service token's grant: its creator manages the group (a personal token only while its
  * effective access there is manager or more; never a service token), each entry at most what
- * the creator holds.
+ * the creator holds and at most publisher unless the creator is an administrator.
  */
 async function serviceGrant(request: Request, env: Env, principal: Principal, body: TokenRequest): Promise<string> {
   const { group, access } = await readableGroup(env, principal, body.group!);
   const stream = groupStream(group.name);
   if (!atLeast(access, "manager")) {
-    await refuseTokens(
+    await forbidAudited(
       request,
       env,
       principal,
       stream,
+      TOKEN_CREATE,
       "Creating service tokens requires the manager role in the group",
     );
   }
   for (const { role } of body.access) {
     const why = serviceGrantRefusal(access, role);
-    if (why !== undefined) await refuseTokens(request, env, principal, stream, why);
+    if (why !== undefined) await forbidAudited(request, env, principal, stream, TOKEN_CREATE, why);
   }
   return group.name;
-}
-
-function refuseTokens(
-  request: Request,
-  env: Env,
-  principal: Principal,
-  stream: string,
-  detail: string,
-): Promise<never> {
-  return refuseAudited(
-    env,
-    callerOf(request, principal),
-    stream,
-    { action: "token-create" },
-    new ApiError(403, detail),
-  );
 }
 
 /**
@@ -185,11 +182,12 @@ export async function createToken(request: IRequest, env: Env) {
   let group: string | null = null;
   if (body.kind === "personal") {
     if (principal.token !== undefined) {
-      await refuseTokens(
+      await forbidAudited(
         request,
         env,
         principal,
         TOKENS_STREAM,
+        TOKEN_CREATE,
         "Personal tokens are created with a sign-in (a registry token or the organisation's access token), not with an API token",
       );
     }
@@ -197,11 +195,12 @@ export async function createToken(request: IRequest, env: Env) {
     stream = TOKENS_STREAM;
   } else {
     if (principal.token?.kind === "service") {
-      await refuseTokens(
+      await forbidAudited(
         request,
         env,
         principal,
         groupStream(principal.token.group ?? ""),
+        TOKEN_CREATE,
         "A service token cannot create tokens",
       );
     }
@@ -233,8 +232,8 @@ function cursorOf(raw: string | null): { createdAt: number; id: string } | undef
 }
 
 /**
- * GET /x/tokens: the caller's personal tokens; `?group=g`: the group's service tokens, for its
- * managers. Newest first, without secrets, `limit` (≤ 1000) a page with `metadata.nextCursor`.
+ * GET /x/tokens: the caller's personal tokens (a personal token: itself); `?group=g`: the
+ * group's service tokens, for its managers. Newest first, without secrets, `limit` (≤ 1000) a page with `metadata.nextCursor`.
  */
 export async function listTokens(request: IRequest, env: Env, _ctx: ExecutionContext, url: URL) {
   const params = url.searchParams;
@@ -251,7 +250,7 @@ export async function listTokens(request: IRequest, env: Env, _ctx: ExecutionCon
       throw new ApiError(403, "Listing service tokens requires the manager role in the group");
     holder = { group: group.name };
   } else {
-    holder = { owner: ownerOf(principal) };
+    holder = personalScope(principal);
   }
   const page = await listTokensPage(env.DB, holder, after, limit + 1);
   const tokens = page.slice(0, limit);
@@ -263,10 +262,16 @@ export async function listTokens(request: IRequest, env: Env, _ctx: ExecutionCon
   });
 }
 
-/** Whether the caller may revoke a token: its person, a manager of its group, an administrator. */
+/**
+ * Whether the caller may revoke a token: a personal token its person (through a personal token:
+ * that token only), a service token a manager of its group, any token an administrator.
+ */
 async function mayRevoke(env: Env, principal: Principal, token: StoredApiToken): Promise<boolean> {
   if (isOrgAdmin(principal)) return true;
-  if (token.kind === "personal") return token.owner === ownerOf(principal);
+  if (token.kind === "personal") {
+    const scope = personalScope(principal);
+    return "id" in scope ? token.id === scope.id : token.owner === scope.owner;
+  }
   const group = token.group === null ? null : await readGroup(env.DB, token.group);
   return group !== null && atLeast(await accessIn(env, group, principal), "manager");
 }

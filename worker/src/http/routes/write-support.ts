@@ -36,13 +36,14 @@ export interface WriteOptions<T> {
 }
 
 /**
- * Runs one write on the writer of `stream` (a namespace, "~auth" or "~moderation") and returns
- * its value. The writer answers every failure of its own with an outcome (a refusal, or 503/500
- * when its D1 work threw), which becomes its ApiError here. A call the runtime fails because the
- * object was reset, is overloaded or the connection broke (errors.ts isOutage) is answered 503
- * with Retry-After: whether its write landed is unknown, and retrying is safe since every write
- * is checked again against D1; any other rejection is a bug, left to the generic 500. The
- * changed names are adopted (a list also when the call failed: the write may have landed).
+ * Runs one write on the writer of `stream` (a namespace, "~auth", "~moderation", "~tokens" or
+ * "~group:<name>") and returns its value. The writer answers every failure of its own with an
+ * outcome (a refusal, or 503/500 when its D1 work threw), which becomes its ApiError here. A call
+ * the runtime fails because the object was reset, is overloaded or the connection broke
+ * (errors.ts isOutage) is answered 503 with Retry-After: whether its write landed is unknown, and
+ * retrying is safe since every write is checked again against D1; any other rejection is a bug,
+ * left to the generic 500. The changed names are adopted (a list also when the call failed: the
+ * write may have landed).
  */
 export async function runWrite<T>(
   env: Env,
@@ -101,6 +102,22 @@ export async function refuseAudited(
 ): Promise<never> {
   await recordRefusal(env, caller, stream, facts, err);
   throw err;
+}
+
+/**
+ * Refuses a caller with 403 after recording the refusal in `stream`'s audit trail (a group's or
+ * "~tokens"): for callers who may see what they asked about (anyone else gets the 404 of an
+ * unknown one, unaudited).
+ */
+export function forbidAudited(
+  request: Request,
+  env: Env,
+  principal: Principal,
+  stream: string,
+  facts: AuditFacts,
+  detail: string,
+): Promise<never> {
+  return refuseAudited(env, callerOf(request, principal), stream, facts, new ApiError(403, detail));
 }
 
 /**
