@@ -62,7 +62,7 @@ function bearerOf(request: Request): string | undefined {
 }
 
 async function apiTokenPrincipal(env: Env, token: string): Promise<Principal> {
-  const stored = await readApiToken(env.DB, apiTokenHash(token));
+  const stored = await readApiToken(env.DB, token, apiTokenHash);
   const nowUs = Date.now() * 1000;
   if (stored === null || stored.revokedAt !== null || stored.expiresAt <= nowUs) {
     throw unauthorized(UNKNOWN_API_TOKEN);

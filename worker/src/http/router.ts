@@ -41,30 +41,40 @@ import { protectedResourceMetadata, withResourceChallenge } from "./routes/well-
 export const API_PREFIXES = ["/v0", "/v0.1"] as const;
 
 /**
- * What every handler receives after the request: the URL it was routed by (inside a group's
- * prefix, the inner path), and the view it answers from with the caller, if a token was sent.
+ * What every handler receives after the request: its URL, and the view it answers from with the
+ * caller, if a token was sent.
  */
 type Args = [Env, ExecutionContext, URL, ResolvedView];
 
-const router = Router<IRequest, Args>();
-for (const prefix of API_PREFIXES) {
-  router
-    .get(`${prefix}/health`, health)
-    .get(`${prefix}/ping`, ping)
-    .get(`${prefix}/version`, version)
-    .get(`${prefix}/servers`, listServers)
-    .get(`${prefix}/servers/:name/versions`, listServerVersions)
-    .get(`${prefix}/servers/:name/versions/:version`, getServerVersion)
-    .post(`${prefix}/publish`, publishServer)
-    .post(`${prefix}/validate`, validateServer)
-    .put(`${prefix}/servers/:name/versions/:version`, editServerVersion)
-    .patch(`${prefix}/servers/:name/versions/:version/status`, setVersionStatus)
-    .patch(`${prefix}/servers/:name/status`, setServerStatus);
-  for (const [path, handler] of AUTH_ROUTES) router.post(`${prefix}${path}`, handler);
+type AppRouter = ReturnType<typeof Router<IRequest, Args>>;
+
+/** The official API (both prefixes) and ranked search: what the root and every group serve. */
+function serveApi(on: AppRouter): AppRouter {
+  for (const prefix of API_PREFIXES) {
+    on.get(`${prefix}/health`, health)
+      .get(`${prefix}/ping`, ping)
+      .get(`${prefix}/version`, version)
+      .get(`${prefix}/servers`, listServers)
+      .get(`${prefix}/servers/:name/versions`, listServerVersions)
+      .get(`${prefix}/servers/:name/versions/:version`, getServerVersion)
+      .post(`${prefix}/publish`, publishServer)
+      .post(`${prefix}/validate`, validateServer)
+      .put(`${prefix}/servers/:name/versions/:version`, editServerVersion)
+      .patch(`${prefix}/servers/:name/versions/:version/status`, setVersionStatus)
+      .patch(`${prefix}/servers/:name/status`, setServerStatus);
+    for (const [path, handler] of AUTH_ROUTES) on.post(`${prefix}${path}`, handler);
+  }
+  return on.get("/x/search", searchServers);
 }
+
+const router = serveApi(Router<IRequest, Args>());
+/**
+ * The same routes under /groups/{group}/, matched in place: the request is routed as it came
+ * (no copy of it with the inner path), the group's view resolved before.
+ */
+const groupRouter = serveApi(Router<IRequest, Args>({ base: "/groups/:group" }));
 // Our extensions live under /x/ (never under the official prefixes).
 router
-  .get("/x/search", searchServers)
   .post("/x/reports", fileReport)
   .get("/x/moderation-log", listModerationLog)
   .get("/x/admin/reports", listReportQueue)
@@ -112,8 +122,9 @@ function unrouted(method: string, url: URL, env: Env): Response {
 }
 
 /**
- * Routes a request under /groups/{group}/ by its inner path, with the group's view; token
- * exchanges are answered as at the root, whatever the group (and whether it exists).
+ * Routes a request under /groups/{group}/ with the group's view; token exchanges are answered as
+ * at the root, whatever the group (and whether it exists). What it does not serve answers as the
+ * root would answer its inner path.
  */
 async function routeInGroup(
   request: Request,
@@ -124,11 +135,12 @@ async function routeInGroup(
   const path = groupPathOf(url.pathname);
   if (path === undefined) return undefined;
   if (!servedInGroup(path.inner)) throw endpointNotFound(url);
+  const resolved = isExchangePath(path.inner) ? PUBLIC : await resolveGroupView(request, env, path.group, url);
+  const response = await groupRouter.fetch(request, env, ctx, url, resolved);
+  if (response !== undefined) return response;
   const inner = new URL(url);
   inner.pathname = path.inner;
-  const routed = new Request(inner, request);
-  const resolved = isExchangePath(path.inner) ? PUBLIC : await resolveGroupView(routed, env, path.group, url);
-  return (await router.fetch(routed, env, ctx, inner, resolved)) ?? unrouted(request.method, inner, env);
+  return unrouted(request.method, inner, env);
 }
 
 export async function handleRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

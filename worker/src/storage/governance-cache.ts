@@ -73,14 +73,22 @@ export async function readMemberRoles(db: D1Database, group: string, identities:
   return value;
 }
 
-/** The stored token for a secret's hash, revoked and expired ones included, or null. */
-export async function readApiToken(db: D1Database, hash: string): Promise<StoredApiToken | null> {
+/**
+ * The stored token a presented secret names, revoked and expired ones included, or null. Kept by
+ * the secret itself (as verified registry tokens are), so a cached check does not even hash it;
+ * `hash` (the stored form) is computed only to read D1.
+ */
+export async function readApiToken(
+  db: D1Database,
+  token: string,
+  hash: (token: string) => string,
+): Promise<StoredApiToken | null> {
   const now = Date.now();
-  const hit = tokens.get(hash);
+  const hit = tokens.get(token);
   if (fresh(hit, now)) return hit.value;
   const started = generation;
-  const value = await tokenByHash(db, hash);
-  if (started === generation) tokens.set(hash, { value, readAt: now }, 1024);
+  const value = await tokenByHash(db, hash(token));
+  if (started === generation) tokens.set(token, { value, readAt: now }, 1024);
   return value;
 }
 

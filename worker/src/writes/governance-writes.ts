@@ -16,7 +16,7 @@ import {
   TOKEN_NOT_FOUND,
   TOKENS_STREAM,
 } from "../domain/governance-rules.ts";
-import type { Access, AdmissionPolicy, GroupConfig, Role, Visibility } from "../domain/groups.ts";
+import type { Access, GroupConfig, Role } from "../domain/groups.ts";
 import { formatRfc3339 } from "../domain/timestamps.ts";
 import {
   abortUnlessGroupHoldsStatement,
@@ -49,26 +49,11 @@ import {
 } from "../storage/d1-governance.ts";
 import { auditEntry, commit, refuse, type AuditFacts, type WriteContext, type WriteOutcome } from "./write-context.ts";
 
-/** A new group as the route validated it. */
-export interface GroupSpec {
-  name: string;
-  title: string | null;
-  visibility: Visibility;
-  namespaces: string[];
-  include: string[];
-  requireApproval: boolean;
-  policy: AdmissionPolicy | null;
-}
+/** A new group as the route validated it: its configuration without the writer's stamps. */
+export type GroupSpec = Omit<GroupConfig, "createdAt" | "createdBy" | "updatedAt">;
 
 /** The fields a PATCH changes (absent: unchanged; null title or policy: cleared). */
-export interface GroupPatch {
-  title?: string | null;
-  visibility?: Visibility;
-  namespaces?: string[];
-  include?: string[];
-  requireApproval?: boolean;
-  policy?: AdmissionPolicy | null;
-}
+export type GroupPatch = Partial<Omit<GroupSpec, "name">>;
 
 const RETRY_CONFLICT = "A concurrent change conflicted with this one: retry";
 
