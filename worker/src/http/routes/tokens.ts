@@ -63,7 +63,10 @@ function personalScope(principal: Principal): { owner: string } | { id: string }
 /** Whose personal tokens the caller's are: its person, also when it presents one of them. */
 function ownerOf(principal: Principal): string {
   if (principal.token?.kind === "personal") return principal.auth_method_sub;
-  return actorKey({ method: principal.auth_method, subject: principal.auth_method_sub });
+  // One person, one list: a sign-in through /auth/oidc and the provider's own access token name
+  // the same subject of the same issuer.
+  const method = principal.auth_method === "oidc-access" ? "oidc" : principal.auth_method;
+  return actorKey({ method, subject: principal.auth_method_sub });
 }
 
 function renderToken(token: StoredApiToken) {
