@@ -2,6 +2,7 @@
 // answers for every bad input, claims that stay exclusive, and private groups that answer 404 to
 // whoever may not read them, exactly like groups that do not exist.
 import { env } from "cloudflare:workers";
+import { parseRfc3339 } from "../worker/src/domain/timestamps.ts";
 import { describe, expect, it } from "vitest";
 import {
   createGroup,
@@ -207,10 +208,12 @@ describe("PATCH /x/admin/groups/{group}", () => {
     const first = await patchGroup(name, { title: "Prod", include: ["io.github.acme/*"] }, curator);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ title: "Prod", include: ["io.github.acme/*"], access: "manager" });
-    expect(first.body.updatedAt > created.updatedAt).toBe(true);
+    // RFC 3339 with trailing zeros trimmed does not sort as text: compare the instants (µs).
+    const micros = (at: string) => parseRfc3339(at)!;
+    expect(micros(first.body.updatedAt)).toBeGreaterThan(micros(created.updatedAt));
     const second = await patchGroup(name, {}, curator);
     expect(second.status).toBe(200);
-    expect(second.body.updatedAt > first.body.updatedAt).toBe(true);
+    expect(micros(second.body.updatedAt)).toBeGreaterThan(micros(first.body.updatedAt));
     const cleared = await patchGroup(name, { title: null }, curator);
     expect(cleared.body.title).toBeNull();
   });
