@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sweepDenylist } from "../worker/src/cron/sweep-denylist.ts";
 import { createWriteGroup, groupPublish, member } from "./helpers/group-writes.ts";
-import { denylistAdd, maintainerToken } from "./helpers/moderation.ts";
+import { adminGet, denylistAdd, denylistRemove, maintainerToken } from "./helpers/moderation.ts";
 import { editAll, tokenFor, type Grant } from "./helpers/publishing.ts";
 import { serverJson } from "./helpers/registry.ts";
 
@@ -31,7 +31,7 @@ async function privateServer(name: string, extra: Record<string, unknown> = {}) 
 beforeAll(async () => {
   await createWriteGroup({
     name: "sec",
-    namespaces: ["com.priv.sec", "com.priv.case", "com.priv.glob"],
+    namespaces: ["com.priv.sec", "com.priv.case", "com.priv.glob", "com.priv.lift"],
     members: { "github:alice": "publisher" },
   });
   alice = await member("alice");
@@ -89,5 +89,24 @@ describe("a global maintainer's entries and private servers", () => {
     );
     expect(blocked.status).toBe(403);
     expect(blocked.body.detail).toContain("denylist");
+  });
+});
+
+describe("a global maintainer's entry that reaches a private server", () => {
+  it("is neither listed to nor removable by a scoped maintainer (403), so no scope lifts it from the group", async () => {
+    await privateServer("Com.Priv.Lift/Tool");
+    const added = await denylistAdd(await maintainerToken(), {
+      kind: "namespace",
+      value: "com.priv.lift",
+      reason: "Org",
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const scoped = await tokenFor(edit("com.priv.lift/*", "com.priv.lift.*"), "oidc", "lift-maintainer");
+    const listed = await adminGet(scoped, "/x/admin/denylist");
+    expect(JSON.stringify(listed.body)).not.toContain("com.priv.lift");
+    const removed = await denylistRemove(scoped, { kind: "namespace", value: "com.priv.lift" });
+    expect(removed.status).toBe(403);
+    const blocked = await groupPublish("sec", alice, serverJson("com.priv.lift/other", "1.0.0"));
+    expect(blocked.status).toBe(403);
   });
 });

@@ -41,8 +41,8 @@ import { protectedResourceMetadata, withResourceChallenge } from "./routes/well-
 export const API_PREFIXES = ["/v0", "/v0.1"] as const;
 
 /**
- * What every handler receives after the request: its URL, and the view it answers from with the
- * caller, if a token was sent.
+ * What every handler receives after the request: its URL (under a group's prefix, the inner
+ * path), and the view it answers from with the caller, if a token was sent.
  */
 type Args = [Env, ExecutionContext, URL, ResolvedView];
 
@@ -136,11 +136,10 @@ async function routeInGroup(
   if (path === undefined) return undefined;
   if (!servedInGroup(path.inner)) throw endpointNotFound(url);
   const resolved = isExchangePath(path.inner) ? PUBLIC : await resolveGroupView(request, env, path.group, url);
-  const response = await groupRouter.fetch(request, env, ctx, url, resolved);
-  if (response !== undefined) return response;
+  // Handlers see the inner path in their URL, so they answer exactly as at the root.
   const inner = new URL(url);
   inner.pathname = path.inner;
-  return unrouted(request.method, inner, env);
+  return (await groupRouter.fetch(request, env, ctx, inner, resolved)) ?? unrouted(request.method, inner, env);
 }
 
 export async function handleRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

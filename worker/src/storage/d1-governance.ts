@@ -129,16 +129,13 @@ export async function groupsByName(db: D1Database, names: readonly string[]): Pr
   return results.map(toGroup);
 }
 
-/**
- * The names of the groups, or undefined when there are more than `limit` (then no set of names
- * is small enough to keep: callers read groups one by one).
- */
-export async function groupNames(db: D1Database, limit: number): Promise<string[] | undefined> {
+/** Every group with its claims, or undefined when there are more than `limit`. */
+export async function everyGroup(db: D1Database, limit: number): Promise<GroupConfig[] | undefined> {
   const { results } = await db
-    .prepare("SELECT name FROM groups LIMIT ?")
+    .prepare(`${GROUP_SELECT} ORDER BY g.name LIMIT ?`)
     .bind(limit + 1)
-    .all<{ name: string }>();
-  return results.length > limit ? undefined : results.map((r) => r.name);
+    .all<GroupRow>();
+  return results.length > limit ? undefined : results.map(toGroup);
 }
 
 export async function groupCount(db: D1Database): Promise<number> {

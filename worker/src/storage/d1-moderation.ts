@@ -371,21 +371,29 @@ export async function listDenylist(db: D1Database): Promise<StoredDenylistEntry[
  * or namespace entry reaches by lower-case matching, whoever holds it; undefined for other kinds.
  * Private servers are left out: such an entry never reaches them (candidateWhere).
  */
-function coveredNamesStatement(db: D1Database, key: DenylistKey): D1PreparedStatement | undefined {
+function coveredNamesStatement(db: D1Database, key: ManagedKey): D1PreparedStatement | undefined {
+  // A global entry (scope null) also reaches private servers; a scoped one only public ones.
+  const visible = key.scope === null ? "" : " AND group_name IS NULL";
   if (key.kind === "server") {
-    return db.prepare("SELECT name FROM servers WHERE lower(name) = ? AND group_name IS NULL").bind(key.value);
+    return db.prepare(`SELECT name FROM servers WHERE lower(name) = ?${visible}`).bind(key.value);
   }
   if (key.kind !== "namespace") return undefined;
   return db
     .prepare(
       `SELECT name FROM servers
-        WHERE (lower(namespace) = ? OR substr(lower(namespace), 1, ?) = ?) AND group_name IS NULL`,
+        WHERE (lower(namespace) = ? OR substr(lower(namespace), 1, ?) = ?)${visible}`,
     )
     .bind(key.value, key.value.length + 1, `${key.value}.`);
 }
 
-/** For each key, the public names a scoped entry with it reaches (see coveredNamesStatement), in one batch. */
-export async function denylistCoveredNames(db: D1Database, keys: readonly DenylistKey[]): Promise<string[][]> {
+/** An entry as a maintainer would manage it: its key, and whose it is (null: a global maintainer's). */
+export type ManagedKey = DenylistKey & { scope: readonly string[] | null };
+
+/**
+ * For each entry, the names it reaches (see coveredNamesStatement: a scoped entry public names
+ * only, a global one private names too), in one batch.
+ */
+export async function denylistCoveredNames(db: D1Database, keys: readonly ManagedKey[]): Promise<string[][]> {
   const statements = keys.map((key) => coveredNamesStatement(db, key));
   const present = statements.filter((s): s is D1PreparedStatement => s !== undefined);
   const results = present.length === 0 ? [] : await db.batch<{ name: string }>(present);

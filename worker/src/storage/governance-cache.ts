@@ -1,11 +1,11 @@
-// Per-isolate memory of governance state (docs/storage.md "Governance caches"): the set of group
-// names, group configurations, member roles and API tokens, each trusted for GOVERNANCE_TTL_MS
+// Per-isolate memory of governance state (docs/storage.md "Governance caches"): every group's
+// configuration, member roles and API tokens, each trusted for GOVERNANCE_TTL_MS
 // and then re-read from D1. Rights are evaluated on every request from this memory, so a revoked
 // token, a removed member or a changed group stops working within that bound in every isolate,
 // and at once in the isolate that made the change (forgetGovernance).
 import { MAX_GROUPS } from "../domain/governance-rules.ts";
 import type { GroupConfig, Role } from "../domain/groups.ts";
-import { getGroup, groupNames, memberRoles, tokenByHash, touchToken, type StoredApiToken } from "./d1-governance.ts";
+import { everyGroup, getGroup, memberRoles, tokenByHash, touchToken, type StoredApiToken } from "./d1-governance.ts";
 import { LruCache } from "./lru.ts";
 
 /** How long an isolate trusts what it read about groups, members and tokens. */
@@ -23,11 +23,11 @@ const roles = new LruCache<Timed<Role[]>>(8192, 2 * 1024 * 1024);
 const tokens = new LruCache<Timed<StoredApiToken | null>>(4096, 4 * 1024 * 1024);
 const touched = new Map<string, number>();
 /**
- * Every group's name (at most MAX_GROUPS; undefined when D1 holds more): a name under
- * /groups/{group}/ that is not among them is answered without a read of its own, so made-up
- * names cost one query per GOVERNANCE_TTL_MS, not one each.
+ * Every group's configuration (at most MAX_GROUPS; undefined when D1 holds more), read in one
+ * query: a name under /groups/{group}/ is then a memory lookup whether the group exists or not,
+ * so neither the number of reads nor their timing tells a private group from an unknown name.
  */
-let names: Timed<ReadonlySet<string> | undefined> | undefined;
+let all: Timed<ReadonlyMap<string, GroupConfig> | undefined> | undefined;
 /** Bumped by forgetGovernance, so a read that was under way then is not remembered. */
 let generation = 0;
 
@@ -35,23 +35,24 @@ function fresh<T>(entry: Timed<T> | undefined, now: number): entry is Timed<T> {
   return entry !== undefined && now - entry.readAt < GOVERNANCE_TTL_MS;
 }
 
-/** The names of all groups, or undefined when there are too many to keep. */
-async function readGroupNames(db: D1Database, now: number): Promise<ReadonlySet<string> | undefined> {
-  if (fresh(names, now)) return names.value;
+/** Every group by name, or undefined when there are too many to keep. */
+async function readEveryGroup(db: D1Database, now: number): Promise<ReadonlyMap<string, GroupConfig> | undefined> {
+  if (fresh(all, now)) return all.value;
   const started = generation;
-  const list = await groupNames(db, MAX_GROUPS);
-  const value = list === undefined ? undefined : new Set(list);
-  if (started === generation) names = { value, readAt: now };
+  const list = await everyGroup(db, MAX_GROUPS);
+  const value = list === undefined ? undefined : new Map(list.map((group) => [group.name, group]));
+  if (started === generation) all = { value, readAt: now };
   return value;
 }
 
 /** A group's configuration, or null when there is no such group. */
 export async function readGroup(db: D1Database, name: string): Promise<GroupConfig | null> {
   const now = Date.now();
+  const known = await readEveryGroup(db, now);
+  if (known !== undefined) return known.get(name) ?? null;
+  // More groups than MAX_GROUPS (only by hand): one read per name.
   const hit = groups.get(name);
   if (fresh(hit, now)) return hit.value;
-  const known = await readGroupNames(db, now);
-  if (known !== undefined && !known.has(name)) return null;
   const started = generation;
   const value = await getGroup(db, name);
   if (started === generation) {
@@ -112,7 +113,7 @@ export async function noteTokenUse(db: D1Database, id: string): Promise<void> {
 /** Forgets everything read about governance: called in the isolate that routed a change. */
 export function forgetGovernance(): void {
   generation += 1;
-  names = undefined;
+  all = undefined;
   groups.clear();
   roles.clear();
   tokens.clear();

@@ -23,6 +23,7 @@ import { formatRfc3339 } from "../../domain/timestamps.ts";
 import {
   denylistCoveredNames,
   getDenylistEntry,
+  type ManagedKey,
   listDenylist,
   type StoredDenylistEntry,
 } from "../../storage/d1-moderation.ts";
@@ -68,13 +69,14 @@ function keyOf(body: { kind: DenylistKind; value: string; registryType?: string 
 }
 
 /**
- * Whether the caller may add or remove entries with these keys. A global maintainer may manage
- * any; a scoped one only server and namespace entries whose whole reach its edit patterns
- * cover (scopeCoversEntry: a namespace entry covers every namespace below it) and whose
- * lower-case matching reaches no stored public name, of any spelling, that it may not edit
- * (a scoped entry never reaches a private server, so none counts, nor is revealed by a 403).
+ * Whether the caller may add or remove these entries. A global maintainer may manage any; a
+ * scoped one only server and namespace entries whose whole reach its edit patterns cover
+ * (scopeCoversEntry: a namespace entry covers every namespace below it) and whose lower-case
+ * matching reaches no stored name, of any spelling, that it may not edit. A scoped entry never
+ * reaches a private server, so none counts for it (nor is revealed by a 403); a global
+ * maintainer's entry does, so a scoped maintainer never lifts it from a group's servers.
  */
-async function mayManage(env: Env, maintainer: Maintainer, keys: readonly DenylistKey[]): Promise<boolean[]> {
+async function mayManage(env: Env, maintainer: Maintainer, keys: readonly ManagedKey[]): Promise<boolean[]> {
   if (maintainer.global) return keys.map(() => true);
   const covered = keys.map((key) => scopeCoversEntry(maintainer.scope, key));
   const inScope = keys.filter((_, i) => covered[i]);
@@ -132,7 +134,8 @@ export async function addDenylistEntry(request: IRequest, env: Env) {
   const maintainer = await maintainerOf(request, env);
   await limitSubject(env, "admin", maintainer.claims);
   const key = keyOf(body);
-  if (!(await mayManage(env, maintainer, [key]))[0]) {
+  // The entry will be this maintainer's: scoped, unless it is global.
+  if (!(await mayManage(env, maintainer, [{ ...key, scope: maintainer.global ? null : maintainer.scope }]))[0]) {
     await refuseOutsideScope(request, env, maintainer, "denylist-add", key);
   }
   const caller = callerOf(request, maintainer.claims);
@@ -186,7 +189,9 @@ export async function removeDenylistEntry(request: IRequest, env: Env, _ctx: Exe
     if (!maintainer.global || !(await getDenylistEntry(env.DB, legacy))) throw err;
     key = legacy;
   }
-  if (!(await mayManage(env, maintainer, [key]))[0]) {
+  // Judged as the entry stands (a global maintainer's reaches private servers too).
+  const stored = maintainer.global ? undefined : await getDenylistEntry(env.DB, key);
+  if (!(await mayManage(env, maintainer, [stored ?? { ...key, scope: maintainer.scope }]))[0]) {
     await refuseOutsideScope(request, env, maintainer, "denylist-remove", key);
   }
   const removal = maintainer.global ? { ...key, storedValue: exact } : key;
