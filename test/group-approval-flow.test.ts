@@ -111,6 +111,28 @@ describe("the pending list", () => {
     expect((await listPendingOf(GROUP, mona, "?cursor=%%%")).status).toBe(422);
   });
 
+  it("pages past a version that is not Latin-1 text (cursors are UTF-8)", async () => {
+    const alice = await member("alice");
+    const name = `${NS}/unicode-versions`;
+    for (const version of ["1.0.0-β", "1.0.0-γ"]) {
+      expect((await groupPublish(GROUP, alice, serverJson(name, version))).status).toBe(202);
+    }
+    const mona = await member("mona");
+    const all = (await listPendingOf(GROUP, mona)).body.pending.map((p: any) => `${p.server.name}@${p.server.version}`);
+    const seen: string[] = [];
+    let cursor = "";
+    do {
+      const page = await listPendingOf(GROUP, mona, `?limit=1${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      seen.push(...page.body.pending.map((p: any) => `${p.server.name}@${p.server.version}`));
+      cursor = page.body.metadata.nextCursor ?? "";
+    } while (cursor !== "");
+    expect(seen).toEqual(all);
+    for (const version of ["1.0.0-β", "1.0.0-γ"]) {
+      expect((await decide(GROUP, mona, name, version, { decision: "reject" })).status).toBe(200);
+    }
+  });
+
   it("answers 403 to publishers and viewers, 404 to strangers and other groups' managers, 401 without a token", async () => {
     expect((await listPendingOf(GROUP, await member("alice"))).status).toBe(403);
     expect((await listPendingOf(GROUP, await member("victor"))).status).toBe(403);

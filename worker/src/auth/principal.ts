@@ -10,12 +10,14 @@
 import {
   effectiveAccess,
   exchangeIdentities,
+  GROUP_NAME_PATTERN,
   type Access,
   type GroupConfig,
   type TokenScope,
 } from "../domain/groups.ts";
+import { nowMicros } from "../domain/timestamps.ts";
 import { ApiError } from "../errors.ts";
-import { noteTokenUse, readApiToken, readMemberRoles } from "../storage/governance-cache.ts";
+import { noteTokenUse, readApiToken, readGroup, readMemberRoles } from "../storage/governance-cache.ts";
 import { LruCache } from "../storage/lru.ts";
 import { apiTokenHash, isApiToken, looksLikeApiToken } from "./api-token.ts";
 import { REGISTRY_ISSUER, type Permission } from "./claims.ts";
@@ -63,7 +65,7 @@ function bearerOf(request: Request): string | undefined {
 
 async function apiTokenPrincipal(env: Env, token: string): Promise<Principal> {
   const stored = await readApiToken(env.DB, token, apiTokenHash);
-  const nowUs = Date.now() * 1000;
+  const nowUs = nowMicros();
   if (stored === null || stored.revokedAt !== null || stored.expiresAt <= nowUs) {
     throw unauthorized(UNKNOWN_API_TOKEN);
   }
@@ -138,10 +140,9 @@ async function oidcAccessPrincipal(env: Env, issuer: string, token: string): Pro
   const { claims } = entry;
   const sub = claims.sub;
   if (typeof sub !== "string" || sub === "") throw unauthorized("token has invalid claims: sub claim is required");
-  const identities = exchangeIdentities("oidc", sub);
-  for (const member of ssoIdentities(claims, env.OIDC_GROUPS_CLAIM)) {
-    if (!identities.includes(member)) identities.push(member);
-  }
+  const identities = [
+    ...new Set([...exchangeIdentities("oidc", sub), ...ssoIdentities(claims, env.OIDC_GROUPS_CLAIM)]),
+  ];
   // Registry permissions only under the claim rules /auth/oidc enforces; group roles either way.
   const rulesHold = claimRuleViolation(parseClaimRules(env.OIDC_EXTRA_CLAIMS ?? ""), claims) === undefined;
   return {
@@ -174,9 +175,10 @@ async function principalOf(env: Env, token: string): Promise<Principal> {
   const verified = await verifyRegistryToken(env, token);
   if (!verified.ok) throw unauthorized(verified.error);
   const claims = verified.value;
-  const identities = exchangeIdentities(claims.auth_method, claims.auth_method_sub);
   // Registry tokens from /auth/oidc carry the e-mail and groups they were issued for, if any.
-  for (const extra of claims.identities ?? []) if (!identities.includes(extra)) identities.push(extra);
+  const identities = [
+    ...new Set([...exchangeIdentities(claims.auth_method, claims.auth_method_sub), ...(claims.identities ?? [])]),
+  ];
   return {
     auth_method: claims.auth_method,
     auth_method_sub: claims.auth_method_sub,
@@ -201,6 +203,19 @@ export async function optionalPrincipal(request: Request, env: Env): Promise<Pri
 /** Whether the caller is an organisation administrator (edit on "*", never through a PAT/VAT). */
 export function isOrgAdmin(principal: Principal | undefined): boolean {
   return principal !== undefined && principal.token === undefined && isGlobalAdmin(principal);
+}
+
+/**
+ * A group by name and what the caller holds in it now; undefined when the name is none a group
+ * can have or no group has it. Each caller decides what the access must be, and its own 404.
+ */
+export async function groupAccess(
+  env: Env,
+  name: string,
+  principal: Principal | undefined,
+): Promise<{ group: GroupConfig; access: Access | undefined } | undefined> {
+  const group = GROUP_NAME_PATTERN.test(name) ? await readGroup(env.DB, name) : null;
+  return group === null ? undefined : { group, access: await accessIn(env, group, principal) };
 }
 
 /**

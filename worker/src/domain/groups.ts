@@ -34,10 +34,6 @@ export function weaker(a: Access | undefined, b: Access | undefined): Access | u
   return RANK[a] <= RANK[b] ? a : b;
 }
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
-}
-
 /** What an API token grants: its kind, a service token's group, its role per group. */
 export interface TokenScope {
   kind: "personal" | "service";
@@ -108,11 +104,6 @@ export type View =
     };
 
 export const PUBLIC_VIEW: View = Object.freeze({ kind: "public" });
-
-/** The group a view writes into and reads private servers of (null: the public catalogue). */
-export function viewGroup(view: View): string | null {
-  return view.kind === "group" ? view.group.name : null;
-}
 
 /**
  * The part of a cache key that tells views apart: empty for the public view (its keys are the

@@ -1,9 +1,8 @@
 // The sub-registry prefix: /groups/{group}/… serves /v0, /v0.1 and /x/search with the group's
 // view (docs/governance.md). A group the caller may not read answers exactly like an unknown
 // path, so its existence does not leak.
-import { accessIn, optionalPrincipal, type Principal } from "../auth/principal.ts";
+import { groupAccess, optionalPrincipal, type Principal } from "../auth/principal.ts";
 import { GROUP_NAME_PATTERN, mayRead, PUBLIC_VIEW, type View } from "../domain/groups.ts";
-import { readGroup } from "../storage/governance-cache.ts";
 import { endpointNotFound } from "./request-guards.ts";
 
 const GROUP_PATH = /^\/groups\/([^/]+)(\/.*)$/;
@@ -46,9 +45,7 @@ export async function resolveGroupView(request: Request, env: Env, name: string,
   if (!GROUP_NAME_PATTERN.test(name)) throw endpointNotFound(url);
   // The token first: a bad one is a 401 whether or not the group exists, which must not show.
   const principal = await optionalPrincipal(request, env);
-  const group = await readGroup(env.DB, name);
-  if (group === null) throw endpointNotFound(url);
-  const access = await accessIn(env, group, principal);
-  if (!mayRead(group, access)) throw endpointNotFound(url);
-  return { view: { kind: "group", group, access }, principal };
+  const found = await groupAccess(env, name, principal);
+  if (found === undefined || !mayRead(found.group, found.access)) throw endpointNotFound(url);
+  return { view: { kind: "group", ...found }, principal };
 }

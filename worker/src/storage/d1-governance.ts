@@ -531,24 +531,9 @@ export function toClaim(result: D1Result | undefined): string | null {
   return (result?.results[0] as { group_name: string } | undefined)?.group_name ?? null;
 }
 
-/** What a status change or an edit checks before touching a stored server. */
-export interface WriteScope {
-  /** The group claiming the name's namespace (null: unclaimed). */
-  claim: string | null;
-  /** The group the name's rows belong to (null: public, or no such server). */
-  serverGroup: string | null;
-}
-
-/** The claim of `key` (the name's claimKey) and the group of `name`'s rows, in one statement. */
-export async function readWriteScope(db: D1Database, key: string, name: string): Promise<WriteScope> {
-  const row = await db
-    .prepare(
-      `SELECT (SELECT group_name FROM group_namespaces WHERE namespace = ?1) AS claim,
-              (SELECT group_name FROM servers WHERE name = ?2) AS server_group`,
-    )
-    .bind(key, name)
-    .first<{ claim: string | null; server_group: string | null }>();
-  return { claim: row?.claim ?? null, serverGroup: row?.server_group ?? null };
+/** The group claiming a namespace (its claimKey), or null: one read on its own. */
+export async function readClaim(db: D1Database, key: string): Promise<string | null> {
+  return toClaim(await namespaceClaimStatement(db, key).all());
 }
 
 /** A publish awaiting a manager's decision. */
@@ -676,14 +661,4 @@ export async function listPendingVersions(
         .bind(group, after.submittedAt, after.name, after.version, limit)
   ).all<PendingRow>();
   return results.map(toPending);
-}
-
-/** Which of these namespaces (claimKeys) a group claims (bulk import). */
-export async function claimedAmong(db: D1Database, keys: readonly string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const { results } = await db
-    .prepare("SELECT namespace FROM group_namespaces WHERE namespace IN (SELECT value FROM json_each(?))")
-    .bind(JSON.stringify(keys))
-    .all<{ namespace: string }>();
-  return new Set(results.map((r) => r.namespace));
 }

@@ -5,6 +5,7 @@
 import { actorKey, actorOf } from "../domain/actor.ts";
 import { pendingBoundRefusal } from "../domain/approvals.ts";
 import { denylistKeys } from "../domain/denylist.ts";
+import { MAX_PROBLEM_ERRORS } from "../errors.ts";
 import { admissionViolations, type AdmissionPolicy } from "../domain/groups.ts";
 import { planPublishes, PUBLISH_FAILED } from "../domain/publish-plan.ts";
 import type { ServerJson } from "../domain/server-json/index.ts";
@@ -121,7 +122,7 @@ export async function decidePending(
   // The policy may have been tightened since the submission: it holds for what gets published.
   const violations = admissionViolations(policy ?? null, server);
   if (violations.length > 0) {
-    return refuse(ctx, { ...facts, detail }, 400, PUBLISH_FAILED, violations.slice(0, 20).join("; "));
+    return refuse(ctx, { ...facts, detail }, 400, PUBLISH_FAILED, violations.slice(0, MAX_PROBLEM_ERRORS).join("; "));
   }
   const submitter: Caller = { actor: actorOf(pending.submittedBy), requestId: pending.requestId ?? ctx.requestId };
   const reads = await readSubmission(ctx, group, server, false);

@@ -19,7 +19,7 @@ import {
   insertVersionsStatements,
   type RemoteRow,
 } from "../storage/d1-catalog.ts";
-import { claimedAmong } from "../storage/d1-governance.ts";
+import { claimsOf } from "../storage/d1-governance.ts";
 import { findDenylistHits } from "../storage/d1-moderation.ts";
 import { flushChanges, type CacheEnv } from "../storage/read-cache.ts";
 
@@ -163,7 +163,8 @@ export async function importEntries(
         else valid.push({ record: result, authoritative: entry.official !== undefined, source: entry.source });
       }
       // A claimed namespace is private to its group: never imported into, not even merged.
-      const claimed = await claimedAmong(env.DB, [...new Set(valid.map((v) => claimKey(v.record.name)))]);
+      const claims = await claimsOf(env.DB, [...new Set(valid.map((v) => claimKey(v.record.name)))]);
+      const claimed = new Set(claims.map((c) => c.namespace));
       const incoming: { record: VersionRecord; authoritative: boolean; urls: string[]; source: string }[] = [];
       for (const item of valid) {
         const { record, source } = item;

@@ -29,7 +29,7 @@ import {
   type AuditEntry,
 } from "../storage/d1-audit.ts";
 import { getServerVersions } from "../storage/d1-catalog.ts";
-import { claimedAmong } from "../storage/d1-governance.ts";
+import { claimsOf } from "../storage/d1-governance.ts";
 import {
   deleteDenylistStatement,
   deleteReviewMarkStatement,
@@ -262,7 +262,7 @@ function privateFlag(isPrivate: boolean): { private?: true } {
  */
 async function privateTarget(db: D1Database, key: DenylistKey): Promise<boolean> {
   if (key.kind !== "server" && key.kind !== "namespace") return false;
-  return (await claimedAmong(db, [claimKey(key.value)])).size > 0;
+  return (await claimsOf(db, [claimKey(key.value)])).length > 0;
 }
 
 /**

@@ -34,7 +34,7 @@ import {
   updateServerJsonStatement,
   updateStatusStatement,
 } from "../storage/d1-catalog.ts";
-import { readWriteScope } from "../storage/d1-governance.ts";
+import { readClaim } from "../storage/d1-governance.ts";
 import { findDenylistHits } from "../storage/d1-moderation.ts";
 import { publishStatements, readPublishGroup } from "../storage/d1-publish.ts";
 import {
@@ -202,19 +202,19 @@ export async function publishVersion(ctx: WriteContext, job: PublishJob): Promis
 /**
  * The stored versions of `name` that a write through the view of `group` (null: public) may
  * change: all of them, or none when the name is not that view's own (another group's, or public
- * seen from a group), so that it is answered exactly like a missing server. Read together with
- * the claim (two queries in parallel).
+ * seen from a group), so that it is answered exactly like a missing server. The rows carry
+ * their group; the claim is read next to them.
  */
 export async function writableVersions(
   ctx: WriteContext,
   name: string,
   group: string | null,
 ): Promise<VersionRecord[]> {
-  const [versions, scope] = await Promise.all([
+  const [versions, claim] = await Promise.all([
     getServerVersions(ctx.env.DB, name),
-    readWriteScope(ctx.env.DB, claimKey(name), name),
+    readClaim(ctx.env.DB, claimKey(name)),
   ]);
-  return writableIn(group, scope.claim, scope.serverGroup) ? versions : [];
+  return writableIn(group, claim, versions[0]?.group ?? null) ? versions : [];
 }
 
 /** The statements of status changes to some versions of one name, and the changed versions. */

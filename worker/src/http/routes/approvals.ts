@@ -4,10 +4,11 @@
 // publishers get 403. Decisions run on the namespace's writer (writes/approval-writes.ts).
 import * as v from "valibot";
 import type { IRequest } from "itty-router";
-import { authenticate, type Principal } from "../../auth/principal.ts";
+import { base64UrlDecode, base64UrlEncode, utf8 } from "../../auth/encoding.ts";
+import { authenticate } from "../../auth/principal.ts";
 import { DECISIONS, MAX_DECISION_MESSAGE, renderPending } from "../../domain/approvals.ts";
 import { groupStream } from "../../domain/governance-rules.ts";
-import { atLeast, type Access } from "../../domain/groups.ts";
+import { atLeast } from "../../domain/groups.ts";
 import { goStruct, maxLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
 import { renderServerResponse } from "../../domain/server-response.ts";
 import { namespaceOf } from "../../domain/write-rules.ts";
@@ -31,27 +32,20 @@ const PENDING_NOT_FOUND = "Pending version not found";
 /** A cursor is a (submittedAt, name, version) position: bounded by what a row can hold. */
 const MAX_CURSOR_LENGTH = 2048;
 
-/** The group of the path and the caller's access in it: 404 when the caller may not see it. */
-async function groupOf(request: IRequest, env: Env, principal: Principal) {
-  return readableGroup(env, principal, pathParam(request, "group"));
-}
-
-function requireManager(access: Access): void {
-  if (!atLeast(access, "manager")) throw new ApiError(403, NOT_MANAGER);
-}
-
+/** base64url of the position's JSON in UTF-8 (versions are free text, not Latin-1). */
 function encodeCursor(position: PendingPosition): string {
-  return btoa(JSON.stringify([position.submittedAt, position.name, position.version]))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return base64UrlEncode(utf8(JSON.stringify([position.submittedAt, position.name, position.version])));
 }
 
 /** A cursor of a previous page, or undefined with an error when it is none. */
 function decodeCursor(raw: string, errors: ProblemDetail[]): PendingPosition | undefined {
   try {
     if (raw.length > MAX_CURSOR_LENGTH) throw new Error("too long");
-    const [submittedAt, name, version] = JSON.parse(atob(raw.replaceAll("-", "+").replaceAll("_", "/"))) as unknown[];
+    const bytes = base64UrlDecode(raw);
+    if (bytes === null) throw new Error("not base64url");
+    const [submittedAt, name, version] = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes),
+    ) as unknown[];
     if (Number.isSafeInteger(submittedAt) && typeof name === "string" && typeof version === "string") {
       return { submittedAt: submittedAt as number, name, version };
     }
@@ -65,8 +59,8 @@ function decodeCursor(raw: string, errors: ProblemDetail[]): PendingPosition | u
 /** GET /x/admin/groups/{group}/pending?limit=…&cursor=…: oldest first. */
 export async function listPending(request: IRequest, env: Env, _ctx: ExecutionContext, url: URL) {
   const principal = await authenticate(request, env);
-  const { group, access } = await groupOf(request, env, principal);
-  requireManager(access);
+  const { group, access } = await readableGroup(env, principal, pathParam(request, "group"));
+  if (!atLeast(access, "manager")) throw new ApiError(403, NOT_MANAGER);
   const errors: ProblemDetail[] = [];
   const limit = readLimitParam(url.searchParams, errors, { defaultLimit: 50, maxLimit: 500 });
   const rawCursor = url.searchParams.get("cursor") ?? "";
@@ -89,7 +83,7 @@ export async function decidePending(request: IRequest, env: Env) {
   await limitAddress(request, env, "admin");
   const body = await readBodyAs(request, DecisionBody);
   const principal = await authenticate(request, env);
-  const { group, access } = await groupOf(request, env, principal);
+  const { group, access } = await readableGroup(env, principal, pathParam(request, "group"));
   await limitSubject(env, "admin", principal);
   if (!atLeast(access, "manager")) {
     const facts = { action: body.decision, name: group.name, detail: { server: name, version } };

@@ -4,7 +4,7 @@
 // not exist, whatever the method.
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
-import { accessIn, authenticate, isOrgAdmin, type Principal } from "../../auth/principal.ts";
+import { authenticate, groupAccess, isOrgAdmin, type Principal } from "../../auth/principal.ts";
 import {
   canonicalInclude,
   canonicalList,
@@ -46,7 +46,7 @@ import {
   rolesByGroup,
 } from "../../storage/d1-governance.ts";
 import type { StoredMember } from "../../storage/d1-governance.ts";
-import { forgetGovernance, readGroup } from "../../storage/governance-cache.ts";
+import { forgetGovernance } from "../../storage/governance-cache.ts";
 import type { GroupPatch, GroupSpec } from "../../writes/governance-writes.ts";
 import { readBoolParam } from "../list-params.ts";
 import { limitAddress, limitSubject } from "../rate-limits.ts";
@@ -98,11 +98,9 @@ export async function readableGroup(
   principal: Principal,
   raw: string,
 ): Promise<{ group: GroupConfig; access: Access }> {
-  const group = GROUP_NAME_PATTERN.test(raw) ? await readGroup(env.DB, raw) : null;
-  if (group === null) throw notFound();
-  const access = await accessIn(env, group, principal);
-  if (access === undefined || !atLeast(access, "viewer")) throw notFound();
-  return { group, access };
+  const found = await groupAccess(env, raw, principal);
+  if (found?.access === undefined || !atLeast(found.access, "viewer")) throw notFound();
+  return { group: found.group, access: found.access };
 }
 
 /**

@@ -5,7 +5,6 @@ import type { IRequest } from "itty-router";
 import type { Principal } from "../../auth/principal.ts";
 import { hasPermission } from "../../auth/permissions.ts";
 import { renderPending } from "../../domain/approvals.ts";
-import { claimKey } from "../../domain/groups.ts";
 import { PUBLISH_FAILED } from "../../domain/publish-plan.ts";
 import {
   parseServerJson,
@@ -26,13 +25,14 @@ import type { ResolvedView } from "../group-view.ts";
 import {
   auditedChecks,
   callerOf,
+  type GroupWrite,
   groupWriteOf,
+  isOwnName,
   readServerJsonBody,
   requireAccess,
   requireAdmission,
   runWrite,
   writerOf,
-  type GroupWrite,
 } from "./write-support.ts";
 
 function publishDenied(claims: Principal, name: string): ApiError {
@@ -63,7 +63,7 @@ function checkContent(server: ServerJson): void {
  */
 function checkGroupPublish(write: GroupWrite, server: ServerJson): void {
   requireAccess(write, "publisher", `You do not have permission to publish in group ${write.group.name}`);
-  if (!write.group.namespaces.includes(claimKey(server.name))) {
+  if (!isOwnName(write, server.name)) {
     throw new ApiError(403, PUBLISH_FAILED, [{ message: claimChangedRefusal(server.name, write.group.name) }]);
   }
   checkContent(server);

@@ -4,7 +4,7 @@
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
 import { newApiToken } from "../../auth/api-token.ts";
-import { accessIn, authenticate, isOrgAdmin, type Principal } from "../../auth/principal.ts";
+import { authenticate, groupAccess, isOrgAdmin, type Principal } from "../../auth/principal.ts";
 import { actorKey } from "../../domain/actor.ts";
 import {
   delegableIdentities,
@@ -18,12 +18,12 @@ import {
   tokenExpiry,
   TOKENS_STREAM,
 } from "../../domain/governance-rules.ts";
-import { atLeast, effectiveAccess, GROUP_NAME_PATTERN, mayRead, ROLES } from "../../domain/groups.ts";
+import { atLeast, effectiveAccess, mayRead, ROLES } from "../../domain/groups.ts";
 import { goStruct, listOfAtMost, maxLength, minLength, oneOf, text } from "../../domain/server-json/huma-schema-kit.ts";
-import { formatRfc3339, parseRfc3339 } from "../../domain/timestamps.ts";
+import { formatRfc3339, nowMicros, parseRfc3339 } from "../../domain/timestamps.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
 import { listTokensPage, tokenById, type StoredApiToken, type TokenHolder } from "../../storage/d1-governance.ts";
-import { readGroup, readMemberRoles } from "../../storage/governance-cache.ts";
+import { readMemberRoles } from "../../storage/governance-cache.ts";
 import { tokenStream, type NewToken } from "../../writes/governance-writes.ts";
 import { readLimitParam } from "../list-params.ts";
 import { limitAddress, limitSubject } from "../rate-limits.ts";
@@ -97,7 +97,7 @@ function checkShape(body: TokenRequest): number {
       });
     }
   }
-  const expiry = tokenExpiry(Date.now() * 1000, requested);
+  const expiry = tokenExpiry(nowMicros(), requested);
   if ("error" in expiry && requested !== undefined) {
     errors.push({ message: expiry.error, location: "body.expiresAt", value: body.expiresAt });
   }
@@ -133,8 +133,8 @@ function checkShape(body: TokenRequest): number {
  */
 async function personalGrant(request: Request, env: Env, principal: Principal, body: TokenRequest): Promise<void> {
   for (const { group: name, role } of body.access) {
-    const group = GROUP_NAME_PATTERN.test(name) ? await readGroup(env.DB, name) : null;
-    if (group === null || !mayRead(group, await accessIn(env, group, principal))) {
+    const found = await groupAccess(env, name, principal);
+    if (found === undefined || !mayRead(found.group, found.access)) {
       throw new ApiError(404, GROUP_NOT_FOUND, [{ message: `group ${name}` }]);
     }
     // What the person holds as a member, through the identities the token will keep.
@@ -275,8 +275,8 @@ async function mayRevoke(env: Env, principal: Principal, token: StoredApiToken):
     const scope = personalScope(principal);
     return "id" in scope ? token.id === scope.id : token.owner === scope.owner;
   }
-  const group = token.group === null ? null : await readGroup(env.DB, token.group);
-  return group !== null && atLeast(await accessIn(env, group, principal), "manager");
+  const found = token.group === null ? undefined : await groupAccess(env, token.group, principal);
+  return atLeast(found?.access, "manager");
 }
 
 /**
