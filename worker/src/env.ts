@@ -2,6 +2,7 @@
 // `env` from "cloudflare:workers" (tests) and the handlers' `env` share one type.
 import type { CatalogClock } from "./durable/catalog-clock.ts";
 import type { StreamWriter } from "./durable/stream-writer.ts";
+import type { WebhookMessage } from "./sync/webhook-consumer.ts";
 
 declare global {
   namespace Cloudflare {
@@ -10,6 +11,8 @@ declare global {
       CACHE: KVNamespace;
       STREAM_WRITER: DurableObjectNamespace<StreamWriter>;
       CATALOG_CLOCK: DurableObjectNamespace<CatalogClock>;
+      /** Webhook deliveries, one message per (subscription, change) (wrangler.toml queues). */
+      WEBHOOKS: Queue<WebhookMessage>;
       REGISTRY_VERSION: string;
       GIT_COMMIT: string;
       BUILD_TIME: string;

@@ -1,7 +1,10 @@
-// Worker entry: wires the HTTP router, the cron jobs and the Durable Object class.
+// Worker entry: wires the HTTP router, the cron jobs, the queue consumer and the Durable Objects.
 import { buildSearchIndex } from "./cron/build-search-index.ts";
 import { repairCaches } from "./cron/repair-caches.ts";
+import { mirrorSources } from "./cron/mirror-sources.ts";
 import { sweepDenylist } from "./cron/sweep-denylist.ts";
+import { consumeWebhookBatch, type WebhookMessage } from "./sync/webhook-consumer.ts";
+import { dispatchWebhooks } from "./sync/webhook-dispatch.ts";
 import { handleConnect, handleRequest } from "./http/router.ts";
 
 export { CatalogClock } from "./durable/catalog-clock.ts";
@@ -15,5 +18,11 @@ export default {
     ctx.waitUntil(repairCaches(env));
     ctx.waitUntil(buildSearchIndex(env));
     ctx.waitUntil(sweepDenylist(env));
+    ctx.waitUntil(mirrorSources(env));
+    ctx.waitUntil(dispatchWebhooks(env));
+  },
+  // Webhook deliveries and their dead letters (wrangler.toml [[queues.consumers]]).
+  async queue(batch, env) {
+    await consumeWebhookBatch(batch as MessageBatch<WebhookMessage>, env);
   },
 } satisfies ExportedHandler<Env>;

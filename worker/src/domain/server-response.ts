@@ -7,6 +7,9 @@ export const OFFICIAL_META_KEY = "io.modelcontextprotocol.registry/official";
 /** Our own `_meta` key: moderation state, present only while a server is under review. */
 export const MODERATION_META_KEY = "dev.mcp-registry-workers/moderation";
 
+/** Our own `_meta` key: where a mirrored version came from (absent on local versions). */
+export const MIRROR_META_KEY = "dev.mcp-registry-workers/mirror";
+
 export type ServerStatus = "active" | "deprecated" | "deleted";
 
 /** One stored version, as D1 holds it. */
@@ -28,9 +31,11 @@ export interface VersionRecord {
    * D1; absent (public) in records built elsewhere and in KV documents written before groups.
    */
   group?: string | null;
+  /** A mirrored version's provenance: the upstream's canonical base URL and its updatedAt (µs). */
+  mirror?: { source: string; updatedAt: number };
 }
 
-export function officialMeta(record: VersionRecord): Record<string, unknown> {
+export function officialMeta(record: Omit<VersionRecord, "serverJson">): Record<string, unknown> {
   const meta: Record<string, unknown> = {
     status: record.status,
     statusChangedAt: formatRfc3339(record.statusChangedAt),
@@ -42,15 +47,27 @@ export function officialMeta(record: VersionRecord): Record<string, unknown> {
   return meta;
 }
 
-/** The JSON text of one ServerResponse. */
-export function renderServerResponse(record: VersionRecord): string {
-  const meta = JSON.stringify({
+/** A response's `_meta`: the official metadata, then ours (moderation, mirror provenance). */
+export function responseMeta(record: Omit<VersionRecord, "serverJson">): Record<string, unknown> {
+  return {
     [OFFICIAL_META_KEY]: officialMeta(record),
     ...(record.underReviewSince === undefined
       ? {}
       : { [MODERATION_META_KEY]: { underReview: true, since: formatRfc3339(record.underReviewSince) } }),
-  });
-  return `{"server":${record.serverJson},"_meta":${meta}}`;
+    ...(record.mirror === undefined
+      ? {}
+      : {
+          [MIRROR_META_KEY]: {
+            source: record.mirror.source,
+            upstreamUpdatedAt: formatRfc3339(record.mirror.updatedAt),
+          },
+        }),
+  };
+}
+
+/** The JSON text of one ServerResponse. */
+export function renderServerResponse(record: VersionRecord): string {
+  return `{"server":${record.serverJson},"_meta":${JSON.stringify(responseMeta(record))}}`;
 }
 
 /** The JSON text of a list envelope from already rendered items. */

@@ -67,6 +67,11 @@ import type { ServerJson } from "../domain/server-json/index.ts";
 import { namespaceOf, type StatusChange } from "../domain/write-rules.ts";
 import { isOutage } from "../errors.ts";
 import { lastAuditSeq } from "../storage/d1-audit.ts";
+import { applySourceOp, type SourceOp, type SourceOpResult } from "../writes/source-writes.ts";
+import { applyWebhookOp, type WebhookOp, type WebhookOpResult } from "../writes/webhook-writes.ts";
+
+/** The audit stream of sync configuration writes (sources, webhooks). */
+export const SYNC_STREAM = "~sync";
 
 /** Most publishes committed in one D1 batch. */
 const MAX_GROUP = 32;
@@ -222,6 +227,17 @@ export class StreamWriter extends DurableObject<Env> {
 
   revokeToken(caller: Caller, stream: string, id: string): Promise<WriteOutcome<StoredApiToken>> {
     return this.single(stream, caller, (ctx) => revokeToken(ctx, id));
+  }
+
+  // Sync configuration (README "Sync"): upstream sources and webhook subscriptions, audited on
+  // the "~sync" stream.
+
+  sourceWrite(caller: Caller, op: SourceOp): Promise<WriteOutcome<SourceOpResult>> {
+    return this.single(SYNC_STREAM, caller, (ctx) => applySourceOp(ctx, op));
+  }
+
+  webhookWrite(caller: Caller, op: WebhookOp): Promise<WriteOutcome<WebhookOpResult>> {
+    return this.single(SYNC_STREAM, caller, (ctx) => applyWebhookOp(ctx, op));
   }
 
   /** An audit row on its own (refused attempts, token exchanges) in `stream`. */

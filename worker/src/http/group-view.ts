@@ -21,7 +21,7 @@ export function groupPathOf(pathname: string): GroupPath | undefined {
 
 /** Inner paths a group serves: the official API and ranked search. */
 export function servedInGroup(inner: string): boolean {
-  return inner.startsWith("/v0/") || inner.startsWith("/v0.1/") || inner === "/x/search";
+  return inner.startsWith("/v0/") || inner.startsWith("/v0.1/") || inner === "/x/search" || inner === "/x/changes";
 }
 
 /** Token exchanges: identical under every prefix (a token is not bound to a group). */

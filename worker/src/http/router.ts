@@ -35,6 +35,9 @@ import {
   updateGroup,
 } from "./routes/groups.ts";
 import { createToken, listTokens, revokeToken } from "./routes/tokens.ts";
+import { listChanges } from "./routes/changes.ts";
+import { createSource, deleteSource, listSources, syncSource } from "./routes/sources.ts";
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from "./routes/webhooks.ts";
 import { protectedResourceMetadata, withResourceChallenge } from "./routes/well-known.ts";
 
 /** Both official prefixes serve identical handlers (spec §1). */
@@ -64,7 +67,7 @@ function serveApi(on: AppRouter): AppRouter {
       .patch(`${prefix}/servers/:name/status`, setServerStatus);
     for (const [path, handler] of AUTH_ROUTES) on.post(`${prefix}${path}`, handler);
   }
-  return on.get("/x/search", searchServers);
+  return on.get("/x/search", searchServers).get("/x/changes", listChanges);
 }
 
 const router = serveApi(Router<IRequest, Args>());
@@ -98,6 +101,15 @@ router
   .post("/x/tokens", createToken)
   .get("/x/tokens", listTokens)
   .delete("/x/tokens/:id", revokeToken)
+  // Sync: upstream sources mirrored by the cron, webhook subscriptions (README "Sync").
+  .post("/x/admin/sources", createSource)
+  .get("/x/admin/sources", listSources)
+  .delete("/x/admin/sources/:id", deleteSource)
+  .post("/x/admin/sources/:id/sync", syncSource)
+  .post("/x/admin/webhooks", createWebhook)
+  .get("/x/admin/webhooks", listWebhooks)
+  .delete("/x/admin/webhooks/:id", deleteWebhook)
+  .get("/x/admin/webhooks/:id/deliveries", listDeliveries)
   // RFC 9728: where OAuth-capable clients find the issuer of the tokens we accept.
   .get("/.well-known/oauth-protected-resource", protectedResourceMetadata)
   .get("/.well-known/oauth-protected-resource/groups/:group", protectedResourceMetadata);

@@ -16,13 +16,15 @@ interface VersionRow {
   updated_at: number;
   is_latest: number;
   server_json: string;
+  mirror_source: string | null;
+  mirror_updated_at: number | null;
   review_since?: number | null;
   /** Only in READ_SELECT's rows. */
   group_name?: string | null;
 }
 
 const VERSION_COLUMNS =
-  "name, version, status, status_message, status_changed_at, published_at, updated_at, is_latest, server_json";
+  "name, version, status, status_message, status_changed_at, published_at, updated_at, is_latest, server_json, mirror_source, mirror_updated_at";
 
 /**
  * The read paths' select: the version columns, the group, plus the name's review mark. A
@@ -44,6 +46,9 @@ function toRecord(row: VersionRow): VersionRecord {
     isLatest: row.is_latest === 1,
     serverJson: row.server_json,
     ...(row.review_since == null ? {} : { underReviewSince: row.review_since }),
+    ...(row.mirror_source == null
+      ? {}
+      : { mirror: { source: row.mirror_source, updatedAt: row.mirror_updated_at ?? 0 } }),
     ...(row.group_name === undefined ? {} : { group: row.group_name }),
   };
 }
@@ -55,7 +60,7 @@ function toRecord(row: VersionRow): VersionRecord {
  * patterns bound as one JSON parameter however many there are (D1 binds at most 100). The
  * patterns are read once per statement (`inc`, materialized), not once per row.
  */
-function viewCondition(view: View, args: unknown[]): { with: string; where: string } {
+export function viewCondition(view: View, args: unknown[]): { with: string; where: string } {
   if (view.kind === "public") return { with: "", where: "v.group_name IS NULL" };
   args.unshift(JSON.stringify(view.group.include));
   args.push(view.group.name);
@@ -245,11 +250,12 @@ export async function namesUpdatedAfter(db: D1Database, micros: number): Promise
 const REPLACE_ON_CONFLICT = `ON CONFLICT (name, version) DO UPDATE SET
   status = excluded.status, status_message = excluded.status_message,
   status_changed_at = excluded.status_changed_at, published_at = excluded.published_at,
-  updated_at = excluded.updated_at, is_latest = excluded.is_latest, server_json = excluded.server_json`;
+  updated_at = excluded.updated_at, is_latest = excluded.is_latest, server_json = excluded.server_json,
+  mirror_source = excluded.mirror_source, mirror_updated_at = excluded.mirror_updated_at`;
 
 /** The columns a version insert writes: the version's, and the group its rows belong to. */
 const INSERT_COLUMNS =
-  "name, version, status, status_message, status_changed_at, published_at, updated_at, is_latest, server_json, group_name";
+  "name, version, status, status_message, status_changed_at, published_at, updated_at, is_latest, server_json, group_name, mirror_source, mirror_updated_at";
 
 /**
  * Inserts version rows, several per statement, each with its group (absent: null, public; the
@@ -262,12 +268,12 @@ export function insertVersionsStatements(
   records: readonly (VersionRecord & { group?: string | null })[],
   { replace = false }: { replace?: boolean } = {},
 ): D1PreparedStatement[] {
-  const perRow = 10;
+  const perRow = 12;
   return chunked(records, Math.floor(MAX_PARAMS / perRow)).map((rows) =>
     db
       .prepare(
         `INSERT INTO server_versions (${INSERT_COLUMNS})
-         VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+         VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
          ${replace ? REPLACE_ON_CONFLICT : ""}`,
       )
       .bind(
@@ -282,6 +288,8 @@ export function insertVersionsStatements(
           r.isLatest ? 1 : 0,
           r.serverJson,
           r.group ?? null,
+          r.mirror?.source ?? null,
+          r.mirror?.updatedAt ?? null,
         ]),
       ),
   );
