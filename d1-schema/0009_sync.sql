@@ -6,14 +6,22 @@
 ALTER TABLE server_versions ADD COLUMN mirror_source TEXT;
 ALTER TABLE server_versions ADD COLUMN mirror_updated_at INTEGER;
 
--- The change feed (GET /x/changes): one row per change of a version row, in commit order.
--- `seq` only grows (AUTOINCREMENT never reuses a number, even after a restored backup of this
--- table's tail), so a cursor resumes exactly. Each row holds the version's resulting official
--- metadata; the server.json is read from the version row when a page is rendered (only admin
--- edits change it, and they are changes of their own). Written by the triggers below only, so
--- no write path (publish, status, edit, approval, sweep, import, mirror, a hand-made statement)
--- can forget it. isLatest moves alone are not changes (the official rule derives them, and
--- updated_since does not report them either).
+-- The change feed (GET /x/changes): one row per change of a version row, in commit order. Each
+-- row holds the version's resulting official metadata; the server.json is read from the version
+-- row when a page is rendered (only admin edits change it, and they are changes of their own).
+-- Written by the triggers below only, so no write path (publish, status, edit, approval, sweep,
+-- import, mirror, a hand-made statement) can forget it. isLatest moves alone are not changes (the
+-- official rule derives them, and updated_since does not report them either).
+--
+-- Three positions, all assigned by the triggers inside the writing statement (D1 runs one
+-- statement or batch at a time, so each only grows, in commit order):
+--   seq         the order of all changes (AUTOINCREMENT: never reused). Internal: its gaps would
+--               count the changes of catalogues a reader may not see, so no cursor shows it.
+--   pos         the change's position in its own catalogue (group_name; NULL: the public one):
+--               1, 2, 3… without gaps. The public feed's cursor.
+--   public_pos  the public catalogue's pos at this change (a public row's own pos). A group's
+--               feed shows its own rows and its included public ones: its cursor is the pair
+--               (public_pos, pos of the group), both things the group's readers may count.
 CREATE TABLE catalog_feed (
   seq                INTEGER PRIMARY KEY AUTOINCREMENT,
   at                 INTEGER NOT NULL,  -- µs, D1's clock when the change committed
@@ -24,6 +32,8 @@ CREATE TABLE catalog_feed (
   -- why, when a bulk path says so (feed_cause): denylist-sweep | mirror | import; else NULL
   cause              TEXT,
   group_name         TEXT,
+  pos                INTEGER NOT NULL,
+  public_pos         INTEGER NOT NULL,
   status             TEXT    NOT NULL,
   status_message     TEXT,
   status_changed_at  INTEGER NOT NULL,
@@ -33,7 +43,10 @@ CREATE TABLE catalog_feed (
   mirror_source      TEXT,
   mirror_updated_at  INTEGER
 );
--- A group's feed walks its own rows by seq (its public includes come from the public rows).
+-- A catalogue's feed from a position (the public feed; a group's own rows, and its included
+-- public rows filtered on the way), and each catalogue's head (max(pos): one seek).
+CREATE INDEX catalog_feed_by_catalogue ON catalog_feed (group_name, pos);
+-- Internal readers by seq (storage/d1-feed.ts readFeed): a group's own rows.
 CREATE INDEX catalog_feed_by_group ON catalog_feed (group_name, seq) WHERE group_name IS NOT NULL;
 
 -- The cause of the changes a batch makes: a bulk path inserts one row at the start of its D1
@@ -41,25 +54,47 @@ CREATE INDEX catalog_feed_by_group ON catalog_feed (group_name, seq) WHERE group
 CREATE TABLE feed_cause (cause TEXT NOT NULL);
 
 -- Everything already in the catalogue, as publishes in the order of its updates.
-INSERT INTO catalog_feed (at, name, version, action, cause, group_name, status, status_message,
-                          status_changed_at, published_at, updated_at, is_latest)
-  SELECT updated_at, name, version, 'publish', 'import', group_name, status, status_message,
-         status_changed_at, published_at, updated_at, is_latest
+INSERT INTO catalog_feed (at, name, version, action, cause, group_name, pos, public_pos, status,
+                          status_message, status_changed_at, published_at, updated_at, is_latest)
+  SELECT updated_at, name, version, 'publish', 'import', group_name,
+         row_number() OVER (PARTITION BY group_name ORDER BY updated_at, name, version),
+         sum(group_name IS NULL) OVER (ORDER BY updated_at, name, version ROWS UNBOUNDED PRECEDING),
+         status, status_message, status_changed_at, published_at, updated_at, is_latest
     FROM server_versions ORDER BY updated_at, name, version;
+
+-- What the triggers below append: a change without its positions, time and cause, which the
+-- INSTEAD OF trigger adds in one place. Never read.
+CREATE VIEW catalog_feed_append AS
+  SELECT name, version, action, group_name, status, status_message, status_changed_at, published_at,
+         updated_at, is_latest, mirror_source, mirror_updated_at
+    FROM catalog_feed;
+
+CREATE TRIGGER catalog_feed_append_row INSTEAD OF INSERT ON catalog_feed_append
+BEGIN
+  INSERT INTO catalog_feed (at, name, version, action, cause, group_name, pos, public_pos, status,
+                            status_message, status_changed_at, published_at, updated_at, is_latest,
+                            mirror_source, mirror_updated_at)
+  VALUES (CAST(unixepoch('subsec') * 1000000 AS INTEGER), NEW.name, NEW.version, NEW.action,
+          (SELECT cause FROM feed_cause LIMIT 1), NEW.group_name,
+          (SELECT coalesce(max(pos), 0) + 1 FROM catalog_feed WHERE group_name IS NEW.group_name),
+          (SELECT coalesce(max(pos), 0) FROM catalog_feed WHERE group_name IS NULL) + (NEW.group_name IS NULL),
+          NEW.status, NEW.status_message, NEW.status_changed_at, NEW.published_at, NEW.updated_at,
+          NEW.is_latest, NEW.mirror_source, NEW.mirror_updated_at);
+END;
 
 CREATE TRIGGER catalog_feed_on_insert AFTER INSERT ON server_versions
 BEGIN
-  INSERT INTO catalog_feed (at, name, version, action, cause, group_name, status, status_message,
-                            status_changed_at, published_at, updated_at, is_latest, mirror_source,
-                            mirror_updated_at)
-  VALUES (CAST(unixepoch('subsec') * 1000000 AS INTEGER), NEW.name, NEW.version, 'publish',
-          (SELECT cause FROM feed_cause LIMIT 1), NEW.group_name, NEW.status, NEW.status_message,
-          NEW.status_changed_at, NEW.published_at, NEW.updated_at, NEW.is_latest,
-          NEW.mirror_source, NEW.mirror_updated_at);
+  INSERT INTO catalog_feed_append
+  VALUES (NEW.name, NEW.version, 'publish', NEW.group_name, NEW.status, NEW.status_message,
+          NEW.status_changed_at, NEW.published_at, NEW.updated_at, NEW.is_latest, NEW.mirror_source,
+          NEW.mirror_updated_at);
 END;
 
--- Every change but an isLatest move. A row that changes group (a namespace claimed or released
--- with its servers) first leaves its old view ("withdraw") and then appears in the new one.
+-- Every change but an isLatest move. A row that changes group (or name or version: only by
+-- hand) first leaves its old catalogue ("withdraw") and then appears in the new one. The entry
+-- carries the row's is_latest as this statement leaves it: writers move the flag before they
+-- change a row (server-writes.ts statusChangeStatements, import-entries.ts), so it is the
+-- resulting one.
 CREATE TRIGGER catalog_feed_on_update AFTER UPDATE ON server_versions
 WHEN OLD.status IS NOT NEW.status OR OLD.status_message IS NOT NEW.status_message
   OR OLD.status_changed_at IS NOT NEW.status_changed_at OR OLD.published_at IS NOT NEW.published_at
@@ -68,18 +103,13 @@ WHEN OLD.status IS NOT NEW.status OR OLD.status_message IS NOT NEW.status_messag
   OR OLD.mirror_updated_at IS NOT NEW.mirror_updated_at OR OLD.name IS NOT NEW.name
   OR OLD.version IS NOT NEW.version
 BEGIN
-  INSERT INTO catalog_feed (at, name, version, action, cause, group_name, status, status_message,
-                            status_changed_at, published_at, updated_at, is_latest, mirror_source,
-                            mirror_updated_at)
-  SELECT CAST(unixepoch('subsec') * 1000000 AS INTEGER), OLD.name, OLD.version, 'withdraw',
-         (SELECT cause FROM feed_cause LIMIT 1), OLD.group_name, OLD.status, OLD.status_message,
-         OLD.status_changed_at, OLD.published_at, OLD.updated_at, OLD.is_latest,
-         OLD.mirror_source, OLD.mirror_updated_at
+  INSERT INTO catalog_feed_append
+  SELECT OLD.name, OLD.version, 'withdraw', OLD.group_name, OLD.status, OLD.status_message,
+         OLD.status_changed_at, OLD.published_at, OLD.updated_at, OLD.is_latest, OLD.mirror_source,
+         OLD.mirror_updated_at
    WHERE OLD.group_name IS NOT NEW.group_name OR OLD.name IS NOT NEW.name OR OLD.version IS NOT NEW.version;
-  INSERT INTO catalog_feed (at, name, version, action, cause, group_name, status, status_message,
-                            status_changed_at, published_at, updated_at, is_latest, mirror_source,
-                            mirror_updated_at)
-  VALUES (CAST(unixepoch('subsec') * 1000000 AS INTEGER), NEW.name, NEW.version,
+  INSERT INTO catalog_feed_append
+  VALUES (NEW.name, NEW.version,
           CASE
             WHEN OLD.group_name IS NOT NEW.group_name OR OLD.name IS NOT NEW.name
               OR OLD.version IS NOT NEW.version THEN 'publish'
@@ -88,21 +118,25 @@ BEGIN
             WHEN OLD.server_json IS NOT NEW.server_json THEN 'edit'
             ELSE 'update'
           END,
-          (SELECT cause FROM feed_cause LIMIT 1), NEW.group_name, NEW.status, NEW.status_message,
-          NEW.status_changed_at, NEW.published_at, NEW.updated_at, NEW.is_latest,
-          NEW.mirror_source, NEW.mirror_updated_at);
+          NEW.group_name, NEW.status, NEW.status_message, NEW.status_changed_at, NEW.published_at,
+          NEW.updated_at, NEW.is_latest, NEW.mirror_source, NEW.mirror_updated_at);
 END;
 
--- No write path deletes version rows (deletion is a status); a hand-made DELETE still shows.
+-- No write path deletes version rows (deletion is a status) but a group's deletion, whose rows
+-- the next trigger forgets; a hand-made DELETE still shows.
 CREATE TRIGGER catalog_feed_on_delete AFTER DELETE ON server_versions
 BEGIN
-  INSERT INTO catalog_feed (at, name, version, action, cause, group_name, status, status_message,
-                            status_changed_at, published_at, updated_at, is_latest, mirror_source,
-                            mirror_updated_at)
-  VALUES (CAST(unixepoch('subsec') * 1000000 AS INTEGER), OLD.name, OLD.version, 'withdraw',
-          (SELECT cause FROM feed_cause LIMIT 1), OLD.group_name, OLD.status, OLD.status_message,
-          OLD.status_changed_at, OLD.published_at, OLD.updated_at, OLD.is_latest,
-          OLD.mirror_source, OLD.mirror_updated_at);
+  INSERT INTO catalog_feed_append
+  VALUES (OLD.name, OLD.version, 'withdraw', OLD.group_name, OLD.status, OLD.status_message,
+          OLD.status_changed_at, OLD.published_at, OLD.updated_at, OLD.is_latest, OLD.mirror_source,
+          OLD.mirror_updated_at);
+END;
+
+-- A deleted group's feed goes with it: a group created later under the same name starts an
+-- empty feed of its own (and its readers never see what the old group's held).
+CREATE TRIGGER catalog_feed_forget_group AFTER DELETE ON groups
+BEGIN
+  DELETE FROM catalog_feed WHERE group_name = OLD.name;
 END;
 
 -- Upstream registries mirrored by the cron (/x/admin/sources). `url` is the canonical base URL

@@ -376,12 +376,27 @@ async function crawlSearch(crawl: Crawl): Promise<void> {
   }
 }
 
-/** A whole view: lists, versions and detail, ranked search. */
+/** The change feed, every page with page sizes 1 and 100 (following nextCursor while `more`). */
+async function crawlFeed(crawl: Crawl): Promise<void> {
+  for (const limit of [1, 100]) {
+    let after = "0";
+    for (let page = 0; page < 500; page++) {
+      const { status, body } = await crawl.get(`/x/changes?after=${after}&limit=${limit}`);
+      expect(status, `${crawl.base}/x/changes?after=${after}: ${body}`).toBe(200);
+      const { metadata } = JSON.parse(body);
+      if (!metadata.more) break;
+      after = metadata.nextCursor;
+    }
+  }
+}
+
+/** A whole view: lists, versions and detail, ranked search, the change feed. */
 async function crawlView(base: string, init: RequestInit, forbidden: Forbidden, visible: readonly string[]) {
   const crawl = new Crawl(base, init, forbidden);
   await crawlLists(crawl, false);
   await crawlDetails(crawl, visible);
   await crawlSearch(crawl);
+  await crawlFeed(crawl);
   return crawl.answers;
 }
 
@@ -391,6 +406,7 @@ async function crawlPublic(init: RequestInit = ANONYMOUS): Promise<Snapshot> {
   await crawlLists(crawl, true);
   await crawlDetails(crawl, []);
   await crawlSearch(crawl);
+  await crawlFeed(crawl);
   await crawl.pages("/x/moderation-log", "", 1);
   const log = await crawl.get("/x/moderation-log");
   expect(log.body).toContain("com.example/banned");
@@ -641,6 +657,9 @@ const GROUP_PROBES: [string, string, unknown?][] = [
   ["GET", `/v0.1/servers/${encodeURIComponent(devName("alpha"))}/versions/latest`],
   ["GET", `/v0/servers/${encodeURIComponent(PENDING_NAME)}/versions/1.0.0`],
   ["GET", `/x/search?q=${DEV_MARK}`],
+  ["GET", "/x/changes"],
+  ["GET", "/x/changes?after=0.0&limit=500"],
+  ["GET", "/x/changes?after=bad"],
   ["GET", "/v0/health"],
   ["GET", "/v0.1/version"],
   ["GET", "/v0/nothing-here"],

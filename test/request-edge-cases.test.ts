@@ -112,7 +112,7 @@ describe("CORS", () => {
     for (const path of ["/v0.1/servers", "/v0.1/servers?limit=0", "/nowhere"]) {
       const response = await api(path, { headers: { origin: "https://ide.example" } });
       expect(response.headers.get("access-control-allow-origin")).toBe("*");
-      expect(response.headers.get("access-control-expose-headers")).toBe("Content-Type, Content-Length");
+      expect(response.headers.get("access-control-expose-headers")).toBe("Content-Type, Content-Length, ETag");
     }
   });
 });

@@ -228,6 +228,59 @@ const groupReadRow: LoadRow = {
   },
 };
 
+/**
+ * A conditional read that hits: the list page with If-None-Match equal to its current ETag, so
+ * every answer is a bodiless 304 (the `list` row reads the same page answered 200). The page's
+ * tag is read in the preparation; the rows before the writes leave the catalogue unchanged.
+ */
+const notModifiedRow: LoadRow = {
+  id: "list-304",
+  kind: "read",
+  server: "registry",
+  modes: BOTH,
+  label: () => "list page /v0.1/servers, If-None-Match → 304",
+  plan: async (ctx) => {
+    const server = registryOf(ctx);
+    const path = "/v0.1/servers";
+    let headers: Record<string, string> = {};
+    return {
+      server,
+      requests: `GET ${path} (If-None-Match: its current ETag)`,
+      prepare: async () => {
+        const first = await fetch(`${server.url}${path}`);
+        await first.arrayBuffer();
+        const etag = first.headers.get("etag");
+        if (first.status !== 200 || etag === null) {
+          return { note: "", warnings: [], skip: `not implemented: ${path} answered ${first.status} without an ETag` };
+        }
+        headers = { "if-none-match": etag };
+        const again = await fetch(`${server.url}${path}`, { headers });
+        await again.arrayBuffer();
+        if (again.status !== 304) {
+          return { note: "", warnings: [], skip: `not implemented: If-None-Match ${etag} answered ${again.status}` };
+        }
+        return { note: `If-None-Match: ${etag} answered 304`, warnings: [] };
+      },
+      spec: (seconds) => ({
+        kind: "get",
+        url: server.url,
+        paths: [path],
+        headers,
+        connections: ctx.connections,
+        durationSeconds: seconds,
+      }),
+      // Every answer must be the 304 (a 200 would mean the tag changed under load).
+      check: async (_spec, m) => ({
+        notes: [
+          `304 (expected): ${(m.statuses[304] ?? 0).toLocaleString("en-US")} of ${m.responses.toLocaleString("en-US")}`,
+        ],
+        lost: 0,
+        failed: 0,
+      }),
+    };
+  },
+};
+
 type PublishSpec = Extract<LoadSpec, { kind: "publish" }>;
 type ReportSpec = Extract<LoadSpec, { kind: "report" }>;
 
@@ -461,6 +514,7 @@ const visibilityRow: MeasuredRow = {
 export const ROWS: readonly RowDef[] = [
   readRow("hello", "hello (constant JSON)", () => ["/"], { server: "hello" }),
   readRow("list", "list page /v0.1/servers", () => ["/v0.1/servers"]),
+  notModifiedRow,
   readRow("latest", "list ?version=latest&limit=100", () => ["/v0.1/servers?version=latest&limit=100"]),
   readRow("substring", `substring ?search=<${SUBSTRING_WORDS.length} words>`, () =>
     SUBSTRING_WORDS.map((w) => `/v0.1/servers?search=${enc(w)}`),

@@ -1,5 +1,5 @@
-// Readers for `npm run import`: NDJSON or JSON files (server.json objects or list items, with
-// an optional meta file) and upstream registries (paged GET /v0.1/servers).
+// Readers for `npm run import` of files: NDJSON or JSON (server.json objects or list items, with
+// an optional meta file). A registry URL is read by the mirror's own code (worker/src/sync).
 import { existsSync, readFileSync } from "node:fs";
 import type { ImportEntry, OfficialMetaInput } from "../src/writes/import-entries.ts";
 import { OFFICIAL_META_KEY } from "../src/domain/server-response.ts";
@@ -72,31 +72,4 @@ export function readFileEntries(path: string, meta?: Map<string, MetaLine>): Sou
     else result.entries.push(toEntry(value, `${label}:${line}`, meta));
   }
   return result;
-}
-
-/** Every page of an upstream registry's list, following nextCursor. */
-export async function readRegistryEntries(
-  baseUrl: string,
-  since: string | undefined,
-  onPage: (count: number) => void,
-): Promise<SourceEntries> {
-  const base = new URL(baseUrl);
-  const listUrl = /\/v0(\.1)?\/?$/.test(base.pathname)
-    ? new URL(`${base.pathname.replace(/\/$/, "")}/servers`, base)
-    : new URL("/v0.1/servers", base);
-  const entries: ImportEntry[] = [];
-  let cursor: string | undefined;
-  do {
-    const url = new URL(listUrl);
-    url.searchParams.set("limit", "100");
-    if (since) url.searchParams.set("updated_since", since);
-    if (cursor) url.searchParams.set("cursor", cursor);
-    const response = await fetch(url, { headers: { accept: "application/json" } });
-    if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
-    const page = (await response.json()) as { servers?: unknown[]; metadata?: { nextCursor?: string } };
-    for (const item of page.servers ?? []) entries.push(toEntry(item, `${url.host} #${entries.length + 1}`));
-    onPage(entries.length);
-    cursor = page.metadata?.nextCursor;
-  } while (cursor);
-  return { entries, unreadable: [] };
 }

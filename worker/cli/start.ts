@@ -1,7 +1,9 @@
-// `npm start [-- --port N] [--state DIR]`: a local registry on http://127.0.0.1:8787 with no Cloudflare
-// account and no network beyond loopback. Migrates the local D1, loads the demo catalogue from
-// kv-seeds/ (idempotent), writes local secrets to .dev.vars when missing, then runs
-// `wrangler dev` and fires the cron on its schedule.
+// `npm start [-- --port N] [--state DIR] [--empty]`: a local registry on http://127.0.0.1:8787 with no
+// Cloudflare account and no network beyond loopback. Migrates the local D1, loads the demo catalogue
+// from kv-seeds/ (idempotent; not with --empty, e.g. for a second instance that mirrors the first),
+// writes local secrets to .dev.vars when missing, then runs `wrangler dev` and fires the cron on its
+// schedule.
+import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { ensureDevVars } from "./dev-vars.ts";
 import { printReport, runImport } from "./import.ts";
@@ -18,6 +20,8 @@ const { values } = parseArgs({
     ip: { type: "string", default: "127.0.0.1" },
     // The local state directory (wrangler's --persist-to).
     state: { type: "string", default: DEFAULT_STATE_DIR },
+    // No demo catalogue: the instance starts empty (a mirror fills it from its sources).
+    empty: { type: "boolean", default: false },
   },
   strict: false,
 });
@@ -28,8 +32,20 @@ const state = String(values.state);
 ensureDevVars();
 process.stderr.write("applying d1-schema migrations to the local D1\n");
 await applyLocalMigrations(state);
-printReport(await runImport("kv-seeds/servers.ndjson", { state }));
+if (!values.empty) printReport(await runImport("kv-seeds/servers.ndjson", { state }));
 await runReindex({ state });
+
+/** A loopback port nothing listens on now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const dev = spawnWrangler([
   "dev",
@@ -40,6 +56,10 @@ const dev = spawnWrangler([
   "--persist-to",
   state,
   "--test-scheduled",
+  // Its own debugger port, so that two instances can run side by side (wrangler's default, 9229,
+  // would be taken by the first).
+  "--inspector-port",
+  String(await freePort()),
   "--log-level",
   "warn",
 ]);

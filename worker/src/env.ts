@@ -71,6 +71,11 @@ declare global {
       /** "off" skips every abuse-limit check; anything else enforces the bindings below. */
       RATE_LIMITS?: string;
       /**
+       * Upstream pages (100 versions each) one mirror step reads per source: per cron run and per
+       * POST /x/admin/sources/{id}/sync (default 20; README "Mirroring upstream registries").
+       */
+      MIRROR_PAGES_PER_RUN?: string;
+      /**
        * Abuse limits ([[ratelimits]] in wrangler.toml; see http/rate-limits.ts). A missing
        * binding is not enforced.
        */

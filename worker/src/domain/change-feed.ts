@@ -1,6 +1,11 @@
 // The change feed (GET /x/changes): what one entry says, how a cursor reads, and how a page is
 // rendered. Entries come from catalog_feed (d1-schema/0009_sync.sql), one per change of a
 // version row in commit order.
+//
+// A cursor counts only what its reader may see: the public feed's is the position among public
+// changes (1, 2, 3… without gaps), a group feed's the pair (public position, the group's own
+// position) and the group's include list it was issued under. The global commit order (`seq`)
+// stays internal: its gaps would count the changes of catalogues the reader may not see.
 import { formatRfc3339 } from "./timestamps.ts";
 import { responseMeta, type ServerStatus } from "./server-response.ts";
 
@@ -13,7 +18,12 @@ export type FeedCause = "denylist-sweep" | "mirror" | "import";
 
 /** One stored change. */
 export interface FeedEntry {
+  /** The global commit order (internal: never shown). */
   seq: number;
+  /** The change's position in its own catalogue's feed (the public one when `group` is null). */
+  pos: number;
+  /** The public feed's position at this change (a public change's own `pos`). */
+  publicPos: number;
   /** µs: when the change committed (D1's clock). */
   at: number;
   name: string;
@@ -32,20 +42,102 @@ export interface FeedEntry {
   serverJson: string | null;
 }
 
+/** Where a reader stands: the public feed's position and, in a group's feed, the group's own. */
+export interface FeedPosition {
+  public: number;
+  group: number;
+}
+
+/** A cursor as read: a position, and the include list a group feed's cursor was issued under. */
+export interface FeedCursor extends FeedPosition {
+  includes?: string;
+}
+
+export const FEED_START: FeedPosition = Object.freeze({ public: 0, group: 0 });
+
 /** Entries per page: default and largest. */
 export const FEED_DEFAULT_LIMIT = 100;
 export const FEED_MAX_LIMIT = 500;
 
-/** A cursor is the decimal seq of the last entry seen ("0": from the start). */
-export function parseFeedCursor(raw: string | null): number | undefined {
-  if (raw === null || raw === "") return 0;
-  return /^(0|[1-9][0-9]{0,14})$/.test(raw) ? Number(raw) : undefined;
+const COUNT = "(0|[1-9][0-9]{0,14})";
+const PUBLIC_CURSOR = new RegExp(`^${COUNT}$`);
+const GROUP_CURSOR = new RegExp(`^${COUNT}\\.${COUNT}(?:\\.([0-9a-f]{8}))?$`);
+
+/**
+ * A group's include list as its feed's cursors carry it: 8 hex digits of FNV-1a over the sorted
+ * list. A cursor issued under other includes cannot resume: the names they add have a history
+ * before it that the reader never got (README "Change feed").
+ */
+export function includeFingerprint(include: readonly string[]): string {
+  let hash = 0x811c9dc5;
+  for (const char of JSON.stringify([...include].sort())) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
 }
 
-/** The JSON text of one entry: the change, the resulting `_meta`, and the server.json. */
-export function renderFeedEntry(entry: FeedEntry): string {
+/**
+ * A cursor as a previous page gave it: "P" in the public feed, "P.G.F" in a group's (F: the
+ * includes it was issued under; a cursor without it is not checked against them); "0" or none:
+ * from the start, in both. Undefined when it is not one.
+ */
+export function parseFeedCursor(raw: string | null, grouped: boolean): FeedCursor | undefined {
+  if (raw === null || raw === "" || raw === "0") return FEED_START;
+  const match = (grouped ? GROUP_CURSOR : PUBLIC_CURSOR).exec(raw);
+  if (!match) return undefined;
+  if (!grouped) return { public: Number(match[1]), group: 0 };
+  const position = { public: Number(match[1]), group: Number(match[2]) };
+  return match[3] === undefined ? position : { ...position, includes: match[3] };
+}
+
+/** The cursor text of a position: "P", or in a group's feed "P.G", then ".F" when `includes` is given. */
+export function formatFeedCursor(position: FeedPosition, grouped: boolean, includes?: string): string {
+  if (!grouped) return String(position.public);
+  const pair = `${position.public}.${position.group}`;
+  return includes === undefined ? pair : `${pair}.${includes}`;
+}
+
+/**
+ * The position after each entry of a page read from `start`, in order. A public entry moves the
+ * public half to its own position; a group's entry moves the group half to its own and the
+ * public half to the public position at its commit (the public changes before it that the view
+ * does not include are behind it too).
+ */
+export function positionsAfter(start: FeedPosition, entries: readonly FeedEntry[]): FeedPosition[] {
+  let current = start;
+  return entries.map((entry) => {
+    current =
+      entry.group === null
+        ? { public: Math.max(current.public, entry.pos), group: current.group }
+        : { public: Math.max(current.public, entry.publicPos), group: Math.max(current.group, entry.pos) };
+    return current;
+  });
+}
+
+/**
+ * Where the next page starts: after the last entry of a full page; else after everything the
+ * view holds (`heads`, read with the page), so that the next read skips what the view does not
+ * include instead of reading it again. Never behind `start`: a cursor ahead of the feed stays.
+ */
+export function nextPosition(
+  start: FeedPosition,
+  positions: readonly FeedPosition[],
+  full: boolean,
+  heads: FeedPosition,
+): FeedPosition {
+  const last = positions.at(-1) ?? start;
+  if (full) return last;
+  return { public: Math.max(last.public, heads.public), group: Math.max(last.group, heads.group) };
+}
+
+/**
+ * The JSON text of one entry: its cursor in the feed it is rendered for (omitted without one:
+ * never the internal seq), the change, the resulting `_meta`, and the server.json.
+ */
+export function renderFeedEntry(entry: FeedEntry, cursor?: string): string {
   const head = JSON.stringify({
-    cursor: String(entry.seq),
+    ...(cursor === undefined ? {} : { cursor }),
     time: formatRfc3339(entry.at),
     name: entry.name,
     version: entry.version,
@@ -57,13 +149,33 @@ export function renderFeedEntry(entry: FeedEntry): string {
   return `${head.slice(0, -1)}${server},"_meta":${meta}}`;
 }
 
+/** One page as read: the entries, and each catalogue's head when it was read. */
+export interface FeedPage {
+  entries: FeedEntry[];
+  heads: FeedPosition;
+}
+
 /**
- * A page: the entries and where to resume. `nextCursor` is always there (the last entry's
- * cursor, or the one asked for when nothing is newer), so a poller keeps one value; `more` says
- * whether the page was full (ask again at once) or the feed's end was reached (poll later).
+ * A page's JSON text. `nextCursor` is always there (see nextPosition), so a poller keeps one
+ * value; `more` says whether the page was full (ask again at once) or the view's end was reached
+ * (poll later).
  */
-export function renderFeedPage(entries: readonly FeedEntry[], after: number, limit: number): string {
-  const next = entries.at(-1)?.seq ?? after;
-  const metadata = JSON.stringify({ count: entries.length, nextCursor: String(next), more: entries.length === limit });
-  return `{"changes":[${entries.map(renderFeedEntry).join(",")}],"metadata":${metadata}}`;
+export function renderFeedPage(
+  page: FeedPage,
+  start: FeedPosition,
+  limit: number,
+  grouped = false,
+  includes?: string,
+): string {
+  const positions = positionsAfter(start, page.entries);
+  const full = page.entries.length === limit;
+  const next = nextPosition(start, positions, full, page.heads);
+  const cursor = (position: FeedPosition) => formatFeedCursor(position, grouped, includes);
+  const changes = page.entries.map((entry, i) => renderFeedEntry(entry, cursor(positions[i]!)));
+  const metadata = JSON.stringify({
+    count: page.entries.length,
+    nextCursor: cursor(next),
+    more: full,
+  });
+  return `{"changes":[${changes.join(",")}],"metadata":${metadata}}`;
 }

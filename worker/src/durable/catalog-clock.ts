@@ -7,6 +7,7 @@
 // flush KV refuses is retried by the clock itself (with backoff, for as long as KV refuses).
 import { DurableObject } from "cloudflare:workers";
 import { flushChanges } from "../storage/read-cache.ts";
+import { dispatchWebhooks } from "../sync/webhook-dispatch.ts";
 
 export const FLUSH_INTERVAL_MS = 1000;
 /** The longest wait between two attempts at a flush KV refused. */
@@ -70,6 +71,13 @@ export class CatalogClock extends DurableObject<Env> {
     }
     if ((await this.ctx.storage.list({ prefix: PENDING, limit: 1 })).size > 0) {
       await this.ctx.storage.setAlarm(this.lastFlush + FLUSH_INTERVAL_MS);
+    }
+    // The changes are committed and visible: start their webhook deliveries now rather than at
+    // the next cron (README "Webhooks"). A failure is the cron's to make up for.
+    try {
+      await dispatchWebhooks(this.env, { prune: false });
+    } catch (err) {
+      console.error("dispatching webhooks after a flush failed; the cron will", err);
     }
   }
 }

@@ -1,5 +1,6 @@
 // CORS as the official registry configures rs/cors (spec §2.5): any origin, no credentials,
-// requested headers echoed on preflight, Content-Type and Content-Length exposed.
+// requested headers echoed on preflight, Content-Type and Content-Length exposed; and ETag, so a
+// browser script can send it back in If-None-Match (http/conditional.ts).
 
 const ALLOWED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
@@ -27,7 +28,8 @@ export function withCors(request: Request, response: Response): Response {
   if (!request.headers.has("origin")) return response;
   const headers = response.headers;
   headers.set("access-control-allow-origin", "*");
-  headers.set("access-control-expose-headers", "Content-Type, Content-Length");
-  headers.append("vary", "Origin");
+  headers.set("access-control-expose-headers", "Content-Type, Content-Length, ETag");
+  // Read answers already name Origin (http/conditional.ts).
+  if (!/\borigin\b/i.test(headers.get("vary") ?? "")) headers.append("vary", "Origin");
   return response;
 }

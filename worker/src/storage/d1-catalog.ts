@@ -372,19 +372,23 @@ export function refreshServersStatements(db: D1Database, names: readonly string[
 }
 
 /**
- * For each URL, the public names whose non-deleted versions hold it (the import writes public
- * rows only, and remote URLs are unique per catalogue).
+ * For each URL, the names of the catalogue of `catalogue` (null: the public one) whose
+ * non-deleted versions hold it (remote URLs are unique per catalogue).
  */
-export async function remoteHolders(db: D1Database, urls: readonly string[]): Promise<Map<string, Set<string>>> {
+export async function remoteHolders(
+  db: D1Database,
+  urls: readonly string[],
+  catalogue: string | null = null,
+): Promise<Map<string, Set<string>>> {
   const holders = new Map<string, Set<string>>();
-  for (const group of chunked([...new Set(urls)], MAX_PARAMS)) {
+  for (const group of chunked([...new Set(urls)], MAX_PARAMS - 1)) {
     const { results } = await db
       .prepare(
         `SELECT DISTINCT r.url AS url, r.name AS name FROM server_remotes r
            JOIN server_versions v ON v.name = r.name AND v.version = r.version
-          WHERE r.url IN (${group.map(() => "?").join(", ")}) AND v.status <> 'deleted' AND v.group_name IS NULL`,
+          WHERE r.url IN (${group.map(() => "?").join(", ")}) AND v.status <> 'deleted' AND v.group_name IS ?`,
       )
-      .bind(...group)
+      .bind(...group, catalogue)
       .all<{ url: string; name: string }>();
     for (const row of results) {
       const names = holders.get(row.url) ?? new Set<string>();

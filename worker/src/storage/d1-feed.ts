@@ -1,11 +1,13 @@
 // The change feed's queries (catalog_feed, d1-schema/0009_sync.sql; docs/storage.md "Sync").
-import type { FeedAction, FeedCause, FeedEntry } from "../domain/change-feed.ts";
+import type { FeedAction, FeedCause, FeedEntry, FeedPage, FeedPosition } from "../domain/change-feed.ts";
 import type { View } from "../domain/groups.ts";
 import type { ServerStatus } from "../domain/server-response.ts";
 import { viewCondition } from "./d1-catalog.ts";
 
 interface FeedRow {
   seq: number;
+  pos: number;
+  public_pos: number;
   at: number;
   name: string;
   version: string;
@@ -26,6 +28,8 @@ interface FeedRow {
 function toEntry(row: FeedRow): FeedEntry {
   return {
     seq: row.seq,
+    pos: row.pos,
+    publicPos: row.public_pos,
     at: row.at,
     name: row.name,
     version: row.version,
@@ -45,21 +49,74 @@ function toEntry(row: FeedRow): FeedEntry {
   };
 }
 
+/** A feed row with the server.json of its version, while that row is still in the entry's catalogue. */
+const FEED_SELECT = `SELECT v.*, s.server_json FROM catalog_feed v
+  LEFT JOIN server_versions s ON s.name = v.name AND s.version = v.version AND s.group_name IS v.group_name`;
+
+/** The statement of one page of the feed `view` shows after `start` (see readFeedPage). */
+function pageStatement(db: D1Database, start: FeedPosition, limit: number, view: View): D1PreparedStatement {
+  if (view.kind === "public") {
+    return db
+      .prepare(`${FEED_SELECT} WHERE v.group_name IS NULL AND v.pos > ? ORDER BY v.pos LIMIT ?`)
+      .bind(start.public, limit);
+  }
+  const group = view.group.name;
+  if (view.group.include.length === 0) {
+    return db
+      .prepare(`${FEED_SELECT} WHERE v.group_name = ? AND v.pos > ? ORDER BY v.pos LIMIT ?`)
+      .bind(group, start.group, limit);
+  }
+  // viewCondition puts the include list first (its WITH) and the group's name after these.
+  const args: unknown[] = [group, start.group, limit, start.public, group, start.group + limit];
+  const included = viewCondition(view, args);
+  args.push(limit, limit);
+  // The public rows are read up to the group's limit-th change at most (positions are dense):
+  // nothing after it can be on the page, so a page of the group's own changes does not scan the
+  // public ones that the view does not include up to the head.
+  return db
+    .prepare(
+      `${included.with}SELECT * FROM (${FEED_SELECT} WHERE v.group_name = ? AND v.pos > ? ORDER BY v.pos LIMIT ?)
+       UNION ALL
+       SELECT * FROM (${FEED_SELECT} WHERE v.group_name IS NULL AND v.pos > ?
+                        AND v.pos <= coalesce((SELECT public_pos FROM catalog_feed WHERE group_name = ? AND pos = ?),
+                                              ${Number.MAX_SAFE_INTEGER})
+                        AND ${included.where}
+                       ORDER BY v.pos LIMIT ?)
+       ORDER BY seq LIMIT ?`,
+    )
+    .bind(...args);
+}
+
 /**
- * Up to `limit` changes after seq `after` that `view` shows, in seq order. The server.json is
- * joined from the version row only while that row is still in the entry's catalogue (a row that
- * moved to another group since shows nothing of itself here).
+ * One page of the feed `view` shows, after `start`, in commit order, with the heads of the
+ * public catalogue and of the view's group (0 for the public view) read in the same transaction:
+ * a page that is not full ends there. The public feed walks the public rows from its position; a
+ * group's feed merges the first `limit` of its own rows with the first `limit` of the public rows
+ * it includes, each from its own half of the cursor.
+ */
+export async function readFeedPage(db: D1Database, start: FeedPosition, limit: number, view: View): Promise<FeedPage> {
+  const [page, heads] = await db.batch<FeedRow | FeedPosition>([
+    pageStatement(db, start, limit, view),
+    db
+      .prepare(
+        `SELECT (SELECT coalesce(max(pos), 0) FROM catalog_feed WHERE group_name IS NULL) AS public,
+                coalesce((SELECT max(pos) FROM catalog_feed WHERE group_name = ?), 0) AS "group"`,
+      )
+      .bind(view.kind === "public" ? null : view.group.name),
+  ]);
+  return { entries: (page!.results as FeedRow[]).map(toEntry), heads: heads!.results[0] as FeedPosition };
+}
+
+/**
+ * Internal readers (not the HTTP feed, whose cursors are positions): up to `limit` changes after
+ * seq `after` that `view` shows, in seq order.
  */
 export async function readFeed(db: D1Database, after: number, limit: number, view: View): Promise<FeedEntry[]> {
   const args: unknown[] = [after];
   const visible = viewCondition(view, args);
   args.push(limit);
   const { results } = await db
-    .prepare(
-      `${visible.with}SELECT v.*, s.server_json FROM catalog_feed v
-         LEFT JOIN server_versions s ON s.name = v.name AND s.version = v.version AND s.group_name IS v.group_name
-        WHERE v.seq > ? AND ${visible.where} ORDER BY v.seq LIMIT ?`,
-    )
+    .prepare(`${visible.with}${FEED_SELECT} WHERE v.seq > ? AND ${visible.where} ORDER BY v.seq LIMIT ?`)
     .bind(...args)
     .all<FeedRow>();
   return results.map(toEntry);

@@ -7,9 +7,12 @@
 //   Writers never touch KV: the catalog clock deletes a written name's document (and replaces
 //   the token) when it flushes, within a second of the commit; isolates drop their copies when
 //   they see the new token, and the isolate that routed the write reads the name from D1 at once.
+// - Every rendered body is kept with its entity tag (TaggedBody: hashed on first use, then kept
+//   beside the bytes), so a conditional read answered from memory costs no hashing.
 // - KV is a cache: when it cannot be read, reads are answered from D1 (and an isolate trusts
 //   what it rendered for MEMORY_CACHE_TTL_MS at most); when it cannot be written, the fills are
 //   dropped and logged. Neither fails a request.
+import { createHash } from "node:crypto";
 import { viewKey, type View } from "../domain/groups.ts";
 import type { ListQuery } from "../domain/list-query.ts";
 import { listQueryKey } from "../domain/list-query.ts";
@@ -33,14 +36,39 @@ interface Waiter {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/**
+ * A rendered answer (UTF-8) and its entity tag. The tag is hashed on first use (entityTagOf) and
+ * kept beside the bytes, so every later answer from the same cached body costs no hashing.
+ */
+export interface TaggedBody {
+  readonly body: Uint8Array;
+  /** Set by entityTagOf. */
+  etag?: string;
+}
+
+/** One version's detail body. */
+export interface DetailBody extends TaggedBody {
+  readonly deleted: boolean;
+}
+
+/**
+ * The strong entity tag of an answer: the first 132 bits of the SHA-256 of its bytes, base64url,
+ * quoted. It depends on the bytes alone, so it changes exactly when the body does, and every
+ * isolate computes the same one.
+ */
+export function entityTagOf(answer: TaggedBody): string {
+  answer.etag ??= `"${createHash("sha256").update(answer.body).digest("base64url").slice(0, 22)}"`;
+  return answer.etag;
+}
+
 /** Everything the versions and detail endpoints answer for one name, pre-rendered. */
 export interface ServerEntry {
   /** GET …/versions body (UTF-8) without deleted versions; null when none is visible (404). */
-  versionsBody: Uint8Array | null;
+  versionsBody: TaggedBody | null;
   /** GET …/versions?include_deleted=true body; null when the name has no versions. */
-  versionsBodyWithDeleted: Uint8Array | null;
+  versionsBodyWithDeleted: TaggedBody | null;
   /** Detail bodies (UTF-8) by version. */
-  details: Map<string, { body: Uint8Array; deleted: boolean }>;
+  details: Map<string, DetailBody>;
   /** The version flagged isLatest, if any. */
   latestVersion: string | undefined;
   /**
@@ -63,13 +91,13 @@ const DEFAULT_TTL_MS = 500;
  * write replaces it, and a new token clears this isolate's memory), but no longer than this: the
  * bound for a KV document that was re-read before the clock's deletion reached this location.
  */
-const SERVER_MEMORY_MAX_AGE_MS = 30_000;
+export const SERVER_MEMORY_MAX_AGE_MS = 30_000;
 const utf8 = new TextEncoder();
 /** KV deletes a flush runs at once. */
 const FLUSH_PARALLELISM = 64;
 // Budgets in bytes; an isolate has 128 MB in all. Bodies are kept UTF-8 encoded, so answering
 // from memory does not even encode.
-const listPages = new LruCache<Uint8Array>(4096, 24 * 1024 * 1024);
+const listPages = new LruCache<TaggedBody>(4096, 24 * 1024 * 1024);
 const servers = new LruCache<{ entry: ServerEntry; loadedAt: number }>(16_384, 24 * 1024 * 1024);
 
 interface Generation {
@@ -122,14 +150,15 @@ function fillLater(waiter: Waiter, what: string, write: () => Promise<unknown>):
   );
 }
 
-function ttlMs(env: CacheEnv): number {
+/** How long an isolate trusts its memory before asking KV for the generation token again. */
+export function memoryTtlMs(env: Pick<CacheEnv, "MEMORY_CACHE_TTL_MS">): number {
   const parsed = Number(env.MEMORY_CACHE_TTL_MS);
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : DEFAULT_TTL_MS;
 }
 
 function buildServerEntry(versions: readonly VersionRecord[]): ServerEntry {
   const ordered = [...versions].sort(byPublishedDesc);
-  const details = new Map<string, { body: Uint8Array; deleted: boolean }>();
+  const details = new Map<string, DetailBody>();
   const all: string[] = [];
   const visible: string[] = [];
   let latestVersion: string | undefined;
@@ -147,15 +176,15 @@ function buildServerEntry(versions: readonly VersionRecord[]): ServerEntry {
     if (!deleted) visible.push(text);
     if (record.isLatest) latestVersion = record.version;
   }
-  const versionsBody = visible.length > 0 ? utf8.encode(renderServerList(visible)) : null;
-  const versionsBodyWithDeleted = all.length > 0 ? utf8.encode(renderServerList(all)) : null;
-  size += (versionsBody?.byteLength ?? 0) + (versionsBodyWithDeleted?.byteLength ?? 0);
+  const versionsBody = visible.length > 0 ? { body: utf8.encode(renderServerList(visible)) } : null;
+  const versionsBodyWithDeleted = all.length > 0 ? { body: utf8.encode(renderServerList(all)) } : null;
+  size += (versionsBody?.body.byteLength ?? 0) + (versionsBodyWithDeleted?.body.byteLength ?? 0);
   return { versionsBody, versionsBodyWithDeleted, details, latestVersion, group, size };
 }
 
 /** The generation token when it needs no KV read now (the fast path of cache hits). */
 export function freshGeneration(env: CacheEnv): string | undefined {
-  return generation && Date.now() - generation.checkedAt < ttlMs(env) ? generation.token : undefined;
+  return generation && Date.now() - generation.checkedAt < memoryTtlMs(env) ? generation.token : undefined;
 }
 
 /**
@@ -165,7 +194,7 @@ export function freshGeneration(env: CacheEnv): string | undefined {
  */
 export async function currentGeneration(env: CacheEnv): Promise<string> {
   const now = Date.now();
-  if (generation && now - generation.checkedAt < ttlMs(env)) return generation.token;
+  if (generation && now - generation.checkedAt < memoryTtlMs(env)) return generation.token;
   // Misses are not shared between concurrent requests: workerd forbids awaiting another
   // request's I/O, so each request that finds the memory stale reads for itself.
   const stored = await readKv("read of the generation token", () => env.CACHE.get(GENERATION_KEY));
@@ -197,7 +226,7 @@ export async function currentGeneration(env: CacheEnv): Promise<string> {
  * too (its name and configuration version), so they never answer another view; the public
  * view's keys are the ones it always had.
  */
-export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQuery, view: View): Promise<Uint8Array> {
+export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQuery, view: View): Promise<TaggedBody> {
   const gen = await currentGeneration(env);
   const key = listPageKey(gen, view.kind === "public" ? listQueryKey(query) : viewKey(view) + listQueryKey(query));
   const hit = listPages.get(key);
@@ -217,9 +246,9 @@ export async function readListPage(env: CacheEnv, waiter: Waiter, query: ListQue
     }
     body = rendered;
   }
-  const bytes = utf8.encode(body);
-  listPages.set(key, bytes, bytes.byteLength);
-  return bytes;
+  const page: TaggedBody = { body: utf8.encode(body) };
+  listPages.set(key, page, page.body.byteLength);
+  return page;
 }
 
 /** Everything about one name for the versions and detail endpoints. */

@@ -26,7 +26,7 @@ import {
 } from "../search/index.ts";
 import { groupSearchSources, searchChangesSince } from "./d1-catalog.ts";
 import { LruCache } from "./lru.ts";
-import { currentGeneration, freshGeneration, noteKvFailure, type CacheEnv } from "./read-cache.ts";
+import { currentGeneration, freshGeneration, noteKvFailure, type CacheEnv, type TaggedBody } from "./read-cache.ts";
 import { hasChangeSeq, readSearchPointer, readSearchShards, type SearchIndexPointer } from "./search-store.ts";
 
 /** How often an isolate looks for a newer index build. */
@@ -42,7 +42,8 @@ export interface SearchSnapshot {
 let loaded: { pointer: SearchIndexPointer | null; index: LoadedIndex } | undefined;
 let pointerCheckedAt = 0;
 let overlay: { key: string; overlay: Overlay } | undefined;
-const answers = new LruCache<Uint8Array>(2048, 16 * 1024 * 1024);
+/** Rendered answers with their entity tags (hashed once per answer, on first use). */
+const answers = new LruCache<TaggedBody>(2048, 16 * 1024 * 1024);
 /**
  * Group views' overlays, by group snapshot key; all of one public snapshot (`base`). Weighed
  * with their prepared form (which lives as long as the overlay object).
@@ -204,10 +205,10 @@ export function freshSnapshotKey(env: CacheEnv, view: View): string | undefined 
   return groupOverlaysBase === key && cachedGroupOverlay(viewSnapshotKey) !== undefined ? viewSnapshotKey : undefined;
 }
 
-export function cachedAnswer(key: string): Uint8Array | undefined {
+export function cachedAnswer(key: string): TaggedBody | undefined {
   return answers.get(key);
 }
 
-export function rememberAnswer(key: string, body: Uint8Array): void {
-  answers.set(key, body, body.byteLength);
+export function rememberAnswer(key: string, answer: TaggedBody): void {
+  answers.set(key, answer, answer.body.byteLength);
 }

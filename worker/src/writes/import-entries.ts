@@ -1,15 +1,21 @@
-// Bulk import of server.json entries (seeds, files, an upstream registry) straight into D1,
-// then into the caches. An operator tool: it bypasses the per-namespace writers, so run it
-// while nobody publishes. Idempotent: importing the same entries again changes nothing. It
-// writes the public catalogue only: entries in a namespace a group claims are rejected.
+// Bulk import of server.json entries straight into D1, then into the caches: seed and NDJSON
+// files (importEntries: local rows, feed cause "import"), and the pages an upstream mirror reads
+// (planImport with a MirrorPolicy, applied by sync/mirror-source.ts: rows carrying the source's
+// provenance, feed cause "mirror"). It bypasses the per-namespace writers: a file import is an
+// operator tool to run while nobody publishes; a mirror's batches assert that no local version
+// of their names committed meanwhile. Idempotent: importing the same entries again changes
+// nothing. A file import writes the public catalogue only: entries in a namespace a group claims
+// are rejected.
 import { blockingEntry, denylistKeys, denylistRefusal, type DenylistSubject } from "../domain/denylist.ts";
 import { claimKey } from "../domain/groups.ts";
 import { validateServerJson } from "../domain/server-json/index.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
 import { nowMicros, parseRfc3339 } from "../domain/timestamps.ts";
 import { pickLatest } from "../domain/version-order.ts";
+import { localNameSkip } from "../domain/sources.ts";
 import { claimChangedRefusal, remoteUrls } from "../domain/write-rules.ts";
 import {
+  clearLatestStatements,
   getVersionsOfNames,
   insertRemotesStatements,
   refreshServersStatements,
@@ -19,8 +25,10 @@ import {
   insertVersionsStatements,
   type RemoteRow,
 } from "../storage/d1-catalog.ts";
+import { feedCauseStatements } from "../storage/d1-feed.ts";
 import { claimsOf } from "../storage/d1-governance.ts";
 import { findDenylistHits } from "../storage/d1-moderation.ts";
+import { abortWhenForeignVersionsStatements } from "../storage/d1-sources.ts";
 import { flushChanges, type CacheEnv } from "../storage/read-cache.ts";
 
 /** Official metadata that a meta file or an upstream `_meta` may give. */
@@ -51,6 +59,14 @@ export interface ImportReport {
   updated: number;
   unchanged: number;
   rejected: RejectedEntry[];
+}
+
+/** How a mirror's entries are written (absent: a local import). */
+export interface MirrorPolicy {
+  /** The source's canonical URL: every written row's provenance (mirror_source). */
+  source: string;
+  /** The group mirrored into (only names in namespaces it claims); null: the public catalogue. */
+  group: string | null;
 }
 
 export interface ImportOptions {
@@ -130,6 +146,8 @@ function remoteConflict(
 
 function sameStoredState(a: VersionRecord, b: VersionRecord): boolean {
   return (
+    a.mirror?.source === b.mirror?.source &&
+    a.mirror?.updatedAt === b.mirror?.updatedAt &&
     a.status === b.status &&
     a.statusMessage === b.statusMessage &&
     a.statusChangedAt === b.statusChangedAt &&
@@ -139,11 +157,147 @@ function sameStoredState(a: VersionRecord, b: VersionRecord): boolean {
   );
 }
 
+/** One chunk's statements (without a feed cause: the caller's batch adds it), report and changed names. */
+export interface ImportPlan {
+  /** In batch order; empty when the chunk changes nothing. */
+  statements: D1PreparedStatement[];
+  report: ImportReport;
+  changed: string[];
+}
+
 /**
- * Imports entries in chunks. A version that already exists is replaced only when the entry
- * carries official metadata (a mirror applying upstream changes); otherwise it is kept as is.
- * isLatest is recomputed for every touched name with the registry's rule.
+ * Plans the writes of one chunk of entries (at most a few hundred: one D1 batch). A version that
+ * already exists is replaced only when the entry carries official metadata (a mirror applying
+ * upstream changes); otherwise it is kept as is. isLatest is recomputed for every touched name
+ * with the registry's rule. With a mirror policy, rows carry the source's provenance and group,
+ * and a name holding any version that is not this source's is skipped (local names win).
  */
+export async function planImport(
+  env: Pick<CacheEnv, "DB">,
+  chunk: readonly ImportEntry[],
+  { now = nowMicros(), mirror }: { now?: number; mirror?: MirrorPolicy } = {},
+): Promise<ImportPlan> {
+  const report: ImportReport = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+  const group = mirror?.group ?? null;
+  const valid: { record: VersionRecord; authoritative: boolean; source: string }[] = [];
+  for (const entry of chunk) {
+    const result = toRecord(entry, now);
+    if ("reasons" in result) report.rejected.push(result);
+    else {
+      const record = mirror ? { ...result, mirror: { source: mirror.source, updatedAt: result.updatedAt } } : result;
+      valid.push({ record, authoritative: entry.official !== undefined, source: entry.source });
+    }
+  }
+  // A claimed namespace is private to its group: never imported into from outside, not even
+  // merged; a mirror into a group writes only the namespaces that group claims.
+  const claims = await claimsOf(env.DB, [...new Set(valid.map((v) => claimKey(v.record.name)))]);
+  const claimedBy = new Map(claims.map((c) => [c.namespace, c.group]));
+  const names = [...new Set(valid.map((v) => v.record.name))];
+  const stored = await getVersionsOfNames(env.DB, names);
+  const incoming: { record: VersionRecord; authoritative: boolean; urls: string[]; source: string }[] = [];
+  for (const item of valid) {
+    const { record, source } = item;
+    const reject = (reason: string) =>
+      report.rejected.push({ source, name: record.name, version: record.version, reasons: [reason] });
+    if ((claimedBy.get(claimKey(record.name)) ?? null) !== group) {
+      reject(claimChangedRefusal(record.name, group));
+      continue;
+    }
+    if (mirror && (stored.get(record.name) ?? []).some((v) => v.mirror?.source !== mirror.source)) {
+      reject(localNameSkip(record.name));
+      continue;
+    }
+    const urls = remoteUrls(JSON.parse(record.serverJson) as { remotes?: { url?: string }[] });
+    incoming.push({ ...item, urls });
+  }
+  // Remote URLs stay unique across names among non-deleted versions of a catalogue, as on publish.
+  const holders = await remoteHolders(
+    env.DB,
+    incoming.flatMap((i) => i.urls),
+    group,
+  );
+  // The denylist applies to imports and mirrors as to publishers.
+  const parsed = new Map(incoming.map((i) => [i, JSON.parse(i.record.serverJson) as DenylistSubject]));
+  const denylisted = await findDenylistHits(env.DB, [...parsed.values()].flatMap(denylistKeys));
+
+  const upserts: VersionRecord[] = [];
+  const remoteRows: D1PreparedStatement[] = [];
+  const newRemotes: RemoteRow[] = [];
+  const touched = new Map<string, VersionRecord[]>();
+  const rewritten = new Set<string>();
+  for (const item of incoming) {
+    const { record, authoritative, urls, source } = item;
+    const versions = touched.get(record.name) ?? [...(stored.get(record.name) ?? [])];
+    touched.set(record.name, versions);
+    const index = versions.findIndex((v) => v.version === record.version);
+    const existing = index === -1 ? undefined : versions[index];
+    if (existing && (!authoritative || sameStoredState(existing, record))) {
+      report.unchanged++;
+      continue;
+    }
+    const blocked = record.status === "deleted" ? undefined : blockingEntry(denylisted, parsed.get(item)!);
+    if (blocked) {
+      report.rejected.push({ source, name: record.name, version: record.version, reasons: [denylistRefusal(blocked)] });
+      continue;
+    }
+    const conflict = record.status === "deleted" ? undefined : remoteConflict(holders, urls, record.name);
+    if (conflict) {
+      report.rejected.push({
+        source,
+        name: record.name,
+        version: record.version,
+        reasons: [`remote URL ${conflict.url} is already used by server ${conflict.holder}`],
+      });
+      continue;
+    }
+    const next = { ...record, isLatest: existing?.isLatest ?? false };
+    if (existing) {
+      versions[index] = next;
+      report.updated++;
+    } else {
+      versions.push(next);
+      report.inserted++;
+    }
+    upserts.push(next); // not a snapshot: it takes the flag recomputed below
+    if (existing) remoteRows.push(...replaceRemotesStatements(env.DB, record.name, record.version, urls));
+    else newRemotes.push(...urls.map((url) => ({ url, name: record.name, version: record.version })));
+    rewritten.add(record.name);
+  }
+
+  const changed: string[] = [];
+  const latest: { name: string; version: string }[] = [];
+  for (const [name, versions] of touched) {
+    const index = pickLatest(versions.map((v) => ({ ...v, deleted: v.status === "deleted" })));
+    const flagMoves = versions.some((v, i) => v.isLatest !== (i === index));
+    if (!flagMoves && !rewritten.has(name)) continue;
+    versions.forEach((v, i) => (v.isLatest = i === index));
+    if (flagMoves) latest.push({ name, version: versions[index]!.version });
+    changed.push(name);
+  }
+  if (changed.length === 0) return { statements: [], report, changed };
+  const statements = [
+    // A local publish of one of these names may have committed since they were read.
+    ...(mirror ? abortWhenForeignVersionsStatements(env.DB, changed, mirror.source) : []),
+    // Moved flags are cleared first, so that each upsert writes its row's final flag (the change
+    // feed records it) without two latest rows; setLatest then flags the rows not upserted.
+    ...clearLatestStatements(
+      env.DB,
+      latest.map((l) => l.name),
+    ),
+    ...insertVersionsStatements(
+      env.DB,
+      upserts.map((u) => ({ ...u, group })),
+      { replace: true },
+    ),
+    ...remoteRows,
+    ...insertRemotesStatements(env.DB, newRemotes),
+    ...setLatestStatements(env.DB, latest),
+    ...refreshServersStatements(env.DB, changed),
+  ];
+  return { statements, report, changed };
+}
+
+/** Imports entries (files, seeds) in chunks, each one D1 batch whose feed rows say "import". */
 export async function importEntries(
   env: CacheEnv,
   entries: readonly ImportEntry[],
@@ -155,107 +309,15 @@ export async function importEntries(
   const now = nowMicros();
   try {
     for (let start = 0; start < entries.length; start += chunkSize) {
-      const chunk = entries.slice(start, start + chunkSize);
-      const valid: { record: VersionRecord; authoritative: boolean; source: string }[] = [];
-      for (const entry of chunk) {
-        const result = toRecord(entry, now);
-        if ("reasons" in result) report.rejected.push(result);
-        else valid.push({ record: result, authoritative: entry.official !== undefined, source: entry.source });
-      }
-      // A claimed namespace is private to its group: never imported into, not even merged.
-      const claims = await claimsOf(env.DB, [...new Set(valid.map((v) => claimKey(v.record.name)))]);
-      const claimed = new Set(claims.map((c) => c.namespace));
-      const incoming: { record: VersionRecord; authoritative: boolean; urls: string[]; source: string }[] = [];
-      for (const item of valid) {
-        const { record, source } = item;
-        if (claimed.has(claimKey(record.name))) {
-          const reasons = [claimChangedRefusal(record.name, null)];
-          report.rejected.push({ source, name: record.name, version: record.version, reasons });
-          continue;
-        }
-        const urls = remoteUrls(JSON.parse(record.serverJson) as { remotes?: { url?: string }[] });
-        incoming.push({ ...item, urls });
-      }
-      // Remote URLs stay unique across names among non-deleted versions, as on publish.
-      const holders = await remoteHolders(
-        env.DB,
-        incoming.flatMap((i) => i.urls),
-      );
-      // The denylist applies to mirrors as to publishers.
-      const parsed = new Map(incoming.map((i) => [i, JSON.parse(i.record.serverJson) as DenylistSubject]));
-      const denylisted = await findDenylistHits(env.DB, [...parsed.values()].flatMap(denylistKeys));
-      const names = [...new Set(incoming.map((i) => i.record.name))];
-      const stored = await getVersionsOfNames(env.DB, names);
-
-      const upserts: VersionRecord[] = [];
-      const remoteRows: D1PreparedStatement[] = [];
-      const newRemotes: RemoteRow[] = [];
-      const touched = new Map<string, VersionRecord[]>();
-      const rewritten = new Set<string>();
-      for (const item of incoming) {
-        const { record, authoritative, urls, source } = item;
-        const versions = touched.get(record.name) ?? [...(stored.get(record.name) ?? [])];
-        touched.set(record.name, versions);
-        const index = versions.findIndex((v) => v.version === record.version);
-        const existing = index === -1 ? undefined : versions[index];
-        if (existing && (!authoritative || sameStoredState(existing, record))) {
-          report.unchanged++;
-          continue;
-        }
-        const blocked = record.status === "deleted" ? undefined : blockingEntry(denylisted, parsed.get(item)!);
-        if (blocked) {
-          report.rejected.push({
-            source,
-            name: record.name,
-            version: record.version,
-            reasons: [denylistRefusal(blocked)],
-          });
-          continue;
-        }
-        const conflict = record.status === "deleted" ? undefined : remoteConflict(holders, urls, record.name);
-        if (conflict) {
-          report.rejected.push({
-            source,
-            name: record.name,
-            version: record.version,
-            reasons: [`remote URL ${conflict.url} is already used by server ${conflict.holder}`],
-          });
-          continue;
-        }
-        const next = { ...record, isLatest: existing?.isLatest ?? false };
-        if (existing) {
-          versions[index] = next;
-          report.updated++;
-        } else {
-          versions.push(next);
-          report.inserted++;
-        }
-        upserts.push({ ...next }); // a snapshot: the flag is moved below, after the upsert
-        if (existing) remoteRows.push(...replaceRemotesStatements(env.DB, record.name, record.version, urls));
-        else newRemotes.push(...urls.map((url) => ({ url, name: record.name, version: record.version })));
-        rewritten.add(record.name);
-      }
-
-      const changedNames = new Map<string, VersionRecord[]>();
-      const latest: { name: string; version: string }[] = [];
-      for (const [name, versions] of touched) {
-        const index = pickLatest(versions.map((v) => ({ ...v, deleted: v.status === "deleted" })));
-        const flagMoves = versions.some((v, i) => v.isLatest !== (i === index));
-        if (!flagMoves && !rewritten.has(name)) continue;
-        versions.forEach((v, i) => (v.isLatest = i === index));
-        if (flagMoves) latest.push({ name, version: versions[index]!.version });
-        changedNames.set(name, versions);
-      }
-      if (changedNames.size > 0) {
-        // Upserts keep the stored flag; the flag moves run after them, in the same batch.
-        await env.DB.batch([
-          ...insertVersionsStatements(env.DB, upserts, { replace: true }),
-          ...remoteRows,
-          ...insertRemotesStatements(env.DB, newRemotes),
-          ...setLatestStatements(env.DB, latest),
-          ...refreshServersStatements(env.DB, [...changedNames.keys()]),
-        ]);
-        for (const name of changedNames.keys()) flushed.add(name);
+      const plan = await planImport(env, entries.slice(start, start + chunkSize), { now });
+      report.inserted += plan.report.inserted;
+      report.updated += plan.report.updated;
+      report.unchanged += plan.report.unchanged;
+      report.rejected.push(...plan.report.rejected);
+      if (plan.statements.length > 0) {
+        const [markCause, clearCause] = feedCauseStatements(env.DB, "import");
+        await env.DB.batch([markCause, ...plan.statements, clearCause]);
+        for (const name of plan.changed) flushed.add(name);
       }
       options.onProgress?.(Math.min(start + chunkSize, entries.length), entries.length);
     }

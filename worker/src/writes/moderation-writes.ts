@@ -30,6 +30,7 @@ import {
 } from "../storage/d1-audit.ts";
 import { getServerVersions } from "../storage/d1-catalog.ts";
 import { claimsOf } from "../storage/d1-governance.ts";
+import { feedCauseStatements } from "../storage/d1-feed.ts";
 import {
   deleteDenylistStatement,
   deleteReviewMarkStatement,
@@ -241,7 +242,10 @@ async function deleteMatches(
     const detail = { kind: entry.kind, value: entry.value, ...statusChangeDetail(changes) };
     entries.push(auditEntry(ctx, { action: "denylist-sweep", name, detail }, entries.length));
   }
-  if (entries.length > 0) await commit(ctx, statements, entries, matched.keys());
+  if (entries.length === 0) return deleted;
+  // The change feed tells these deletions by the sweep from a maintainer's.
+  const [markCause, clearCause] = feedCauseStatements(ctx.env.DB, "denylist-sweep");
+  await commit(ctx, [markCause, ...statements, clearCause], entries, matched.keys());
   return deleted;
 }
 

@@ -232,9 +232,10 @@ export function statusChangeStatements(
   const changed = next.filter((v) => changes.has(v.version));
   const name = versions[0]?.name;
   return {
+    // The flag moves first: the change feed records each changed row with the flag it is left with.
     statements: [
-      ...changed.map((v) => updateStatusStatement(db, v)),
       ...(flipped && latest ? setLatestStatements(db, [latest]) : []),
+      ...changed.map((v) => updateStatusStatement(db, v)),
       ...(name === undefined ? [] : refreshServersStatements(db, [name])),
     ],
     changed,

@@ -1,16 +1,22 @@
 // GET /x/changes?after=<cursor>&limit= (and under /groups/{group}/): the ordered change feed of
 // the request's view (domain/change-feed.ts; README "Change feed").
 import type { IRequest } from "itty-router";
-import { FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, parseFeedCursor, renderFeedPage } from "../../domain/change-feed.ts";
-import type { ProblemDetail } from "../../errors.ts";
-import { readFeed } from "../../storage/d1-feed.ts";
+import {
+  FEED_DEFAULT_LIMIT,
+  FEED_MAX_LIMIT,
+  includeFingerprint,
+  parseFeedCursor,
+  renderFeedPage,
+} from "../../domain/change-feed.ts";
+import { ApiError, type ProblemDetail } from "../../errors.ts";
+import { readFeedPage } from "../../storage/d1-feed.ts";
 import type { ResolvedView } from "../group-view.ts";
 import { readLimitParam } from "../list-params.ts";
 import { throwIfInvalid } from "../paging.ts";
-import { jsonText } from "../responses.ts";
+import { readAnswer } from "../conditional.ts";
 
 export async function listChanges(
-  _request: IRequest,
+  request: IRequest,
   env: Env,
   _ctx: ExecutionContext,
   url: URL,
@@ -22,11 +28,20 @@ export async function listChanges(
     maxLimit: FEED_MAX_LIMIT,
   });
   const raw = url.searchParams.get("after");
-  const after = parseFeedCursor(raw);
+  const { view } = resolved;
+  const includes = view.kind === "group" ? includeFingerprint(view.group.include) : undefined;
+  const after = parseFeedCursor(raw, includes !== undefined);
   if (after === undefined) {
     errors.push({ message: "invalid cursor: pass back a nextCursor", location: "query.after", value: raw });
   }
   throwIfInvalid(errors);
-  const entries = await readFeed(env.DB, after!, limit, resolved.view);
-  return jsonText(renderFeedPage(entries, after!, limit));
+  if (after!.includes !== undefined && after!.includes !== includes) {
+    throw new ApiError(410, "The group's includes changed since this cursor: read its feed again from after=0");
+  }
+  const feed = await readFeedPage(env.DB, after!, limit, view);
+  // Read from D1 each time: the page is hashed per request (its tag still changes only with it).
+  const page = {
+    body: new TextEncoder().encode(renderFeedPage(feed, after!, limit, includes !== undefined, includes)),
+  };
+  return readAnswer(request, env, view, "feed", page);
 }

@@ -1,6 +1,6 @@
 // The official read API (spec §3.4–3.6): list, versions of one server, one version; in the
 // public view or a group's (docs/governance.md). What a view does not show answers exactly like
-// an unknown name.
+// an unknown name; what it shows answers through readAnswer (ETag, If-None-Match, Cache-Control).
 import type { IRequest } from "itty-router";
 import { visibleIn } from "../../domain/groups.ts";
 import type { ResolvedView } from "../group-view.ts";
@@ -8,7 +8,7 @@ import { parseListQuery, readBoolParam } from "../list-params.ts";
 import { readListPage, readServer } from "../../storage/read-cache.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
 import { MAX_NAME_LENGTH, MAX_VERSION_LENGTH } from "../../domain/server-json/framework-schema.ts";
-import { jsonText } from "../responses.ts";
+import { readAnswer } from "../conditional.ts";
 import { storedPathParam } from "./path-params.ts";
 
 const serverNotFound = () => new ApiError(404, "Server not found");
@@ -28,14 +28,15 @@ function includeDeleted(url: URL): boolean {
 }
 
 export async function listServers(
-  _request: IRequest,
+  request: IRequest,
   env: Env,
   ctx: ExecutionContext,
   url: URL,
   resolved: ResolvedView,
 ) {
   const query = parseListQuery(url.searchParams);
-  return jsonText(await readListPage(env, ctx, query, resolved.view));
+  const page = await readListPage(env, ctx, query, resolved.view);
+  return readAnswer(request, env, resolved.view, "catalogue", page);
 }
 
 export async function listServerVersions(
@@ -51,7 +52,7 @@ export async function listServerVersions(
   const body = withDeleted ? entry.versionsBodyWithDeleted : entry.versionsBody;
   // What the view does not show is a name nobody has.
   if (body === null || !visibleIn(resolved.view, name, entry.group)) throw serverNotFound();
-  return jsonText(body);
+  return readAnswer(request, env, resolved.view, "server", body);
 }
 
 export async function getServerVersion(
@@ -71,5 +72,5 @@ export async function getServerVersion(
   if (detail === undefined || (detail.deleted && !withDeleted) || !visibleIn(resolved.view, name, entry.group)) {
     throw serverNotFound();
   }
-  return jsonText(detail.body);
+  return readAnswer(request, env, resolved.view, "server", detail);
 }

@@ -10,7 +10,7 @@ import { readServer } from "../../storage/read-cache.ts";
 import { cachedAnswer, freshSnapshotKey, rememberAnswer, searchSnapshot } from "../../storage/search-cache.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
 import { limitAddress } from "../rate-limits.ts";
-import { jsonText } from "../responses.ts";
+import { readAnswer } from "../conditional.ts";
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
@@ -109,7 +109,7 @@ export async function searchServers(
   // carry the view (a group's name and configuration version), so answers never cross views.
   const fresh = freshSnapshotKey(env, view);
   const rawHit = fresh === undefined ? undefined : cachedAnswer(rawAnswerKey(fresh, url.search));
-  if (rawHit !== undefined) return jsonText(rawHit);
+  if (rawHit !== undefined) return readAnswer(httpRequest, env, view, "server", rawHit);
 
   const request = parseSearchRequest(url.searchParams);
   const snapshot = await searchSnapshot(env, view);
@@ -117,7 +117,7 @@ export async function searchServers(
   const cached = cachedAnswer(cacheKey);
   if (cached !== undefined) {
     rememberAnswer(rawAnswerKey(snapshot.key, url.search), cached);
-    return jsonText(cached);
+    return readAnswer(httpRequest, env, view, "server", cached);
   }
 
   // Only computed queries count: the answer-cache hits above stay as cheap as a hello worker.
@@ -138,8 +138,9 @@ export async function searchServers(
   const metadata: Record<string, unknown> = { count: items.length, total: result.total };
   if (next < result.total) metadata.nextCursor = encodeCursor(next);
   const body = `{"results":[${items.join(",")}],"facets":${JSON.stringify(result.facets)},"metadata":${JSON.stringify(metadata)}}`;
-  const bytes = new TextEncoder().encode(body);
-  rememberAnswer(cacheKey, bytes);
-  rememberAnswer(rawAnswerKey(snapshot.key, url.search), bytes);
-  return jsonText(bytes);
+  // One object under both keys: its tag is hashed once, whichever key answers next.
+  const answer = { body: new TextEncoder().encode(body) };
+  rememberAnswer(cacheKey, answer);
+  rememberAnswer(rawAnswerKey(snapshot.key, url.search), answer);
+  return readAnswer(httpRequest, env, view, "server", answer);
 }
