@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
@@ -74,6 +75,10 @@ export default defineConfig(async () => {
             OIDC_EXTRA_CLAIMS: '{"groups":"registry-admins"}',
             OIDC_PUBLISH_PERMISSIONS: "*",
             OIDC_EDIT_PERMISSIONS: "*",
+            // Webhook retries 2 s, 8 s, 32 s… instead of 10 s, 40 s…: the retry tests wait for
+            // one real backoff. Not 1: a retry must stay tellable from the queue's own 1 s batch
+            // wait (max_batch_timeout) that even an undelayed retry pays.
+            WEBHOOK_RETRY_BASE_SECONDS: "2",
           },
           compatibilityFlags: ["service_binding_extra_handlers"],
           ...overrides,
@@ -83,6 +88,10 @@ export default defineConfig(async () => {
   });
   return {
     test: {
+      // Vitest's default (one less than the CPUs) is a single file at a time on a 2-CPU machine,
+      // where most of a file's time is workerd starting up and waiting on I/O: two at a time
+      // measured a third faster there (three, slower again).
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       projects: [
         // Inside workerd: real D1, KV and Durable Objects through Miniflare.
         workersProject("workers", ["test/**/*.test.ts"], ["test/node/**", "test/rate-limits/**"], {

@@ -95,8 +95,8 @@ function parseOptions(argv: string[]): Options | undefined {
     .filter(Boolean)
     .flatMap((v) => (v === "all" ? DEFAULT_SET : [v]));
   if (requested.length === 0) throw new UsageError(`which row?\n${USAGE}`);
-  // Every profiled row is a load (publish → visible is not).
-  const rows = selectRows("profile", requested).filter((r): r is LoadRow => r.kind !== "visibility");
+  // Every profiled row is a load (publish → visible and mirroring are not).
+  const rows = selectRows("profile", requested).filter((r): r is LoadRow => "plan" in r);
   if (values.targets !== "relevant" && values.targets !== "all") {
     throw new UsageError(`--targets is "relevant" or "all"`);
   }

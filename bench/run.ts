@@ -185,9 +185,10 @@ async function measure(
   helloCpu: number | undefined,
 ): Promise<Outcome> {
   try {
-    if (def.kind !== "visibility") return await measureLoad(def, ctx, options, helloCpu);
-    const { p50, notes } = await def.measure(ctx);
-    return { row: { endpoint: def.label(ctx), ...(p50 !== undefined ? { p50 } : {}), notes }, lost: 0, failed: 0 };
+    if ("plan" in def) return await measureLoad(def, ctx, options, helloCpu);
+    const row: Row = { endpoint: def.label(ctx), ...(await def.measure(ctx)) };
+    if (row.cpuPerRequest !== undefined && helloCpu) row.cpuRatio = row.cpuPerRequest / helloCpu;
+    return { row, lost: 0, failed: 0 };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const endpoint = def.label(ctx);
@@ -225,28 +226,29 @@ async function main(): Promise<number> {
     await new Promise<never>(() => undefined);
   }
 
+  const cpuSoFar = new Map<string, number>();
   const ctx: RowContext = {
     registry: registry.server,
     hello,
     names: registry.names,
     connections: options.connections,
     trials: options.trials,
+    entries: registry.dataset.entries,
+    cpuSoFar,
   };
   const rows: Row[] = [];
   let helloCpu: number | undefined;
   let lost = 0;
   let failed = 0;
   for (const [i, def] of options.rows.entries()) {
-    const what =
-      def.kind === "visibility"
-        ? `${options.trials} trials`
-        : `${options.connections} connections, ${options.duration} s`;
+    const what = "what" in def ? def.what(ctx) : `${options.connections} connections, ${options.duration} s`;
     log(`[${i + 1}/${options.rows.length}] ${def.label(ctx)} (${what})`);
     const outcome = await measure(def, ctx, options, helloCpu);
     if (def.id === "hello") {
       helloCpu = outcome.row.cpuPerRequest;
       if (helloCpu !== undefined) outcome.row.cpuRatio = 1;
     }
+    if (outcome.row.cpuPerRequest !== undefined) cpuSoFar.set(def.id, outcome.row.cpuPerRequest);
     rows.push(outcome.row);
     lost += outcome.lost;
     failed += outcome.failed;
@@ -280,7 +282,7 @@ async function main(): Promise<number> {
       "",
       markdownTable(cells),
       "",
-      "CPU µs/req: workerd utime+stime of the instance over the load window ÷ responses; CPU ÷ hello: that figure over the hello row's (same runtime, same run).",
+      "CPU µs/req: workerd utime+stime of the instance over the load window ÷ responses; CPU ÷ hello: that figure over the hello row's (same runtime, same run). The mirroring row counts versions instead of requests: req/s is versions mirrored per second, CPU µs/req the CPU per mirrored version.",
     ].join("\n");
     const key = `${dataset.key}${short ? "-short" : ""}${options.against ? "-against" : ""}`;
     writeResultsSection(join(ROOT, "bench", "RESULTS.md"), key, section);

@@ -149,16 +149,16 @@ CREATE TABLE sources (
   exclude_json     TEXT    NOT NULL DEFAULT '[]',
   created_at       INTEGER NOT NULL,
   created_by       TEXT    NOT NULL,
-  -- Where the next invocation resumes: 'feed' (the upstream's /x/changes; `position` is its
-  -- cursor) or 'list' (GET /v0.1/servers; `position` the page cursor of the pass under way,
-  -- `since` the updated_since of that pass in µs).
+  -- Where the next step resumes: 'feed' (the upstream's /x/changes; `position` is its cursor)
+  -- or 'list' (GET /v0.1/servers; `position` the page cursor of the pass under way, `since` the
+  -- updated_since of that pass in µs). An upstream's cursor is at most 1,024 characters.
   mode             TEXT,
   position         TEXT,
   since            INTEGER,
   pass_high        INTEGER,                  -- highest upstream updatedAt seen in this pass (µs)
-  last_attempt_at  INTEGER,
-  last_success_at  INTEGER,                  -- the last invocation that reached the upstream's end
-  caught_up_at     INTEGER,
+  last_attempt_at  INTEGER,                  -- the last step's start (its lease: a newer one ends it)
+  last_success_at  INTEGER,                  -- the last step that ended without an error
+  caught_up_at     INTEGER,                  -- the last step that reached the upstream's end
   last_error       TEXT,
   added            INTEGER NOT NULL DEFAULT 0,
   updated          INTEGER NOT NULL DEFAULT 0,

@@ -1,8 +1,10 @@
 // Change feed cursors: the public feed's is one count ("P"), a group feed's a pair ("P.G");
 // each entry's cursor is where a reader stands after it (a group's entry also passes the public
 // changes before it); a page that is not full ends where the view's catalogues end, never behind
-// the cursor asked for, so a cursor ahead of the feed comes back unchanged with an empty page.
-// A malformed cursor or limit is a 422 problem in the official shape that reads nothing.
+// the cursor asked for. A cursor at the end comes back unchanged with an empty page; one ahead of
+// the end (the registry was restored or reset since it was issued) answers 410 "read the feed
+// again from after=0". A malformed cursor or limit is a 422 problem in the official shape that
+// reads nothing.
 import { describe, expect, it } from "vitest";
 import {
   FEED_START,
@@ -16,7 +18,7 @@ import {
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 import { apiJson, serverJson } from "./helpers/registry.ts";
 import { createWriteGroup } from "./helpers/group-writes.ts";
-import { feedPage } from "./helpers/change-feed.ts";
+import { drainFeed, feedPage } from "./helpers/change-feed.ts";
 
 const entry = (group: string | null, pos: number, publicPos: number): FeedEntry => ({
   seq: 0,
@@ -113,18 +115,33 @@ describe("GET /x/changes cursors and limits", async () => {
     expect((await publish(token, serverJson(`com.feed-cursors/${slug}`, "1.0.0"))).status).toBe(200);
   }
 
-  it("a cursor ahead of the feed: an empty page that keeps it", async () => {
-    expect(await feedPage("", "999999", 10)).toEqual({
-      changes: [],
-      metadata: { count: 0, nextCursor: "999999", more: false },
-    });
+  it("a cursor ahead of the feed (a restored or reset registry): 410, read the feed again from after=0", async () => {
+    const head = (await drainFeed("")).next;
+    const group = (await drainFeed("/groups/feed-cursors")).next;
+    const [publicHead, groupHead] = group.split(".").map(Number) as [number, number];
     const includes = includeFingerprint([]);
-    for (const after of ["999999.5", `999999.5.${includes}`]) {
-      expect(await feedPage("/groups/feed-cursors", after, 10)).toEqual({
-        changes: [],
-        metadata: { count: 0, nextCursor: `999999.5.${includes}`, more: false },
-      });
+    const ahead = [
+      ["", String(Number(head) + 1)],
+      ["", "999999"],
+      ["/groups/feed-cursors", `${publicHead + 1}.${groupHead}`],
+      ["/groups/feed-cursors", `${publicHead}.${groupHead + 1}.${includes}`],
+      ["/groups/feed-cursors", "999999.5"],
+    ];
+    for (const [base, after] of ahead) {
+      const { status, body, response } = await apiJson(`${base}/x/changes?after=${after}&limit=10`);
+      expect(status, `${base} after=${after}`).toBe(410);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(body).toEqual({ title: "Gone", status: 410, detail: expect.stringContaining("from after=0") });
     }
+    // A cursor exactly at the head is where a caught-up reader stands: an empty page that keeps it.
+    expect(await feedPage("", head, 10)).toEqual({
+      changes: [],
+      metadata: { count: 0, nextCursor: head, more: false },
+    });
+    expect(await feedPage("/groups/feed-cursors", group, 10)).toEqual({
+      changes: [],
+      metadata: { count: 0, nextCursor: group, more: false },
+    });
   });
 
   it("a full page says there may be more; the page after the last entry is empty", async () => {

@@ -8,12 +8,15 @@ import { createWriteGroup, groupPublish, member } from "./helpers/group-writes.t
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 import { loadFixtures, serverJson, type FixtureVersion } from "./helpers/registry.ts";
 import { drainFeed, feedPage, keyOf, OFFICIAL } from "./helpers/change-feed.ts";
+import { inParallel } from "./helpers/parallel.ts";
 
 const NS = "com.feed-paging";
 const OTHER = "com.feed-paging-other";
 const GROUP = "feed-paging";
 const GNS = "com.feed-paging-group";
 const TIE = "2025-06-01T12:00:00Z";
+/** Readers paging at once (each reads its whole feed; the feed does not change meanwhile). */
+const READERS = 8;
 
 /** Versions imported in one batch, all with the same timestamps. */
 const bulk = (namespace: string, count: number): FixtureVersion[] =>
@@ -49,17 +52,18 @@ async function expectExactPaging(base: string, expectedCount: number) {
   expect(whole.changes).toHaveLength(expectedCount);
   const cursors = whole.changes.map((c) => c.cursor);
   expect(new Set(cursors).size).toBe(cursors.length);
-  for (let limit = 1; limit <= expectedCount + 1; limit++) {
+  const limits = Array.from({ length: expectedCount + 1 }, (_, i) => i + 1);
+  await inParallel(limits, READERS, async (limit) => {
     const paged = await drainFeed(base, { limit });
     expect(paged.changes, `limit ${limit}`).toEqual(whole.changes);
     expect(paged.next, `limit ${limit}`).toBe(whole.next);
     // A page ends where its last entry is; a full page says there may be more.
     expect(paged.pages, `limit ${limit}`).toBe(Math.floor(expectedCount / limit) + 1);
-  }
-  for (const [i, change] of whole.changes.entries()) {
+  });
+  await inParallel(whole.changes, READERS, async (change, i) => {
     const rest = await drainFeed(base, { after: change.cursor, limit: 500 });
     expect(rest.changes, `after ${change.cursor}`).toEqual(whole.changes.slice(i + 1));
-  }
+  });
   return whole;
 }
 

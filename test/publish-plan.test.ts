@@ -300,6 +300,20 @@ describe("planning a group of publishes", () => {
     expect(p.latestMoves).toEqual(["com.example/a", "com.example/b"]);
   });
 
+  it("keeps the state each written name was read in, for the commit to assert it is unchanged", () => {
+    const holder = { version: "9.0.0", publishedAt: 7, deleted: true };
+    const p = plan(
+      [server("com.example/b", "1.0.0"), server("com.example/a", "1.0.0"), server("com.example/c", "1.0.0")],
+      [{ versionCount: 3, latest: holder }, {}, { versionExists: true }],
+    );
+    // In the summaries' order; the refused name is not written, so nothing is asserted about it.
+    expect(p.readStates).toEqual([
+      { name: "com.example/b", versionCount: 3, latest: holder },
+      { name: "com.example/a", versionCount: 0, latest: undefined },
+    ]);
+    expect(p.readStates.map((r) => r.name)).toEqual(p.summaries.map((summary) => summary.name));
+  });
+
   it("plans nothing to write when every job is refused, but audits each", () => {
     const p = plan(
       [server("com.example/a", "1.0.0"), server("com.example/b", "1.0.0")],
@@ -308,6 +322,7 @@ describe("planning a group of publishes", () => {
     expect(p.accepted).toEqual([]);
     expect(p.latestMoves).toEqual([]);
     expect(p.summaries).toEqual([]);
+    expect(p.readStates).toEqual([]);
     expect(p.jobs.map((j) => [j.audit.seq, j.audit.outcome])).toEqual([
       [SEQ, "failed"],
       [SEQ + 1, "failed"],

@@ -1,14 +1,19 @@
 // The pure rules of upstream sources (worker/src/domain/sources.ts): the canonical URL, which
-// names a source admits, where the next list pass starts, and the bounded recent skips.
+// names a source admits, where the next list pass starts, and the bounded recent skips (each
+// upstream value a skip quotes, and each skip, cut).
 import { describe, expect, it } from "vitest";
 import {
   canonicalSourceUrl,
   LIST_SAFETY_MARGIN_MICROS,
   MAX_RECENT_SKIPS,
+  MAX_SKIP_QUOTE,
+  MAX_SKIP_REASON,
   mergeRecentSkips,
   nextPassSince,
+  quoteUpstream,
   sourceAdmits,
 } from "../worker/src/domain/sources.ts";
+import { TRUNCATION_MARK } from "../worker/src/domain/truncate-text.ts";
 
 describe("canonicalSourceUrl", () => {
   it("keeps one form per upstream", () => {
@@ -85,5 +90,34 @@ describe("mergeRecentSkips", () => {
     const bounded = mergeRecentSkips([], many);
     expect(bounded).toHaveLength(MAX_RECENT_SKIPS);
     expect(bounded[0]!.name).toBe(`n/s${MAX_RECENT_SKIPS + 9}`);
+  });
+});
+
+describe("bounded skips", () => {
+  it("quote upstream scalars as JSON, cut; objects and arrays only by their kind", () => {
+    expect(quoteUpstream("pending")).toBe('"pending"');
+    expect(quoteUpstream("x".repeat(MAX_SKIP_QUOTE))).toBe(JSON.stringify("x".repeat(MAX_SKIP_QUOTE)));
+    expect(quoteUpstream("𝔸".repeat(MAX_SKIP_QUOTE + 1))).toBe(
+      JSON.stringify(`${"𝔸".repeat(MAX_SKIP_QUOTE)}${TRUNCATION_MARK}`),
+    );
+    expect(quoteUpstream(42)).toBe("42");
+    expect(quoteUpstream(false)).toBe("false");
+    expect(quoteUpstream({ status: "x".repeat(1_000_000) })).toBe("an object");
+    expect(quoteUpstream(["x"])).toBe("an array");
+  });
+
+  it("are merged with their name, version and reason cut", () => {
+    const [kept] = mergeRecentSkips(
+      [],
+      [{ name: "n".repeat(5000), version: "v".repeat(5000), reason: "r".repeat(50_000), at: 1 }],
+    );
+    expect(kept).toEqual({
+      name: `${"n".repeat(MAX_SKIP_QUOTE)}${TRUNCATION_MARK}`,
+      version: `${"v".repeat(MAX_SKIP_QUOTE)}${TRUNCATION_MARK}`,
+      reason: `${"r".repeat(MAX_SKIP_REASON)}${TRUNCATION_MARK}`,
+      at: 1,
+    });
+    // Already cut: unchanged when merged again.
+    expect(mergeRecentSkips([], [kept!])).toEqual([kept]);
   });
 });

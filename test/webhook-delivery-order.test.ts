@@ -6,7 +6,14 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { drainFeed, feedCursor } from "./helpers/change-feed.ts";
 import { editAll, patchStatus, publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 import { serverJson } from "./helpers/registry.ts";
-import { receiverUrl, stubReceivers, subscribe, waitUntil, type Received } from "./helpers/webhooks.ts";
+import {
+  receiverUrl,
+  stubReceivers,
+  subscribe,
+  waitUntil,
+  waitUntilSettled,
+  type Received,
+} from "./helpers/webhooks.ts";
 
 const SECRET = "order-test-secret-0123456789";
 const NAMESPACES = 8;
@@ -15,8 +22,6 @@ const VERSIONS = 5;
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("webhook delivery order", () => {
   it("delivers every change after creation once, in feed order, to each matching subscription", async () => {
@@ -58,8 +63,9 @@ describe("webhook delivery order", () => {
     const got = (url: string) => seen.get(url)!.deliveries;
     await waitUntil(() => got(everything).length >= feed.length, `${feed.length} deliveries`);
     await waitUntil(() => got(statusOnly).length >= statusChanges.length, `${statusChanges.length} deliveries`);
-    // Nothing more arrives (no repeats, nothing from before the subscription).
-    await sleep(1500);
+    // Nothing more arrives once both are idle at the head (no repeats, nothing from before the
+    // subscription): what they got is final.
+    await waitUntilSettled([allId, statusId]);
 
     const check = (deliveries: Received[], id: string, expected: any[]) => {
       expect(deliveries.map((d) => d.body.change)).toEqual(expected);

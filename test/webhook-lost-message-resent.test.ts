@@ -39,10 +39,14 @@ describe("a lost webhook message", () => {
     const seq = (await storedWebhook(id))!.cursor;
     expect(seq).toBeGreaterThan(0);
 
-    // Claimed a moment ago: its message may still be on its way.
-    await claimedWithoutMessage(id, seq, Date.now() * 1000);
+    // Claimed a second ago: its message may still be on its way. The dispatcher leaves it as it
+    // is (a re-send would first restamp in_flight_since), and nothing arrives within the queue's
+    // 1 s batch wait and then some.
+    const recently = (Date.now() - 1000) * 1000;
+    await claimedWithoutMessage(id, seq, recently);
     await dispatchWebhooks(env);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await storedWebhook(id)).toEqual({ cursor: seq - 1, in_flight: seq, in_flight_since: recently });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(seen.get(url)!.deliveries).toEqual([]);
 
     // Claimed longer ago than any attempt can be due: sent again.

@@ -9,7 +9,14 @@ import { createWriteGroup, groupPublish, member, orgAdmin, statusAt } from "./he
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 import { serverJson } from "./helpers/registry.ts";
 import { feedHead } from "../worker/src/storage/d1-feed.ts";
-import { receiverUrl, storedWebhook, stubReceivers, subscribe, waitUntil } from "./helpers/webhooks.ts";
+import {
+  receiverUrl,
+  storedWebhook,
+  stubReceivers,
+  subscribe,
+  waitUntil,
+  waitUntilSettled,
+} from "./helpers/webhooks.ts";
 
 const SECRET = "private-changes-secret-0123456789";
 
@@ -36,7 +43,6 @@ afterEach(() => {
 
 const names = (deliveries: { body: any }[]) =>
   deliveries.map((d) => `${d.body.change.name}@${d.body.change.version}:${d.body.event}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("webhooks and private changes", () => {
   it("a public subscription never receives a group's change; a group subscription receives its view", async () => {
@@ -49,7 +55,7 @@ describe("webhooks and private changes", () => {
     const teamStart = await feedCursor("/groups/team", admin);
     const publicId = await subscribe({ url: publicUrl, events: ["*"], secret: SECRET });
     const teamId = await subscribe({ url: teamUrl, events: ["*"], group: "team", secret: SECRET });
-    await subscribe({ url: othersUrl, events: ["*"], group: "others", secret: SECRET });
+    const othersId = await subscribe({ url: othersUrl, events: ["*"], group: "others", secret: SECRET });
 
     const publisher = await tokenFor(publishAll("io.github.*"), "github-at", "pat");
     const tess = await member("tess");
@@ -66,7 +72,8 @@ describe("webhooks and private changes", () => {
     const got = (url: string) => seen.get(url)!.deliveries;
     await waitUntil(() => got(publicUrl).some((d) => d.body.change.name === "io.github.pub/zulu"), "public: the last");
     await waitUntil(() => got(teamUrl).some((d) => d.body.change.name === "io.github.pub/zulu"), "team: the last");
-    await sleep(1500);
+    // Idle at the head: what each receiver got is final.
+    await waitUntilSettled([publicId, teamId, othersId]);
 
     expect(names(got(publicUrl))).toEqual([
       "io.github.pub/alpha@1.0.0:publish",

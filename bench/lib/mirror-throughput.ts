@@ -1,12 +1,15 @@
-// Mirroring throughput (README "Mirroring upstream registries"): the real dataset served as an
-// official-API upstream from a Node HTTP server on a free loopback port (the tests' fake
-// upstream: test/helpers/fake-upstream.ts), registered as a source of the running registry, and
-// mirrored by POST /x/admin/sources/{id}/sync steps (what each cron run does) until caught up.
-// Reported: versions written per second of wall time, and the registry's workerd CPU per version
-// (utime + stime from /proc, through the caller's meter), everything the steps cost included:
-// upstream reads, validation, D1 batches, the catalog clock's cache flushes.
-import { FakeUpstream } from "../../test/helpers/fake-upstream.ts";
-import { serveUpstreamOverHttp } from "../../test/node/fake-upstream-http.ts";
+// Mirroring throughput (README "Mirroring upstream registries"): the benchmark's dataset served as
+// an official-API upstream from a Node HTTP server on a free loopback port (dataset-upstream.ts),
+// registered as a source of the running registry, and mirrored by POST /x/admin/sources/{id}/sync
+// steps (what each cron run does) until caught up. Reported: versions written per second of wall
+// time, and the registry's workerd CPU per version (utime + stime from /proc, through the
+// caller's meter), everything the steps cost included: upstream reads, validation, D1 batches,
+// and the catalog clock's cache flushes, which run up to FLUSH_INTERVAL_MS after a step's commit
+// (the CPU is read once the registry is idle again). The upstream's own CPU is this Node
+// process's, not counted; the search index's rebuild (the next cron run) is not part of it.
+import type { ImportEntry } from "../../worker/src/writes/import-entries.ts";
+import { serveDatasetUpstream, upstreamRecords } from "./dataset-upstream.ts";
+import { call, spread } from "./requests.ts";
 
 export interface MirrorThroughputOptions {
   /** The running registry's base URL (`npm start`, or the bench session's instance). */
@@ -15,9 +18,8 @@ export interface MirrorThroughputOptions {
   adminToken: string;
   /** CPU (µs) the registry's workerd process(es) used so far, e.g. `server.cpu.micros()`. */
   cpuMicros: () => number;
-  /** The dataset: servers.ndjson and servers.meta.ndjson (line for line), as text. */
-  servers: string;
-  meta: string;
+  /** The dataset (the bench session's: servers.ndjson with its official metadata, or synthetic). */
+  entries: readonly ImportEntry[];
   /** Loopback address the upstream listens on (a free port is picked). */
   host?: string;
   /** Steps at most before giving up (default 1000). */
@@ -31,8 +33,9 @@ export interface MirrorThroughput {
   /** Versions the mirror wrote (the rest were skipped, e.g. refused by validation). */
   versions: number;
   skipped: number;
-  /** POST …/sync calls until caught up, and the pages one step reads (MIRROR_PAGES_PER_RUN). */
+  /** POST …/sync calls until caught up, the upstream pages they read, and the most one step read (MIRROR_PAGES_PER_RUN). */
   steps: number;
+  pages: number;
   pagesPerStep: number;
   seconds: number;
   versionsPerSecond: number;
@@ -43,30 +46,40 @@ export interface MirrorThroughput {
 }
 
 /**
- * The dataset under names (and remote URL hosts) starting with `prefix`: local names win, so a
+ * The entries under names (and remote URL hosts) starting with `prefix`: local names win, so a
  * mirror of names the registry already holds (the bench session's seed, or an earlier run)
  * would only skip. Same sizes, same validation work.
  */
-function renamed(servers: string, meta: string, prefix: string): { servers: string; meta: string } {
-  const rename = (line: string) => {
-    const value = JSON.parse(line) as { name: string; remotes?: { url?: string }[] };
-    value.name = `${prefix}${value.name}`;
-    for (const remote of value.remotes ?? []) {
-      if (typeof remote.url === "string") remote.url = remote.url.replace("://", `://${prefix}`);
+function renamed(entries: readonly ImportEntry[], prefix: string): ImportEntry[] {
+  return entries.map((entry) => {
+    const server = structuredClone(entry.server) as { name?: unknown; remotes?: { url?: unknown }[] } | null;
+    if (server === null || typeof server !== "object" || typeof server.name !== "string") return entry;
+    server.name = `${prefix}${server.name}`;
+    for (const remote of Array.isArray(server.remotes) ? server.remotes : []) {
+      if (typeof remote?.url === "string") remote.url = remote.url.replace("://", `://${prefix}`);
     }
-    return JSON.stringify(value);
-  };
-  const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
-  return { servers: lines(servers).map(rename).join("\n"), meta: lines(meta).map(rename).join("\n") };
+    return { ...entry, server };
+  });
 }
 
-/** The first name prefix ("" first, then "mirror-bench.", "mirror-bench2.", …) whose names the registry does not hold. */
-async function freePrefix(base: string, firstName: string): Promise<string> {
+/**
+ * The first name prefix ("" first, then "mirror-bench.", "mirror-bench2.", …) under which the
+ * registry holds none of `probe` (names spread over the dataset: one name the seed refused does
+ * not make the dataset look absent).
+ */
+async function freePrefix(base: string, probe: readonly string[]): Promise<string> {
   for (let k = 0; k < 100; k++) {
     const prefix = k === 0 ? "" : `mirror-bench${k === 1 ? "" : k}.`;
-    const response = await fetch(`${base}/v0.1/servers/${encodeURIComponent(prefix + firstName)}/versions`);
-    await response.arrayBuffer();
-    if (response.status === 404) return prefix;
+    let held = false;
+    for (const name of probe) {
+      const response = await fetch(`${base}/v0.1/servers/${encodeURIComponent(prefix + name)}/versions`);
+      await response.arrayBuffer();
+      if (response.status !== 404) {
+        held = true;
+        break;
+      }
+    }
+    if (!held) return prefix;
   }
   throw new Error("the registry holds the dataset under 100 prefixes: start it with an empty state");
 }
@@ -81,36 +94,46 @@ interface SyncAnswer {
   step: { pages: number; caughtUp: boolean; error: string | null };
 }
 
-async function call<T>(url: string, method: string, token: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
-  return (text === "" ? null : JSON.parse(text)) as T;
+/** Polls of the CPU meter while waiting for the registry to go idle, and what counts as idle. */
+const IDLE_POLL_MS = 500;
+const IDLE_MICROS_PER_POLL = 5_000;
+const IDLE_MAX_POLLS = 20;
+/** The catalog clock's FLUSH_INTERVAL_MS (worker/src/durable/catalog-clock.ts, not importable from Node) plus a poll. */
+const IDLE_MIN_MS = 1000 + IDLE_POLL_MS;
+
+/**
+ * The meter's reading once the registry is idle: after the last step answered, the catalog
+ * clock still flushes (within FLUSH_INTERVAL_MS, 1 s, of the commit: KV deletions of every
+ * changed name, the generation token). Idle: one poll interval adds under 1% of a core.
+ */
+async function idleCpu(cpuMicros: () => number): Promise<number> {
+  let last = cpuMicros();
+  for (let i = 0; i < IDLE_MAX_POLLS; i++) {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+    const now = cpuMicros();
+    if (now - last < IDLE_MICROS_PER_POLL && (i + 1) * IDLE_POLL_MS >= IDLE_MIN_MS) return now;
+    last = now;
+  }
+  return last;
 }
 
 /** Mirrors the dataset into the registry once and measures it. */
 export async function measureMirrorThroughput(options: MirrorThroughputOptions): Promise<MirrorThroughput> {
   const log = options.log ?? (() => undefined);
   const base = options.registryUrl.replace(/\/$/, "");
-  const firstName = (JSON.parse(options.servers.slice(0, options.servers.indexOf("\n"))) as { name: string }).name;
-  const prefix = await freePrefix(base, firstName);
+  const original = upstreamRecords(options.entries);
+  if (original.rows.length === 0) throw new Error("the dataset has no version with a name and a version");
+  const probe = spread([...new Set(original.rows.map((r) => r.name))], 16);
+  const prefix = await freePrefix(base, probe);
   const held = prefix !== "";
-  const dataset = held
-    ? renamed(options.servers, options.meta, prefix)
-    : { servers: options.servers, meta: options.meta };
-  const served = await serveUpstreamOverHttp(
-    (url) => FakeUpstream.fromDataset(url, dataset.servers, dataset.meta),
-    options.host ?? "127.0.0.1",
-  );
+  const { rows } = held ? upstreamRecords(renamed(options.entries, prefix)) : original;
+  const served = await serveDatasetUpstream(rows, options.host ?? "127.0.0.1");
   const notes: string[] = [];
   if (held) notes.push(`the registry already held the dataset: served under "${prefix}" names`);
+  if (original.unlisted > 0) notes.push(`${original.unlisted} entries without a name and a version not served`);
   let sourceId: string | undefined;
   try {
-    const upstreamVersions = served.upstream.all().length;
+    const upstreamVersions = rows.length;
     log(`mirror upstream on ${served.url}: ${upstreamVersions} versions`);
     const source = await call<SourceState>(`${base}/x/admin/sources`, "POST", options.adminToken, {
       url: served.url,
@@ -120,6 +143,7 @@ export async function measureMirrorThroughput(options: MirrorThroughputOptions):
     const cpuBefore = options.cpuMicros();
     const started = performance.now();
     let steps = 0;
+    let pages = 0;
     let pagesPerStep = 0;
     let failures = 0;
     let state = source;
@@ -128,6 +152,7 @@ export async function measureMirrorThroughput(options: MirrorThroughputOptions):
       const answer = await call<SyncAnswer>(`${base}/x/admin/sources/${sourceId}/sync`, "POST", options.adminToken);
       steps++;
       state = answer.source;
+      pages += answer.step.pages;
       pagesPerStep = Math.max(pagesPerStep, answer.step.pages);
       if (answer.step.error !== null) {
         // A cron run of the registry may take the source over for a step: tolerated, counted.
@@ -138,7 +163,7 @@ export async function measureMirrorThroughput(options: MirrorThroughputOptions):
       if (answer.step.caughtUp) break;
     }
     const seconds = (performance.now() - started) / 1000;
-    const cpu = options.cpuMicros() - cpuBefore;
+    const cpu = (await idleCpu(options.cpuMicros)) - cpuBefore;
     const versions = state.counts.added;
     if (versions === 0) throw new Error("the mirror wrote no version");
     log(`mirrored ${versions} versions in ${steps} steps, ${seconds.toFixed(1)} s`);
@@ -147,6 +172,7 @@ export async function measureMirrorThroughput(options: MirrorThroughputOptions):
       versions,
       skipped: state.counts.skipped,
       steps,
+      pages,
       pagesPerStep,
       seconds,
       versionsPerSecond: versions / seconds,

@@ -1,5 +1,5 @@
 // HTTP helpers the rows (rows.ts) and the start-up (session.ts) share: plain GETs, the cache
-// fill, publish tokens and single publishes, the search index build.
+// fill, publish and administrator tokens, single publishes, the search index build.
 import { issueRegistryToken } from "../../worker/src/auth/registry-token.ts";
 import { publishBody } from "./publish-body.ts";
 import type { RegistryServer } from "./servers.ts";
@@ -47,8 +47,19 @@ export async function publishToken(server: RegistryServer): Promise<string> {
   return registry_token;
 }
 
-/** A JSON call that must succeed; its body. */
-async function call(url: string, method: string, token: string, body?: unknown): Promise<any> {
+/** A registry token of an organisation administrator (`edit` on every name), signed with the instance's key. */
+export async function adminToken(server: RegistryServer): Promise<string> {
+  const { registry_token } = await issueRegistryToken(
+    { JWT_PRIVATE_KEY: server.jwtPrivateKey },
+    "oidc",
+    "bench-admin",
+    [{ action: "edit", resource: "*" }],
+  );
+  return registry_token;
+}
+
+/** A JSON call with a bearer token that must succeed; its body, as the caller says it is. */
+export async function call<T>(url: string, method: string, token: string, body?: unknown): Promise<T> {
   const response = await fetch(url, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -56,7 +67,7 @@ async function call(url: string, method: string, token: string, body?: unknown):
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
-  return text === "" ? null : JSON.parse(text);
+  return (text === "" ? null : JSON.parse(text)) as T;
 }
 
 /**
@@ -68,21 +79,18 @@ export async function groupReadSetup(
   server: RegistryServer,
 ): Promise<{ path: string; headers: Record<string, string> }> {
   const group = "bench-private";
-  const { registry_token: admin } = await issueRegistryToken(
-    { JWT_PRIVATE_KEY: server.jwtPrivateKey },
-    "oidc",
-    "bench-admin",
-    [{ action: "edit", resource: "*" }],
-  );
+  const admin = await adminToken(server);
   const base = server.url;
-  await call(`${base}/x/admin/groups`, "POST", admin, {
+  await call<unknown>(`${base}/x/admin/groups`, "POST", admin, {
     name: group,
     title: "Benchmark",
     visibility: "private",
     namespaces: ["com.bench.private"],
     include: ["*"],
   });
-  await call(`${base}/x/admin/groups/${group}/members/${enc("oidc:bench-admin")}`, "PUT", admin, { role: "viewer" });
+  await call<unknown>(`${base}/x/admin/groups/${group}/members/${enc("oidc:bench-admin")}`, "PUT", admin, {
+    role: "viewer",
+  });
   for (let i = 0; i < 8; i++) {
     const response = await fetch(`${base}/groups/${group}/v0.1/publish`, {
       method: "POST",
@@ -91,7 +99,7 @@ export async function groupReadSetup(
     });
     if (!response.ok) throw new Error(`group publish answered ${response.status}: ${await response.text()}`);
   }
-  const { token } = await call(`${base}/x/tokens`, "POST", admin, {
+  const { token } = await call<{ token: string }>(`${base}/x/tokens`, "POST", admin, {
     name: "bench",
     kind: "personal",
     access: [{ group, role: "viewer" }],

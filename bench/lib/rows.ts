@@ -1,13 +1,15 @@
 // The benchmark's rows: one table that the runner (run.ts) and the profiler (profile.ts) both
 // iterate. A row names its server, what it sends (a load plan: fresh autocannon specs, the
-// preparation before any load, the checks after it) or, for the one row that is not a load
-// (publish → visible), its own measurement.
+// preparation before any load, the checks after it) or, for the rows that are not a load
+// (publish → visible, mirroring), its own measurement.
+import type { ImportEntry } from "../../worker/src/writes/import-entries.ts";
 import type { LoadSpec, Measured } from "./load.ts";
+import { measureMirrorThroughput } from "./mirror-throughput.ts";
 import { BenchError } from "./proc.ts";
-import { statusCounts } from "./report.ts";
-import { enc, get, groupReadSetup, publishOnce, publishToken, spread, warmPaths } from "./requests.ts";
+import { statusCounts, type Row } from "./report.ts";
+import { adminToken, enc, get, groupReadSetup, publishOnce, publishToken, spread, warmPaths } from "./requests.ts";
 import type { RegistryServer, RunningServer } from "./servers.ts";
-import { UsageError } from "./session.ts";
+import { log, UsageError } from "./session.ts";
 
 /** run: the table (run.ts); profile: `--profile` (profile.ts). */
 export type Mode = "run" | "profile";
@@ -20,6 +22,10 @@ export interface RowContext {
   connections: number;
   /** publish → visible: how many trials. */
   trials: number;
+  /** The seeded dataset (the mirroring row serves it as an upstream). */
+  entries?: readonly ImportEntry[];
+  /** CPU µs/req of the rows measured so far in this run, by id (the mirroring row compares with publish). */
+  cpuSoFar?: ReadonlyMap<string, number>;
 }
 
 export interface Prepared {
@@ -71,10 +77,15 @@ export interface LoadRow extends RowBase {
   plan(ctx: RowContext): Promise<LoadPlan>;
 }
 
+/** What a row that is not a load fills in: the columns it has a figure for, and its notes. */
+export type Measurement = Pick<Row, "reqPerSec" | "p50" | "cpuPerRequest"> & { notes: string[] };
+
 /** A row that is not a load: it measures itself (run mode only). */
 export interface MeasuredRow extends RowBase {
-  kind: "visibility";
-  measure(ctx: RowContext): Promise<{ p50?: number; notes: string[] }>;
+  kind: "visibility" | "mirror";
+  /** What the run does, for the progress line ("20 trials"). */
+  what(ctx: RowContext): string;
+  measure(ctx: RowContext): Promise<Measurement>;
 }
 
 export type RowDef = LoadRow | MeasuredRow;
@@ -457,6 +468,7 @@ const visibilityRow: MeasuredRow = {
   server: "registry",
   modes: ["run"],
   label: () => "publish → visible in /x/search",
+  what: (ctx) => `${ctx.trials} trials`,
   measure: async (ctx) => {
     const server = registryOf(ctx);
     const notes: string[] = [];
@@ -507,9 +519,44 @@ const visibilityRow: MeasuredRow = {
   },
 };
 
+/**
+ * The seeded dataset mirrored from an upstream (a Node server answering the official list API,
+ * mirror-throughput.ts) by POST /x/admin/sources/{id}/sync steps until caught up: versions per
+ * second in the req/s column, CPU µs per mirrored version in the CPU column (÷ hello as for the
+ * other rows; the notes add ÷ publish, a version arriving through the API). Names the registry
+ * already holds are served under a prefix (local names win: they would only be skipped).
+ */
+const mirrorRow: MeasuredRow = {
+  id: "mirror",
+  kind: "mirror",
+  server: "registry",
+  modes: ["run"],
+  label: () => "mirror an upstream (…/sources/{id}/sync), per version",
+  what: (ctx) => `${ctx.entries?.length ?? 0} versions mirrored once`,
+  measure: async (ctx) => {
+    const server = registryOf(ctx);
+    if (!ctx.entries || ctx.entries.length === 0) return { notes: ["skipped: no dataset"] };
+    const m = await measureMirrorThroughput({
+      registryUrl: server.url,
+      adminToken: await adminToken(server),
+      cpuMicros: () => server.cpu.micros(),
+      entries: ctx.entries,
+      log: (line) => log(`  ${line}`),
+    });
+    const notes = [
+      `${m.versions.toLocaleString("en-US")} versions mirrored of ${m.upstreamVersions.toLocaleString("en-US")} served, ${m.skipped} skipped`,
+      `${m.steps} steps of ≤ ${m.pagesPerStep} pages (${m.pages} pages of ≤ 100) in ${m.seconds.toFixed(1)} s`,
+    ];
+    const publishCpu = ctx.cpuSoFar?.get("publish-one");
+    if (publishCpu) notes.push(`CPU ÷ publish (1 namespace): ${(m.cpuMicrosPerVersion / publishCpu).toFixed(2)}×`);
+    notes.push(...m.notes);
+    return { reqPerSec: m.versionsPerSecond, cpuPerRequest: m.cpuMicrosPerVersion, notes };
+  },
+};
+
 // ---------------------------------------------------------------------------------------------
 // The table, in the order rows run (reads before writes: a publish changes the catalogue
-// generation, which empties the read caches).
+// generation, which empties the read caches; the mirror last: it adds the whole dataset again).
 
 export const ROWS: readonly RowDef[] = [
   readRow("hello", "hello (constant JSON)", () => ["/"], { server: "hello" }),
@@ -541,6 +588,7 @@ export const ROWS: readonly RowDef[] = [
   publishRow("publish-many", "publish, 64 namespaces", PUBLISH_MANY_NAMES, "io.bench.many%"),
   visibilityRow,
   reportRow,
+  mirrorRow,
 ];
 
 /** The ids of the rows of `mode`, in table order. */

@@ -1,10 +1,11 @@
-// A fake upstream registry for the mirroring tests (and the mirroring benchmark, which serves it
-// from a Node HTTP server): the official list API (GET /v0.1/servers, spec §3.4 and §11: rows in
-// (name, version) byte order, nextCursor "name:version" only on full pages, updated_since strict
-// with deleted rows forced in, version=latest), and, when `feed` is on, our change feed
-// (GET /x/changes, rendered by domain/change-feed.ts as a deployment of ours answers it). Pure
-// TypeScript: no Workers test APIs, so Node can run it too.
+// A fake upstream registry for the mirroring tests (test/node/fake-upstream-http.ts serves it over
+// HTTP): the official list API (GET /v0.1/servers, spec §3.4 and §11, the page computed by
+// sync/official-list-page.ts: rows in (name, version) byte order, nextCursor "name:version" only
+// on full pages, updated_since strict with deleted rows forced in, version=latest), and, when
+// `feed` is on, our change feed (GET /x/changes, rendered by domain/change-feed.ts as a deployment
+// of ours answers it). Pure TypeScript: no Workers test APIs, so Node can run it too.
 import { renderFeedPage, type FeedAction, type FeedEntry } from "../../worker/src/domain/change-feed.ts";
+import type { ListQuery } from "../../worker/src/domain/list-query.ts";
 import {
   byPublishedDesc,
   renderServerList,
@@ -14,6 +15,10 @@ import {
 } from "../../worker/src/domain/server-response.ts";
 import { parseRfc3339 } from "../../worker/src/domain/timestamps.ts";
 import { pickLatest } from "../../worker/src/domain/version-order.ts";
+import { ApiError } from "../../worker/src/errors.ts";
+import { parseListQuery } from "../../worker/src/http/list-params.ts";
+import { problemBody } from "../../worker/src/http/problem.ts";
+import { officialListPage } from "../../worker/src/sync/official-list-page.ts";
 
 export interface UpstreamVersion extends VersionRecord {}
 
@@ -145,40 +150,16 @@ export class FakeUpstream {
     this.recomputeLatest(name);
   }
 
-  /** The rows as GET /v0.1/servers serves them (every filter of §3.4 the mirror uses). */
+  /** GET /v0.1/servers: the query parsed as our registry parses it, the page as the official list answers it. */
   list(params: URLSearchParams): { status: number; body: string } {
-    const limit = Number(params.get("limit") ?? "30");
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return { status: 422, body: "{}" };
-    const sinceText = params.get("updated_since");
-    const since = sinceText === null ? undefined : parseRfc3339(sinceText);
-    if (sinceText !== null && since === undefined) return { status: 400, body: "{}" };
-    const includeDeleted = since !== undefined || params.get("include_deleted") === "true";
-    const cursor = params.get("cursor");
-    const colon = cursor?.indexOf(":") ?? -1;
-    const [afterName, afterVersion] =
-      cursor === null
-        ? [undefined, undefined]
-        : colon < 0
-          ? [cursor, undefined]
-          : [cursor.slice(0, colon), cursor.slice(colon + 1)];
-    const version = params.get("version");
-    const latestOnly = version === "latest";
-    const search = (params.get("search") ?? "").toLowerCase();
-    const rows = this.all().filter(
-      (r) =>
-        (includeDeleted || r.status !== "deleted") &&
-        r.name.toLowerCase().includes(search) &&
-        (version === null || latestOnly || r.version === version) &&
-        (since === undefined || r.updatedAt > since) &&
-        (!latestOnly || r.isLatest) &&
-        (afterName === undefined ||
-          r.name > afterName ||
-          (afterVersion !== undefined && r.name === afterName && r.version > afterVersion)),
-    );
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const next = page.length === limit && last ? `${last.name}:${last.version}` : undefined;
-    return { status: 200, body: renderServerList(page.map(renderServerResponse), next) };
+    let query: ListQuery;
+    try {
+      query = parseListQuery(params);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return { status: err.status, body: problemBody(err.status, err.detail, err.errors) };
+    }
+    return { status: 200, body: officialListPage(this.all(), query) };
   }
 
   /** GET /v0.1/servers/{name}/versions[/{version}] (§3.5, §3.6). */

@@ -3,6 +3,7 @@
 // waiting for the real Miniflare queue to deliver.
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
+import { feedHead } from "../../worker/src/storage/d1-feed.ts";
 import { orgAdminToken } from "./groups.ts";
 import { apiJson } from "./registry.ts";
 
@@ -62,19 +63,21 @@ export interface Receiver {
 
 /**
  * Stubs fetch with receivers: every POST to one of `urls` is recorded and answered, after
- * `delayMs`, with the status `answer` gives (200 by default). Any other outbound request fails
- * like an unreachable host. Returns what each receiver got, by URL.
+ * `delayMs`, with the status `answer` gives (200 by default). Any other outbound request goes to
+ * `others` (an upstream a test mirrors, say) when given, else fails like an unreachable host.
+ * Returns what each receiver got, by URL.
  */
 export function stubReceivers(
   urls: readonly string[],
   answer: Answer = () => 200,
-  { delayMs = 0 }: { delayMs?: number } = {},
+  { delayMs = 0, others }: { delayMs?: number; others?: (request: Request) => Promise<Response> } = {},
 ): Map<string, Receiver> {
   const seen = new Map<string, Receiver>(urls.map((url) => [url, { deliveries: [], maxConcurrent: 0 }]));
   const open = new Map<string, number>();
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, requestInit) => {
     const request = new Request(input, requestInit);
     const receiver = seen.get(request.url);
+    if (receiver === undefined && others !== undefined) return others(request);
     if (receiver === undefined || request.method !== "POST") {
       throw new TypeError(`no stub for ${request.method} ${request.url}`);
     }
@@ -116,6 +119,29 @@ export async function storedWebhook(id: string) {
   return env.DB.prepare("SELECT cursor, in_flight, in_flight_since FROM webhooks WHERE id = ?")
     .bind(id)
     .first<{ cursor: number; in_flight: number | null; in_flight_since: number | null }>();
+}
+
+/**
+ * Waits until every subscription in `ids` (default: every stored one) is idle at the feed's
+ * head: nothing in flight and its cursor at the last change. From then on nothing more is
+ * delivered to them until a new change (a queued duplicate finds its change no longer in flight
+ * and is acknowledged unread), so what their receivers got is final: no need to sleep to see
+ * that nothing more arrives.
+ */
+export async function waitUntilSettled(ids?: readonly string[], timeoutMs?: number) {
+  await waitUntil(
+    async () => {
+      const head = await feedHead(env.DB);
+      const { results } = await env.DB.prepare("SELECT id FROM webhooks").all<{ id: string }>();
+      for (const id of ids ?? results.map((row) => row.id)) {
+        const stored = await storedWebhook(id);
+        if (stored === null || stored.in_flight !== null || stored.cursor !== head) return false;
+      }
+      return true;
+    },
+    `${ids?.join(", ") ?? "every subscription"} idle at the feed's head`,
+    timeoutMs,
+  );
 }
 
 /** A receiver URL no other test of the file uses. */

@@ -1,6 +1,5 @@
 // A fake upstream (test/helpers/fake-upstream.ts) served over real HTTP on a loopback port, for what runs
-// outside workerd: `npm run import -- URL` in the node tests, and the mirroring benchmark
-// (bench/lib/mirror-throughput.ts). Node only.
+// outside workerd: `npm run import -- URL` in the node tests. Node only.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FakeUpstream } from "../helpers/fake-upstream.ts";

@@ -71,10 +71,16 @@ declare global {
       /** "off" skips every abuse-limit check; anything else enforces the bindings below. */
       RATE_LIMITS?: string;
       /**
-       * Upstream pages (100 versions each) one mirror step reads per source: per cron run and per
-       * POST /x/admin/sources/{id}/sync (default 20; README "Mirroring upstream registries").
+       * Upstream pages (100 versions each) one cron run reads across all sources, and one
+       * POST /x/admin/sources/{id}/sync for its source (default 20; README "Mirroring upstream
+       * registries", cron/mirror-sources.ts).
        */
       MIRROR_PAGES_PER_RUN?: string;
+      /**
+       * Seconds before a failed webhook delivery's first retry; each next one 4 times later, at
+       * most 1 h apart (default 10; README "Webhooks", domain/webhooks.ts retryBaseSeconds).
+       */
+      WEBHOOK_RETRY_BASE_SECONDS?: string;
       /**
        * Abuse limits ([[ratelimits]] in wrangler.toml; see http/rate-limits.ts). A missing
        * binding is not enforced.

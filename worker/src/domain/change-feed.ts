@@ -118,7 +118,8 @@ export function positionsAfter(start: FeedPosition, entries: readonly FeedEntry[
 /**
  * Where the next page starts: after the last entry of a full page; else after everything the
  * view holds (`heads`, read with the page), so that the next read skips what the view does not
- * include instead of reading it again. Never behind `start`: a cursor ahead of the feed stays.
+ * include instead of reading it again. Never behind `start` (a cursor ahead of the heads is
+ * answered 410 before a page is rendered: cursorAhead).
  */
 export function nextPosition(
   start: FeedPosition,
@@ -129,6 +130,25 @@ export function nextPosition(
   const last = positions.at(-1) ?? start;
   if (full) return last;
   return { public: Math.max(last.public, heads.public), group: Math.max(last.group, heads.group) };
+}
+
+/** How a 410 of the feed ends: what a reader must do (a mirror of ours does it on a 410). */
+export const FEED_READ_AGAIN = "read its feed again from after=0";
+
+/** The 410 of a group feed's cursor issued under other includes. */
+export const INCLUDES_CHANGED = `The group's includes changed since this cursor: ${FEED_READ_AGAIN}`;
+
+/** The 410 of a cursor ahead of its view's end. */
+export const CURSOR_AHEAD = `This cursor is ahead of the feed's end (the registry was restored or reset since it was issued): ${FEED_READ_AGAIN}`;
+
+/**
+ * Whether a cursor is ahead of the heads its view has now: no page ever gave it (nextPosition
+ * never passes the heads), so the feed was restored from a backup or reset since. Answering an
+ * empty page would leave its reader waiting at a position the feed reaches only after changes
+ * the reader would never get.
+ */
+export function cursorAhead(cursor: FeedPosition, heads: FeedPosition): boolean {
+  return cursor.public > heads.public || cursor.group > heads.group;
 }
 
 /**

@@ -95,6 +95,16 @@ export interface PublishedCount {
   group: string | null;
 }
 
+/**
+ * A written name's state as the group's read found it. A mirror step writes names without the
+ * namespace's writer, so the commit asserts that this is still the state (storage/d1-publish.ts).
+ */
+export interface NameStateAsRead {
+  name: string;
+  versionCount: number;
+  latest: LatestHolder | undefined;
+}
+
 export interface PublishPlan {
   /** Per job, in order. */
   jobs: { decision: PublishDecision; audit: PublishAudit }[];
@@ -107,6 +117,8 @@ export interface PublishPlan {
   latestMoves: string[];
   /** Per name with an accepted version, in order of its first one. */
   summaries: PublishedCount[];
+  /** Per name with an accepted version, in the same order: its state as read. */
+  readStates: NameStateAsRead[];
 }
 
 type Refusal = Extract<PublishDecision, { ok: false }> & Pick<PublishAudit, "outcome" | "reason">;
@@ -219,6 +231,12 @@ export function planPublishes(
   for (const { record } of accepted) record.isLatest = newLatest.get(record.name) === record.version;
 
   const summaries = new Map<string, PublishedCount>();
+  // Every job of a name read the same state (one batch).
+  const readStates = new Map<string, NameStateAsRead>();
+  for (const [i, { server }] of jobs.entries()) {
+    const { versionCount, latest } = reads.states[i]!;
+    if (!readStates.has(server.name)) readStates.set(server.name, { name: server.name, versionCount, latest });
+  }
   for (const { record, group: owner } of accepted) {
     const summary = summaries.get(record.name);
     if (summary) {
@@ -235,5 +253,11 @@ export function planPublishes(
       });
     }
   }
-  return { jobs: planned, accepted, latestMoves: [...newLatest.keys()], summaries: [...summaries.values()] };
+  return {
+    jobs: planned,
+    accepted,
+    latestMoves: [...newLatest.keys()],
+    summaries: [...summaries.values()],
+    readStates: [...summaries.keys()].map((name) => readStates.get(name)!),
+  };
 }

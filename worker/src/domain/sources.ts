@@ -5,8 +5,9 @@
 import { canonicalInclude } from "./governance-rules.ts";
 import { matchesPattern } from "./name-patterns.ts";
 import { formatRfc3339 } from "./timestamps.ts";
+import { truncateText } from "./truncate-text.ts";
 
-/** Most sources a deployment holds (the cron steps through each of them every run). */
+/** Most sources a deployment holds (cron runs share their page budget among them). */
 export const MAX_SOURCES = 50;
 /** Most include and exclude patterns per source. */
 export const MAX_SOURCE_PATTERNS = 100;
@@ -16,6 +17,14 @@ export const MAX_SOURCE_URL_LENGTH = 2048;
 export const MAX_RECENT_SKIPS = 50;
 /** Longest error message a source keeps. */
 export const MAX_ERROR_LENGTH = 1000;
+/**
+ * Longest upstream value a skip quotes (a name, a version, a status or a timestamp in a reason),
+ * in code points; longer ones are cut and marked. With the reason's own bound this keeps the
+ * recent skips (one D1 value) small whatever an upstream sends.
+ */
+export const MAX_SKIP_QUOTE = 200;
+/** Longest reason a skip keeps, in code points. */
+export const MAX_SKIP_REASON = 1000;
 
 export const SOURCE_NOT_FOUND = "Source not found";
 
@@ -151,11 +160,32 @@ export function nextPassSince(
   return Math.max(since, passHigh - margin - Math.max(0, now - passStartBound));
 }
 
-/** The newest skips first, one per name@version (the newest reason wins), at most MAX_RECENT_SKIPS. */
+/** An upstream value as a skip reason quotes it: JSON of a scalar, cut at MAX_SKIP_QUOTE code points. */
+export function quoteUpstream(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(truncateText(value, MAX_SKIP_QUOTE));
+  // Objects and arrays are named, never serialized: their JSON could be the whole page.
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
+  return String(value);
+}
+
+/** A skip with its name and version cut at MAX_SKIP_QUOTE and its reason at MAX_SKIP_REASON code points. */
+export function boundedSkip(skip: SkipRecord): SkipRecord {
+  return {
+    ...(skip.name === undefined ? {} : { name: truncateText(skip.name, MAX_SKIP_QUOTE) }),
+    ...(skip.version === undefined ? {} : { version: truncateText(skip.version, MAX_SKIP_QUOTE) }),
+    reason: truncateText(skip.reason, MAX_SKIP_REASON),
+    at: skip.at,
+  };
+}
+
+/**
+ * The newest skips first, one per name@version (the newest reason wins), at most
+ * MAX_RECENT_SKIPS, each bounded (boundedSkip).
+ */
 export function mergeRecentSkips(previous: readonly SkipRecord[], added: readonly SkipRecord[]): SkipRecord[] {
   const seen = new Set<string>();
   const out: SkipRecord[] = [];
-  for (const skip of [...[...added].reverse(), ...previous]) {
+  for (const skip of [...[...added].reverse().map(boundedSkip), ...previous]) {
     const key = skip.name === undefined ? `\n${skip.reason}` : `${skip.name}@${skip.version ?? ""}`;
     if (seen.has(key)) continue;
     seen.add(key);

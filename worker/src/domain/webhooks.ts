@@ -23,8 +23,11 @@ export const DELIVERY_MAX_RESPONSE_BYTES = 64 * 1024;
 /** The longest last_error kept for a failed attempt. */
 export const MAX_ERROR_LENGTH = 500;
 
-/** Retry spacing: the first retry after this long, each next one BACKOFF_FACTOR times later… */
-export const BACKOFF_BASE_SECONDS = 10;
+/**
+ * Retry spacing: the first retry after the base (wrangler.toml WEBHOOK_RETRY_BASE_SECONDS,
+ * default DEFAULT_RETRY_BASE_SECONDS), each next one BACKOFF_FACTOR times later…
+ */
+export const DEFAULT_RETRY_BASE_SECONDS = 10;
 export const BACKOFF_FACTOR = 4;
 /** …but never more than this apart (Queues accept up to 12 hours). */
 export const MAX_BACKOFF_SECONDS = 3600;
@@ -136,18 +139,33 @@ export function receives(events: readonly string[], action: FeedAction): boolean
   return events.includes(ALL_EVENTS) || events.includes(action);
 }
 
-/** Seconds before the next attempt after `attempts` failed ones (1, 2, …): 10 s, 40 s, 160 s … 1 h. */
-export function backoffSeconds(attempts: number): number {
+/**
+ * WEBHOOK_RETRY_BASE_SECONDS as whole seconds from 1 to MAX_BACKOFF_SECONDS (queue delays are
+ * whole seconds); anything else is the default.
+ */
+export function retryBaseSeconds(raw: string | undefined): number {
+  const n = Number(raw);
+  return raw !== undefined && raw.trim() !== "" && Number.isInteger(n) && n >= 1
+    ? Math.min(n, MAX_BACKOFF_SECONDS)
+    : DEFAULT_RETRY_BASE_SECONDS;
+}
+
+/**
+ * Seconds before the next attempt after `attempts` failed ones (1, 2, …), from `baseSeconds`
+ * (retryBaseSeconds): with the default 10 s, 40 s, 160 s … 1 h.
+ */
+export function backoffSeconds(attempts: number, baseSeconds: number): number {
   const exponent = Math.max(0, attempts - 1);
-  return Math.min(BACKOFF_BASE_SECONDS * BACKOFF_FACTOR ** exponent, MAX_BACKOFF_SECONDS);
+  return Math.min(baseSeconds * BACKOFF_FACTOR ** exponent, MAX_BACKOFF_SECONDS);
 }
 
 /**
  * Whether an in-flight change has gone quiet for longer than its next attempt can be due:
- * `since` (µs) is the last send or attempt, `attempts` those made so far.
+ * `since` (µs) is the last send or attempt, `attempts` those made so far, `baseSeconds` the
+ * retry base they were spaced by.
  */
-export function inFlightOverdue(since: number, attempts: number, now: number): boolean {
-  const dueWithin = (attempts === 0 ? 0 : backoffSeconds(attempts)) + IN_FLIGHT_GRACE_SECONDS;
+export function inFlightOverdue(since: number, attempts: number, now: number, baseSeconds: number): boolean {
+  const dueWithin = (attempts === 0 ? 0 : backoffSeconds(attempts, baseSeconds)) + IN_FLIGHT_GRACE_SECONDS;
   return now - since > dueWithin * 1_000_000;
 }
 

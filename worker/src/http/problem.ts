@@ -8,10 +8,11 @@
 // JSON is too long is replaced by the cut start of that JSON, and `errors` lists at most
 // MAX_PROBLEM_ERRORS entries (fewer when the byte budget runs out), then one summary entry that
 // counts the rest: those not listed and those the error only counted (`ApiError.omitted`).
+import { TRUNCATION_MARK, truncateText as truncateTo } from "../domain/truncate-text.ts";
 import { utf8Length } from "../domain/utf8.ts";
 import { ApiError, isOutage, MAX_PROBLEM_ERRORS, type ProblemDetail } from "../errors.ts";
 
-export { MAX_PROBLEM_ERRORS };
+export { MAX_PROBLEM_ERRORS, TRUNCATION_MARK };
 
 const REASON_PHRASES: Record<number, string> = {
   400: "Bad Request",
@@ -20,6 +21,7 @@ const REASON_PHRASES: Record<number, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   409: "Conflict",
+  410: "Gone",
   413: "Request Entity Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Entity",
@@ -40,23 +42,14 @@ export const MAX_ECHO_CODE_POINTS = 1024;
 export const MAX_DETAIL_CODE_POINTS = 8192;
 /** Longest JSON rendering of an object or array echoed whole (UTF-16 units). */
 export const MAX_ECHO_JSON_LENGTH = 4096;
-/** Ends every string that was cut. */
-export const TRUNCATION_MARK = "… (truncated)";
 /** Nesting echoed at most; request bodies are refused deeper than this anyway. */
 const MAX_ECHO_DEPTH = 64;
 /** Room kept for the summary entry and the closing brackets. */
 const SUMMARY_RESERVE_BYTES = 256;
 
-/** `s` when it has at most `max` code points, else its first `max` code points and the mark. */
+/** `s` when it has at most `max` code points, else its first `max` code points and TRUNCATION_MARK. */
 export function truncateText(s: string, max = MAX_ECHO_CODE_POINTS): string {
-  if (s.length <= max) return s; // never more code points than UTF-16 units
-  let end = 0;
-  for (let count = 0; count < max && end < s.length; count++) {
-    const c = s.charCodeAt(end);
-    const pair = c >= 0xd800 && c <= 0xdbff && end + 1 < s.length && (s.charCodeAt(end + 1) & 0xfc00) === 0xdc00;
-    end += pair ? 2 : 1;
-  }
-  return end >= s.length ? s : `${s.slice(0, end)}${TRUNCATION_MARK}`;
+  return truncateTo(s, max);
 }
 
 /** JSON text written up to a length, then abandoned: the cost is bounded by the limit. */

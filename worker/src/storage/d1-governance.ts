@@ -235,6 +235,17 @@ export function abortWhenStatement(
     .bind(group, ...binds);
 }
 
+/**
+ * Aborts its batch unless the group exists when the batch commits: the backstop of writes on
+ * other streams that refer to a group (a webhook subscription of it, a source mirroring into it),
+ * whose check of the group a deletion on the group's own stream can overtake.
+ */
+export function abortUnlessGroupStatement(db: D1Database, group: string): D1PreparedStatement {
+  return db
+    .prepare("INSERT INTO batch_assertions (failure) SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM groups WHERE name = ?1)")
+    .bind(group);
+}
+
 /** Aborts the batch when any of these namespaces (JSON array) holds servers or pending versions of the group. */
 export function abortWhenNamespacesHoldStatement(
   db: D1Database,

@@ -3,7 +3,7 @@
 // (domain/publish-plan.ts). The statements themselves live with their tables.
 import type { DenylistKey } from "../domain/denylist.ts";
 import { claimKey } from "../domain/groups.ts";
-import type { PublishPlan, PublishReads } from "../domain/publish-plan.ts";
+import type { NameStateAsRead, PublishPlan, PublishReads } from "../domain/publish-plan.ts";
 import {
   clearLatestStatements,
   countPublishedStatements,
@@ -81,13 +81,41 @@ export async function readPublishGroup(
 }
 
 /**
- * The row changes of a plan, as a few multi-row statements: clear the moved latest flags, insert
- * the versions and then their remote rows (the remote-holder trigger reads the group of the
- * version row), count them into the `servers` summaries. Empty when no job was accepted; the
- * audit rows are the commit's.
+ * Aborts the batch ("batch assertion failed", d1-schema/0008_groups.sql batch_assertions) unless
+ * the name still has the version count and the latest holder (version, publication time,
+ * deleted or not) its publish read: everything the plan decided the name on. A mirror step
+ * (sync/mirror-source.ts) writes names without the namespace's writer, so it may have committed
+ * a version in between; the namespace's own writes cannot, they wait for this one.
+ */
+export function abortUnlessNameStateStatement(db: D1Database, read: NameStateAsRead): D1PreparedStatement {
+  const { latest } = read;
+  return db
+    .prepare(
+      `INSERT INTO batch_assertions (failure) SELECT ?1
+        WHERE coalesce((SELECT version_count FROM servers WHERE name = ?1), 0) <> ?2
+           OR NOT ((?3 IS NULL AND NOT EXISTS (SELECT 1 FROM server_versions WHERE name = ?1 AND is_latest = 1))
+                   OR EXISTS (SELECT 1 FROM server_versions
+                               WHERE name = ?1 AND is_latest = 1 AND version = ?3 AND published_at = ?4
+                                 AND (status = 'deleted') = ?5))`,
+    )
+    .bind(
+      read.name,
+      read.versionCount,
+      latest?.version ?? null,
+      latest?.publishedAt ?? null,
+      latest === undefined ? null : latest.deleted ? 1 : 0,
+    );
+}
+
+/**
+ * The row changes of a plan, as a few multi-row statements: assert that each written name is as
+ * read, clear the moved latest flags, insert the versions and then their remote rows (the
+ * remote-holder trigger reads the group of the version row), count them into the `servers`
+ * summaries. Empty when no job was accepted; the audit rows are the commit's.
  */
 export function publishStatements(db: D1Database, plan: PublishPlan): D1PreparedStatement[] {
   return [
+    ...plan.readStates.map((read) => abortUnlessNameStateStatement(db, read)),
     ...clearLatestStatements(db, plan.latestMoves),
     ...insertVersionsStatements(
       db,

@@ -72,6 +72,18 @@ export async function listSources(db: D1Database): Promise<SourceRecord[]> {
   return results.map(toSource);
 }
 
+/**
+ * Every source's id and URL, least recently attempted first (never attempted first of all): the
+ * order a cron run takes them in, so that a run cut short by its budget starts the next one with
+ * the sources it did not reach.
+ */
+export async function sourcesByLastAttempt(db: D1Database): Promise<{ id: string; url: string }[]> {
+  const { results } = await db
+    .prepare("SELECT id, url FROM sources ORDER BY last_attempt_at IS NOT NULL, last_attempt_at, created_at, id")
+    .all<{ id: string; url: string }>();
+  return results;
+}
+
 export async function sourceCount(db: D1Database): Promise<number> {
   const row = await db.prepare("SELECT count(*) AS n FROM sources").first<{ n: number }>();
   return row?.n ?? 0;
@@ -96,6 +108,44 @@ export function insertSourceStatement(db: D1Database, source: SourceConfig): D1P
 
 export function deleteSourceStatement(db: D1Database, id: string): D1PreparedStatement {
   return db.prepare("DELETE FROM sources WHERE id = ?").bind(id);
+}
+
+/** The ids of the sources mirroring into a group, oldest first (at most MAX_SOURCES exist). */
+export async function groupSourceIds(db: D1Database, group: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id FROM sources WHERE into_group = ? ORDER BY created_at, id")
+    .bind(group)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+/**
+ * Aborts its batch (batch_assertions, d1-schema/0008_groups.sql) unless the sources mirroring
+ * into the group are exactly `ids`: one registered since they were read (on the "~sync" stream)
+ * would be deleted without being listed.
+ */
+export function abortUnlessGroupSourcesStatement(
+  db: D1Database,
+  group: string,
+  ids: readonly string[],
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO batch_assertions (failure)
+       SELECT 'group sources changed'
+        WHERE (SELECT count(*) FROM sources WHERE into_group = ?1) <> json_array_length(?2)
+           OR EXISTS (SELECT 1 FROM sources WHERE into_group = ?1 AND id NOT IN (SELECT value FROM json_each(?2)))`,
+    )
+    .bind(group, JSON.stringify(ids));
+}
+
+/**
+ * The sources mirroring into a group, deleted with the group (in its batch): the cron never
+ * mirrors them into a group created later under the name. A step under way loses its lease
+ * (abortUnlessLeasedStatement) and commits nothing more.
+ */
+export function deleteGroupSourcesStatement(db: D1Database, group: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM sources WHERE into_group = ?").bind(group);
 }
 
 /**

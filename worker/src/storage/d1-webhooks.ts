@@ -59,6 +59,49 @@ export function deleteWebhookStatements(db: D1Database, id: string): D1PreparedS
   ];
 }
 
+/** The ids of a group's subscriptions, oldest first (at most MAX_WEBHOOKS exist). */
+export async function groupWebhookIds(db: D1Database, group: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id FROM webhooks WHERE group_name = ? ORDER BY created_at, id")
+    .bind(group)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+/**
+ * Aborts its batch (batch_assertions, d1-schema/0008_groups.sql) unless the group's
+ * subscriptions are exactly `ids`: one created since they were read (on the "~sync" stream)
+ * would be deleted without being listed.
+ */
+export function abortUnlessGroupWebhooksStatement(
+  db: D1Database,
+  group: string,
+  ids: readonly string[],
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO batch_assertions (failure)
+       SELECT 'group webhooks changed'
+        WHERE (SELECT count(*) FROM webhooks WHERE group_name = ?1) <> json_array_length(?2)
+           OR EXISTS (SELECT 1 FROM webhooks WHERE group_name = ?1 AND id NOT IN (SELECT value FROM json_each(?2)))`,
+    )
+    .bind(group, JSON.stringify(ids));
+}
+
+/**
+ * A group's subscriptions and their deliveries logs, deleted with the group (in its batch): a
+ * group created later under the name starts without them. A message still queued for one finds
+ * nothing and is dropped unsent.
+ */
+export function deleteGroupWebhooksStatements(db: D1Database, group: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare("DELETE FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM webhooks WHERE group_name = ?)")
+      .bind(group),
+    db.prepare("DELETE FROM webhooks WHERE group_name = ?").bind(group),
+  ];
+}
+
 export async function countWebhooks(db: D1Database): Promise<number> {
   const row = await db.prepare("SELECT count(*) AS n FROM webhooks").first<{ n: number }>();
   return row?.n ?? 0;

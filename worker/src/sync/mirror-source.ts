@@ -5,6 +5,7 @@
 // admin route (POST /x/admin/sources/{id}/sync) and `npm run import -- URL` all run this code.
 import {
   boundedError,
+  boundedSkip,
   mergeRecentSkips,
   nextPassSince,
   NO_COUNTS,
@@ -28,16 +29,19 @@ import {
 import { forgetWrite, type CacheEnv } from "../storage/read-cache.ts";
 import { planImport, type ImportEntry, type ImportReport } from "../writes/import-entries.ts";
 import { reportChanges, type WriteEnv } from "../writes/write-context.ts";
-import { readFeedPage, readListPage, UpstreamError } from "./upstream.ts";
+import { fetchFeedPage, fetchListPage, UpstreamError } from "./upstream.ts";
 
-/** Pages one step reads when the caller does not say (wrangler.toml MIRROR_PAGES_PER_RUN). */
-export const DEFAULT_PAGES_PER_STEP = 20;
-const MAX_PAGES_PER_STEP = 1000;
+/** Pages a run reads when wrangler.toml does not say (MIRROR_PAGES_PER_RUN). */
+const DEFAULT_PAGES_PER_RUN = 20;
+const MAX_PAGES_PER_RUN = 1000;
 
-/** MIRROR_PAGES_PER_RUN as a bounded integer. */
-export function pagesPerStep(raw: string | undefined): number {
+/**
+ * MIRROR_PAGES_PER_RUN as a bounded integer: the pages one cron run reads across all sources
+ * (cron/mirror-sources.ts), and one POST /x/admin/sources/{id}/sync of one source.
+ */
+export function pagesPerRun(raw: string | undefined): number {
   const n = Number(raw);
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_PAGES_PER_STEP) : DEFAULT_PAGES_PER_STEP;
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_PAGES_PER_RUN) : DEFAULT_PAGES_PER_RUN;
 }
 
 /** What one step did. */
@@ -55,7 +59,7 @@ export interface StepSummary {
 }
 
 /** Where a step keeps the source's position: statements committed with each page, and a hook after it. */
-export interface StepHooks {
+interface StepHooks {
   /** Statements that commit with a page's rows (the position, the counts): same batch. */
   persist(progress: SourceProgress, increments: SourceCounts): D1PreparedStatement[];
   /** After a page committed: the names whose rows changed (caches). */
@@ -78,13 +82,16 @@ function entryName(entry: ImportEntry): string | undefined {
   return typeof name === "string" ? name : undefined;
 }
 
+/** A page's refusals as skips, bounded: they are stored, shown and answered. */
 function skipsOf(report: ImportReport, at: number): SkipRecord[] {
-  return report.rejected.map((r) => ({
-    ...(r.name === undefined ? {} : { name: r.name }),
-    ...(r.version === undefined ? {} : { version: r.version }),
-    reason: r.reasons.join("; "),
-    at,
-  }));
+  return report.rejected.map((r) =>
+    boundedSkip({
+      ...(r.name === undefined ? {} : { name: r.name }),
+      ...(r.version === undefined ? {} : { version: r.version }),
+      reason: r.reasons.join("; "),
+      at,
+    }),
+  );
 }
 
 /** Whether a D1 error is a batch assertion (d1-schema/0008_groups.sql batch_assertions) or a claim race. */
@@ -96,15 +103,29 @@ function isRace(err: unknown): boolean {
 }
 
 /**
- * Reads and applies up to `maxPages` pages from where `progress` stands. Returns the progress of
- * the last committed page (what `hooks.persist` saved with it) and what the step did; a failure
- * stops the step and is reported in the summary, never thrown, so the caller records it.
+ * The page of an upstream's change feed after the source's position. An upstream that answers
+ * 410 to it (its group's includes changed, or it was restored or reset) is read again from the
+ * start: a state no newer than the one held is not applied (writes/import-entries.ts), so only
+ * what changed arrives, and nothing is silently skipped.
+ */
+async function fetchFeedFrom(base: string, position: string) {
+  let page = await fetchFeedPage(base, position);
+  if (page === "restart" && position !== "0") page = await fetchFeedPage(base, "0");
+  // A feed gone even from its start is no feed.
+  return page === "restart" ? "absent" : page;
+}
+
+/**
+ * Reads and applies up to `maxPages` pages from where `progress` stands, starting none after
+ * `deadline` (ms since the epoch). Returns the progress of the last committed page (what
+ * `hooks.persist` saved with it) and what the step did; a failure stops the step and is reported
+ * in the summary, never thrown, so the caller records it.
  */
 export async function mirrorPages(
   env: Pick<CacheEnv, "DB">,
   target: Target,
   progress: SourceProgress,
-  options: { maxPages: number; hooks: StepHooks },
+  options: { maxPages: number; hooks: StepHooks; deadline?: number },
 ): Promise<{ progress: SourceProgress; summary: StepSummary }> {
   let state = { ...progress };
   const summary: StepSummary = {
@@ -117,7 +138,8 @@ export async function mirrorPages(
   };
   const mirror = { source: target.url, group: target.into };
   try {
-    while (summary.pages < options.maxPages && !summary.caughtUp) {
+    const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+    while (summary.pages < options.maxPages && !summary.caughtUp && Date.now() < deadline) {
       summary.pages++;
       const now = nowMicros();
       let entries: ImportEntry[] | undefined;
@@ -126,7 +148,7 @@ export async function mirrorPages(
       if (state.mode !== "list") {
         // A new source tries the change feed first: an upstream of ours has one, and its cursor is
         // exact. Without one it reads the list from now on (saved with the first list page).
-        const page = await readFeedPage(target.url, state.mode === "feed" ? (state.position ?? "0") : "0");
+        const page = await fetchFeedFrom(target.url, state.mode === "feed" ? (state.position ?? "0") : "0");
         if (page !== "absent") {
           entries = page.entries;
           caughtUp = !page.more;
@@ -139,7 +161,7 @@ export async function mirrorPages(
       }
       if (entries === undefined) {
         const since = state.since ?? 0;
-        const page = await readListPage(target.url, since, state.position);
+        const page = await fetchListPage(target.url, since, state.position);
         entries = page.entries;
         const passHigh = page.high === null ? state.passHigh : Math.max(state.passHigh ?? page.high, page.high);
         if (page.nextCursor !== null) {
@@ -193,13 +215,15 @@ export async function mirrorPages(
 
 /**
  * Runs one step of a stored source: leases it (a concurrent step of the same source loses its
- * lease and stops), mirrors up to `maxPages` pages, and records how the step ended. Returns the
- * source as it stands afterwards (null when it does not exist) and what the step did.
+ * lease and stops), mirrors up to `maxPages` pages, starting none after `deadline` (ms since the
+ * epoch), and records how the step ended. Returns the source as it stands afterwards (null when
+ * it does not exist) and what the step did.
  */
 export async function stepSource(
   env: WriteEnv,
   id: string,
   maxPages: number,
+  deadline?: number,
 ): Promise<{ source: SourceRecord | null; summary: StepSummary | null }> {
   const source = await leaseSource(env.DB, id, nowMicros());
   if (source === null) return { source: null, summary: null };
@@ -214,6 +238,7 @@ export async function stepSource(
   } else {
     result = await mirrorPages(env, source, source, {
       maxPages,
+      ...(deadline === undefined ? {} : { deadline }),
       hooks: {
         persist: (progress, increments) => [
           abortUnlessLeasedStatement(env.DB, id, stamp),

@@ -22,6 +22,7 @@ import {
   deliveryId,
   failedAttemptError,
   MAX_DELIVERIES_IN_A_ROW,
+  retryBaseSeconds,
   type Webhook,
 } from "../domain/webhooks.ts";
 import { fetchConfigured } from "../net/outbound.ts";
@@ -94,15 +95,16 @@ async function changeAt(db: D1Database, view: View, seq: number): Promise<FeedEn
 
 /**
  * A message of the main queue: deliver its change; on success settle it, claim the next one and
- * deliver that straight away too (deliverInARow).
+ * deliver that straight away too (deliverInARow). A failure is retried after the backoff from
+ * `retryBase` seconds.
  */
-async function consumeDelivery(message: Message<WebhookMessage>, env: DispatchEnv): Promise<void> {
+async function consumeDelivery(message: Message<WebhookMessage>, env: DispatchEnv, retryBase: number): Promise<void> {
   const { webhook, seq } = message.body;
   const hook = await webhookById(env.DB, webhook);
   if (hook === null || hook.inFlight !== seq) return message.ack();
   const view = await subscriptionView(env.DB, hook);
   if (view === undefined) {
-    // Its group is gone: nothing is delivered until a group of that name exists again.
+    // Its group was deleted since the subscription was read (the deletion deletes it too).
     await releaseInFlight(env.DB, hook.id, seq);
     return message.ack();
   }
@@ -119,7 +121,7 @@ async function consumeDelivery(message: Message<WebhookMessage>, env: DispatchEn
       if (attempts === undefined) return message.ack();
       // Spaced by the attempts the change has had (a change first tried in a row has had one
       // more than its message's count).
-      return message.retry({ delaySeconds: backoffSeconds(Math.max(attempts, message.attempts)) });
+      return message.retry({ delaySeconds: backoffSeconds(Math.max(attempts, message.attempts), retryBase) });
     }
     settlement = { state: "delivered", status: attempt.status };
   }
@@ -127,7 +129,7 @@ async function consumeDelivery(message: Message<WebhookMessage>, env: DispatchEn
   message.ack();
   if (next === undefined) return;
   try {
-    await deliverInARow(env, hook, view, next);
+    await deliverInARow(env, hook, view, next, retryBase);
   } catch (err) {
     // The change claimed last stays in flight without a message: the dispatcher re-sends it.
     console.error(`webhook ${hook.id}: delivering in a row failed`, err);
@@ -140,7 +142,13 @@ async function consumeDelivery(message: Message<WebhookMessage>, env: DispatchEn
  * the budget, is handed to the queue (a failed one after its backoff: its own message carries
  * the retries from there, so such a change gets one attempt more than max_retries + 1).
  */
-async function deliverInARow(env: DispatchEnv, hook: Webhook, view: View, first: FeedEntry): Promise<void> {
+async function deliverInARow(
+  env: DispatchEnv,
+  hook: Webhook,
+  view: View,
+  first: FeedEntry,
+  retryBase: number,
+): Promise<void> {
   const started = Date.now();
   let entry = first;
   for (let made = 0; ; made++) {
@@ -150,7 +158,7 @@ async function deliverInARow(env: DispatchEnv, hook: Webhook, view: View, first:
     const attempt = await deliver(env.DB, hook, view, entry);
     if (!attempt.ok) {
       const attempts = await recordFailedAttempt(env.DB, hook.id, entry.seq, attempt, nowMicros());
-      if (attempts !== undefined) await sendClaimed(env, hook.id, entry.seq, backoffSeconds(attempts));
+      if (attempts !== undefined) await sendClaimed(env, hook.id, entry.seq, backoffSeconds(attempts, retryBase));
       return;
     }
     const settlement: Settlement = { state: "delivered", status: attempt.status };
@@ -167,7 +175,7 @@ async function consumeDeadLetter(message: Message<WebhookMessage>, env: Dispatch
   if (hook === null || hook.inFlight !== seq) return message.ack();
   const view = await subscriptionView(env.DB, hook);
   if (view === undefined) {
-    // Settle it anyway: it was tried and failed; the next change waits for the group.
+    // Its group was deleted meanwhile (and the subscription with it): settle it anyway.
     await moveWebhook(env.DB, {
       id: hook.id,
       fromInFlight: seq,
@@ -191,6 +199,7 @@ async function consumeDeadLetter(message: Message<WebhookMessage>, env: Dispatch
  */
 export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, env: DispatchEnv): Promise<void> {
   const dead = batch.queue === WEBHOOK_DEAD_LETTER_QUEUE;
+  const retryBase = retryBaseSeconds(env.WEBHOOK_RETRY_BASE_SECONDS);
   const bySubscription = new Map<string, Message<WebhookMessage>[]>();
   for (const message of batch.messages) {
     const body = message.body as Partial<WebhookMessage> | null;
@@ -207,10 +216,10 @@ export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, e
     [...bySubscription.values()].map(async (messages) => {
       for (const message of messages) {
         try {
-          await (dead ? consumeDeadLetter(message, env) : consumeDelivery(message, env));
+          await (dead ? consumeDeadLetter(message, env) : consumeDelivery(message, env, retryBase));
         } catch (err) {
           console.error(`webhook ${message.body.webhook}: handling change ${message.body.seq} failed`, err);
-          message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+          message.retry({ delaySeconds: backoffSeconds(message.attempts, retryBase) });
         }
       }
     }),

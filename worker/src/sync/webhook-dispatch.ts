@@ -8,7 +8,7 @@
 import type { FeedEntry } from "../domain/change-feed.ts";
 import { PUBLIC_VIEW, type View } from "../domain/groups.ts";
 import { nowMicros } from "../domain/timestamps.ts";
-import { inFlightOverdue, KEPT_DELIVERIES, receives, type Webhook } from "../domain/webhooks.ts";
+import { inFlightOverdue, KEPT_DELIVERIES, receives, retryBaseSeconds, type Webhook } from "../domain/webhooks.ts";
 import { feedHead, readFeed } from "../storage/d1-feed.ts";
 import {
   listWebhooks,
@@ -34,12 +34,15 @@ const SCAN_PAGES = 5;
 export interface DispatchEnv {
   DB: D1Database;
   WEBHOOKS: Queue<WebhookMessage>;
+  /** The first retry's delay in seconds (wrangler.toml; domain/webhooks.ts retryBaseSeconds). */
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
 }
 
 /**
  * The catalogue a subscription follows: the public view, or its group's view exactly as
  * /groups/{group}/x/changes shows it (its own servers and the public ones it includes, never
- * another group's). Undefined while its group does not exist (nothing is delivered then).
+ * another group's). Undefined when its group was deleted since the subscription was read (a
+ * group's deletion deletes its subscriptions in the same batch).
  */
 export async function subscriptionView(db: D1Database, hook: Webhook): Promise<View | undefined> {
   if (hook.group === null) return PUBLIC_VIEW;
@@ -113,10 +116,19 @@ export async function sendClaimed(
   }
 }
 
-/** One subscription's turn: claim and send its next change, or re-send an overdue one. */
-async function dispatchOne(env: DispatchEnv, hook: Webhook, attempts: number, now: number): Promise<void> {
+/**
+ * One subscription's turn: claim and send its next change, or re-send an overdue one (overdue
+ * by the backoff its attempts were spaced by, from `retryBase` seconds).
+ */
+async function dispatchOne(
+  env: DispatchEnv,
+  hook: Webhook,
+  attempts: number,
+  now: number,
+  retryBase: number,
+): Promise<void> {
   if (hook.inFlight !== null) {
-    if (!inFlightOverdue(hook.inFlightSince ?? 0, attempts, now)) return;
+    if (!inFlightOverdue(hook.inFlightSince ?? 0, attempts, now, retryBase)) return;
     if (await touchInFlight(env.DB, hook.id, hook.inFlight, hook.inFlightSince, nowMicros())) {
       console.warn(`webhook ${hook.id}: change ${hook.inFlight} went quiet in the queue; sending it again`);
       await sendClaimed(env, hook.id, hook.inFlight);
@@ -137,10 +149,11 @@ async function dispatchOne(env: DispatchEnv, hook: Webhook, attempts: number, no
 export async function dispatchWebhooks(env: DispatchEnv, { prune = true }: { prune?: boolean } = {}): Promise<void> {
   const candidates = await webhooksToDispatch(env.DB);
   const now = nowMicros();
+  const retryBase = retryBaseSeconds(env.WEBHOOK_RETRY_BASE_SECONDS);
   await Promise.all(
     candidates.map(async ({ hook, attempts }) => {
       try {
-        await dispatchOne(env, hook, attempts, now);
+        await dispatchOne(env, hook, attempts, now, retryBase);
       } catch (err) {
         console.error(`webhook ${hook.id}: dispatch failed`, err);
       }

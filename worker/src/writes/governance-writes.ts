@@ -47,6 +47,16 @@ import {
   type StoredApiToken,
   type StoredMember,
 } from "../storage/d1-governance.ts";
+import {
+  abortUnlessGroupSourcesStatement,
+  deleteGroupSourcesStatement,
+  groupSourceIds,
+} from "../storage/d1-sources.ts";
+import {
+  abortUnlessGroupWebhooksStatement,
+  deleteGroupWebhooksStatements,
+  groupWebhookIds,
+} from "../storage/d1-webhooks.ts";
 import { auditEntry, commit, refuse, type AuditFacts, type WriteContext, type WriteOutcome } from "./write-context.ts";
 
 /** A new group as the route validated it: its configuration without the writer's stamps. */
@@ -174,8 +184,10 @@ export interface DeletedGroup {
 export const MAX_PURGED_SHOWN = 100;
 
 /**
- * Deletes a group: its members and claims, and revokes its service tokens. While it holds
- * servers or pending versions only with `purge`, which deletes them in the same batch.
+ * Deletes a group: its members and claims, its webhook subscriptions (with their deliveries
+ * logs) and the sources mirroring into it, and revokes its service tokens, so that a group
+ * created later under the name inherits none of them. While it holds servers or pending
+ * versions only with `purge`, which deletes them in the same batch.
  */
 export async function deleteGroup(
   ctx: WriteContext,
@@ -197,18 +209,30 @@ export async function deleteGroup(
       );
     }
     const purged = purge ? await groupServerNames(db, name) : [];
+    const webhooks = await groupWebhookIds(db, name);
+    const sources = await groupSourceIds(db, name);
     // The batch deletes by group: it commits only while the group holds exactly what was read
     // (a publish landing meanwhile aborts it, and the step is read again), so the names flushed
     // and reported are exactly the names deleted.
     const guard = purge
       ? abortUnlessGroupHoldsStatement(db, name, purged.length, holdings.pending)
       : abortWhenGroupHoldsStatement(db, name);
-    // The detail and the answer stay bounded however many servers went: the count, the first names.
+    // The detail and the answer stay bounded however many servers went: the count, the first
+    // names. Subscriptions and sources are few (MAX_WEBHOOKS, MAX_SOURCES): all of their ids.
     const shown = purged.slice(0, MAX_PURGED_SHOWN);
-    const detail = { purge, servers: purged.length, pending: holdings.pending, names: shown };
+    const detail = { purge, servers: purged.length, pending: holdings.pending, names: shown, webhooks, sources };
     await commit(
       ctx,
-      [guard, ...deleteGroupStatements(db, name, ctx.now)],
+      [
+        guard,
+        // One created meanwhile (on the "~sync" stream) aborts the batch and the step is read
+        // again, so the detail lists exactly the subscriptions and sources that go.
+        abortUnlessGroupWebhooksStatement(db, name, webhooks),
+        abortUnlessGroupSourcesStatement(db, name, sources),
+        ...deleteGroupWebhooksStatements(db, name),
+        deleteGroupSourcesStatement(db, name),
+        ...deleteGroupStatements(db, name, ctx.now),
+      ],
       [auditEntry(ctx, { ...facts, detail })],
       purged,
     );

@@ -3,16 +3,19 @@
 // (planImport with a MirrorPolicy, applied by sync/mirror-source.ts: rows carrying the source's
 // provenance, feed cause "mirror"). It bypasses the per-namespace writers: a file import is an
 // operator tool to run while nobody publishes; a mirror's batches assert that no local version
-// of their names committed meanwhile. Idempotent: importing the same entries again changes
-// nothing. A file import writes the public catalogue only: entries in a namespace a group claims
-// are rejected.
+// of their names committed meanwhile, and a publish's commit that the name it read has not
+// changed (storage/d1-publish.ts abortUnlessNameStateStatement). Idempotent: importing the same
+// entries again changes nothing. A file import writes the public catalogue only: entries in a
+// namespace a group claims are rejected. Every upstream value a refusal quotes is cut
+// (domain/sources.ts quoteUpstream).
 import { blockingEntry, denylistKeys, denylistRefusal, type DenylistSubject } from "../domain/denylist.ts";
 import { claimKey } from "../domain/groups.ts";
 import { validateServerJson } from "../domain/server-json/index.ts";
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
 import { nowMicros, parseRfc3339 } from "../domain/timestamps.ts";
 import { pickLatest } from "../domain/version-order.ts";
-import { localNameSkip } from "../domain/sources.ts";
+import { localNameSkip, MAX_SKIP_QUOTE, quoteUpstream } from "../domain/sources.ts";
+import { truncateText } from "../domain/truncate-text.ts";
 import { claimChangedRefusal, remoteUrls } from "../domain/write-rules.ts";
 import {
   clearLatestStatements,
@@ -77,19 +80,20 @@ export interface ImportOptions {
 
 const STATUSES: readonly string[] = ["active", "deprecated", "deleted"];
 
+/** The name and version of an entry refused as invalid, cut (they are echoed, and may be anything). */
 function describe(server: unknown): { name?: string; version?: string } {
   if (typeof server !== "object" || server === null) return {};
   const { name, version } = server as Record<string, unknown>;
   return {
-    ...(typeof name === "string" ? { name } : {}),
-    ...(typeof version === "string" ? { version } : {}),
+    ...(typeof name === "string" ? { name: truncateText(name, MAX_SKIP_QUOTE) } : {}),
+    ...(typeof version === "string" ? { version: truncateText(version, MAX_SKIP_QUOTE) } : {}),
   };
 }
 
 function readTimestamp(value: unknown, field: string, reasons: string[]): number | undefined {
   if (value === undefined || value === null) return undefined;
   const micros = typeof value === "string" ? parseRfc3339(value) : undefined;
-  if (micros === undefined) reasons.push(`${field}: not an RFC 3339 timestamp: ${JSON.stringify(value)}`);
+  if (micros === undefined) reasons.push(`${field}: not an RFC 3339 timestamp: ${quoteUpstream(value)}`);
   return micros;
 }
 
@@ -108,7 +112,7 @@ function toRecord(entry: ImportEntry, now: number): VersionRecord | RejectedEntr
   const reasons: string[] = [];
   const status = meta.status ?? "active";
   if (typeof status !== "string" || !STATUSES.includes(status)) {
-    reasons.push(`status: expected one of active, deprecated, deleted: ${JSON.stringify(status)}`);
+    reasons.push(`status: expected one of active, deprecated, deleted: ${quoteUpstream(status)}`);
   }
   const statusMessage = meta.statusMessage ?? null;
   if (statusMessage !== null && typeof statusMessage !== "string") reasons.push("statusMessage: expected a string");
@@ -142,6 +146,19 @@ function remoteConflict(
   }
   for (const url of urls) holders.set(url, new Set([...(holders.get(url) ?? []), name]));
   return undefined;
+}
+
+/**
+ * A mirrored state no newer than the one held (by the upstream's updatedAt): an upstream feed
+ * replayed from an earlier cursor, or a list pass's safety margin. Applying it would move the
+ * version back in time (and undo a local moderation change the upstream has not superseded).
+ */
+function replayed(existing: VersionRecord, incoming: VersionRecord): boolean {
+  return (
+    existing.mirror !== undefined &&
+    existing.mirror.source === incoming.mirror?.source &&
+    incoming.mirror.updatedAt <= existing.mirror.updatedAt
+  );
 }
 
 function sameStoredState(a: VersionRecord, b: VersionRecord): boolean {
@@ -231,7 +248,7 @@ export async function planImport(
     touched.set(record.name, versions);
     const index = versions.findIndex((v) => v.version === record.version);
     const existing = index === -1 ? undefined : versions[index];
-    if (existing && (!authoritative || sameStoredState(existing, record))) {
+    if (existing && (!authoritative || sameStoredState(existing, record) || replayed(existing, record))) {
       report.unchanged++;
       continue;
     }

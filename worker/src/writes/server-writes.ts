@@ -59,6 +59,13 @@ export interface StatusResult {
 const REMOTE_CONFLICT_TRIGGER = "remote URL is already used by another server";
 /** The abort of server_versions_group_matches_claim (d1-schema/0008_groups.sql). */
 const CLAIM_TRIGGER = "namespace claim changed";
+/**
+ * The abort of a publish batch's only batch_assertions insert (storage/d1-publish.ts
+ * abortUnlessNameStateStatement): a mirror step changed the name after the publish read it.
+ */
+const NAME_STATE_ASSERTION = "batch assertion failed";
+/** The answer when the name changed under a publish again after it was planned anew. */
+const CONCURRENT_CHANGE = "A concurrent change conflicted with this one: retry";
 
 function failedWith(err: unknown, message: string): boolean {
   return String((err as Error)?.message ?? err).includes(message);
@@ -135,8 +142,9 @@ export interface PublishJob {
 
 /**
  * The answer to a publish batch that one of the D1 triggers aborted (nothing was written): a
- * changed claim or a remote URL taken meanwhile is refused as the read would have refused it;
- * anything else is rethrown.
+ * changed claim or a remote URL taken meanwhile is refused as the read would have refused it; a
+ * name a mirror step changed meanwhile is 409 "retry" (audited), a retry being planned on the new
+ * state; anything else is rethrown.
  */
 export function asPublishTrigger<T>(
   ctx: WriteContext,
@@ -145,9 +153,9 @@ export function asPublishTrigger<T>(
   group: string | null,
   urls: readonly string[],
 ): Promise<WriteOutcome<T>> {
-  return failedWith(err, CLAIM_TRIGGER)
-    ? asClaimChange(ctx, err, facts, group)
-    : asRemoteConflict(ctx, err, urls, facts, PUBLISH_FAILED, group);
+  if (failedWith(err, CLAIM_TRIGGER)) return asClaimChange(ctx, err, facts, group);
+  if (failedWith(err, NAME_STATE_ASSERTION)) return refuse(ctx, facts, 409, CONCURRENT_CHANGE);
+  return asRemoteConflict(ctx, err, urls, facts, PUBLISH_FAILED, group);
 }
 
 /** A planned job's audit row: the plan's facts, sequence number and time, and who asked. */
@@ -188,14 +196,22 @@ export async function publishVersions(
   return plan.jobs.map(publishOutcome);
 }
 
-/** One publish on its own: a group of one, with the trigger-detected conflicts mapped. */
+/**
+ * One publish on its own: a group of one, with the trigger-detected conflicts mapped. When a
+ * mirror step changed the name between the read and the commit (nothing was written), the
+ * publish is read and planned once more, answering what it would have answered after that step;
+ * a second such change is answered 409 "retry" (as governance writes answer their races).
+ */
 export async function publishVersion(ctx: WriteContext, job: PublishJob): Promise<WriteOutcome<PublishResult>> {
   const { server, group } = job;
-  try {
-    return (await publishVersions(ctx, [{ ...job, caller: ctx }]))[0]!;
-  } catch (err) {
-    const facts = { action: "publish", name: server.name, version: server.version };
-    return asPublishTrigger(ctx, err, facts, group, remoteUrls(server));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await publishVersions(ctx, [{ ...job, caller: ctx }]))[0]!;
+    } catch (err) {
+      if (attempt === 0 && failedWith(err, NAME_STATE_ASSERTION)) continue;
+      const facts = { action: "publish", name: server.name, version: server.version };
+      return asPublishTrigger(ctx, err, facts, group, remoteUrls(server));
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import {
   type SourceConfig,
   type SourceRecord,
 } from "../domain/sources.ts";
-import { getGroup } from "../storage/d1-governance.ts";
+import { abortUnlessGroupStatement, getGroup } from "../storage/d1-governance.ts";
 import {
   deleteSourceStatement,
   getSource,
@@ -50,7 +50,17 @@ async function createSource(ctx: WriteContext, spec: SourceSpec): Promise<WriteO
     createdAt: ctx.now,
     createdBy: actorKey(ctx.actor),
   };
-  await commit(ctx, [insertSourceStatement(db, source)], [auditEntry(ctx, { ...facts, name: source.id })]);
+  const statements = [insertSourceStatement(db, source)];
+  if (spec.into !== null) statements.unshift(abortUnlessGroupStatement(db, spec.into));
+  try {
+    await commit(ctx, statements, [auditEntry(ctx, { ...facts, name: source.id })]);
+  } catch (err) {
+    // The group's deletion (on its own stream) committed after the check above.
+    if (spec.into !== null && (await getGroup(db, spec.into)) === null) {
+      return refuse(ctx, facts, 422, "validation failed", `into: ${GROUP_NOT_FOUND}: ${spec.into}`);
+    }
+    throw err;
+  }
   return { ok: true, value: { ...source, ...freshProgress() } };
 }
 

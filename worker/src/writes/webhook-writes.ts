@@ -4,7 +4,7 @@
 import { actorKey } from "../domain/actor.ts";
 import { MAX_WEBHOOKS, type Webhook } from "../domain/webhooks.ts";
 import { feedHead } from "../storage/d1-feed.ts";
-import { getGroup } from "../storage/d1-governance.ts";
+import { abortUnlessGroupStatement, getGroup } from "../storage/d1-governance.ts";
 import { countWebhooks, deleteWebhookStatements, insertWebhookStatement, webhookById } from "../storage/d1-webhooks.ts";
 import { auditEntry, commit, refuse, type AuditFacts, type WriteContext, type WriteOutcome } from "./write-context.ts";
 
@@ -51,7 +51,17 @@ async function createWebhook(ctx: WriteContext, spec: NewWebhook): Promise<Write
     inFlight: null,
     inFlightSince: null,
   };
-  await commit(ctx, [insertWebhookStatement(db, hook)], [auditEntry(ctx, facts)]);
+  const statements = [insertWebhookStatement(db, hook)];
+  if (spec.group !== null) statements.unshift(abortUnlessGroupStatement(db, spec.group));
+  try {
+    await commit(ctx, statements, [auditEntry(ctx, facts)]);
+  } catch (err) {
+    // The group's deletion (on its own stream) committed after the check above.
+    if (spec.group !== null && (await getGroup(db, spec.group)) === null) {
+      return refuse(ctx, facts, 422, "validation failed", `no such group: ${spec.group}`);
+    }
+    throw err;
+  }
   return { ok: true, value: withoutSecret(hook) };
 }
 

@@ -1,8 +1,10 @@
 // Who may moderate: a registry token with `edit` covering the server's name; `edit` on "*" is
 // a global maintainer (the only one who may read the audit trail or act across namespaces).
+// Who may manage sync (sources, webhooks): an organisation administrator.
 import { isGlobalAdmin, hasPermission } from "../../auth/permissions.ts";
-import { authenticate, type Principal } from "../../auth/principal.ts";
+import { authenticate, isOrgAdmin, type Principal } from "../../auth/principal.ts";
 import { ApiError } from "../../errors.ts";
+import { limitSubject } from "../rate-limits.ts";
 
 export interface Maintainer {
   claims: Principal;
@@ -29,4 +31,21 @@ export function requireGlobal(maintainer: Maintainer, what: string): void {
 
 export function mayEdit(maintainer: Maintainer, name: string): boolean {
   return hasPermission(maintainer.claims, "edit", name);
+}
+
+/**
+ * The organisation administrator behind a request: 401 without a valid token, 403 with
+ * `refusal` for anyone else. A write then counts against the caller's admin rate limit (as
+ * maintainers' writes do, after the check); a read does not.
+ */
+export async function orgAdministrator(
+  request: Request,
+  env: Env,
+  refusal: string,
+  { write }: { write: boolean },
+): Promise<Principal> {
+  const principal = await authenticate(request, env);
+  if (!isOrgAdmin(principal)) throw new ApiError(403, refusal);
+  if (write) await limitSubject(env, "admin", principal);
+  return principal;
 }

@@ -2,9 +2,12 @@
 // the request's view (domain/change-feed.ts; README "Change feed").
 import type { IRequest } from "itty-router";
 import {
+  CURSOR_AHEAD,
+  cursorAhead,
   FEED_DEFAULT_LIMIT,
   FEED_MAX_LIMIT,
   includeFingerprint,
+  INCLUDES_CHANGED,
   parseFeedCursor,
   renderFeedPage,
 } from "../../domain/change-feed.ts";
@@ -36,9 +39,12 @@ export async function listChanges(
   }
   throwIfInvalid(errors);
   if (after!.includes !== undefined && after!.includes !== includes) {
-    throw new ApiError(410, "The group's includes changed since this cursor: read its feed again from after=0");
+    throw new ApiError(410, INCLUDES_CHANGED);
   }
   const feed = await readFeedPage(env.DB, after!, limit, view);
+  // A cursor no page gave (the registry was restored or reset since): its reader must start over,
+  // or it would silently miss every change up to its position.
+  if (cursorAhead(after!, feed.heads)) throw new ApiError(410, CURSOR_AHEAD);
   // Read from D1 each time: the page is hashed per request (its tag still changes only with it).
   const page = {
     body: new TextEncoder().encode(renderFeedPage(feed, after!, limit, includes !== undefined, includes)),

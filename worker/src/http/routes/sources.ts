@@ -4,7 +4,6 @@
 // stream), and a mirror step in sync/mirror-source.ts.
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
-import { authenticate, isOrgAdmin, type Principal } from "../../auth/principal.ts";
 import { canonicalList, GROUP_NOT_FOUND } from "../../domain/governance-rules.ts";
 import { GROUP_NAME_PATTERN } from "../../domain/groups.ts";
 import { goStruct, listOfAtMost, maxLength, text } from "../../domain/server-json/huma-schema-kit.ts";
@@ -22,11 +21,12 @@ import { SYNC_STREAM } from "../../durable/stream-writer.ts";
 import { ApiError, type ProblemDetail } from "../../errors.ts";
 import { getGroup } from "../../storage/d1-governance.ts";
 import { listSources as listStoredSources } from "../../storage/d1-sources.ts";
-import { pagesPerStep, stepSource, type StepSummary } from "../../sync/mirror-source.ts";
+import { pagesPerRun, stepSource, type StepSummary } from "../../sync/mirror-source.ts";
 import type { SourceSpec } from "../../writes/source-writes.ts";
-import { limitAddress, limitSubject } from "../rate-limits.ts";
+import { limitAddress } from "../rate-limits.ts";
 import { readBodyAs } from "../request-body.ts";
 import { json } from "../responses.ts";
+import { orgAdministrator } from "./admin-auth.ts";
 import { pathParam } from "./path-params.ts";
 import { callerOf, runWrite } from "./write-support.ts";
 
@@ -42,18 +42,7 @@ const CreateBody = goStruct({
   exclude: v.optional(listOfAtMost(text, MAX_SOURCE_PATTERNS)),
 });
 
-/** The caller, who must be an organisation administrator (401 without a token, else 403). */
-async function administrator(request: IRequest, env: Env, limited: boolean): Promise<Principal> {
-  const principal = await authenticate(request, env);
-  if (limited) await limitSubject(env, "admin", principal);
-  if (!isOrgAdmin(principal)) {
-    throw new ApiError(
-      403,
-      'Managing upstream sources requires an organisation administrator (edit permission on "*")',
-    );
-  }
-  return principal;
-}
+const ADMINS_ONLY = 'Managing upstream sources requires an organisation administrator (edit permission on "*")';
 
 /** The id in the path, or the 404 of a source that does not exist. */
 function sourceId(request: IRequest): string {
@@ -100,7 +89,7 @@ const render = (source: SourceRecord) => renderSource(source, nowMicros());
 export async function createSource(request: IRequest, env: Env): Promise<Response> {
   await limitAddress(request, env, "admin");
   const body = await readBodyAs(request, CreateBody);
-  const principal = await administrator(request, env, true);
+  const principal = await orgAdministrator(request, env, ADMINS_ONLY, { write: true });
   const errors: ProblemDetail[] = [];
   const url = canonicalSourceUrl(body.url);
   if ("error" in url) errors.push({ message: url.error, location: "body.url", value: body.url });
@@ -118,7 +107,7 @@ export async function createSource(request: IRequest, env: Env): Promise<Respons
 
 /** GET /x/admin/sources: every source with its state. */
 export async function listSources(request: IRequest, env: Env): Promise<Response> {
-  await administrator(request, env, false);
+  await orgAdministrator(request, env, ADMINS_ONLY, { write: false });
   const sources = await listStoredSources(env.DB);
   return json({ sources: sources.map(render), metadata: { count: sources.length } });
 }
@@ -126,7 +115,7 @@ export async function listSources(request: IRequest, env: Env): Promise<Response
 /** DELETE /x/admin/sources/{id}: stops mirroring; the mirrored versions stay. */
 export async function deleteSource(request: IRequest, env: Env): Promise<Response> {
   await limitAddress(request, env, "admin");
-  const principal = await administrator(request, env, true);
+  const principal = await orgAdministrator(request, env, ADMINS_ONLY, { write: true });
   const id = sourceId(request);
   const caller = callerOf(request, principal);
   const source = await runWrite(env, SYNC_STREAM, (writer) => writer.sourceWrite(caller, { kind: "delete", id }));
@@ -139,9 +128,9 @@ export async function deleteSource(request: IRequest, env: Env): Promise<Respons
  */
 export async function syncSource(request: IRequest, env: Env): Promise<Response> {
   await limitAddress(request, env, "admin");
-  await administrator(request, env, true);
+  await orgAdministrator(request, env, ADMINS_ONLY, { write: true });
   const id = sourceId(request);
-  const { source, summary } = await stepSource(env, id, pagesPerStep(env.MIRROR_PAGES_PER_RUN));
+  const { source, summary } = await stepSource(env, id, pagesPerRun(env.MIRROR_PAGES_PER_RUN));
   if (source === null || summary === null) throw new ApiError(404, SOURCE_NOT_FOUND);
   return json({ source: render(source), step: renderStep(summary) });
 }

@@ -4,7 +4,6 @@
 // domain/webhooks.ts, the writes in writes/webhook-writes.ts, delivery in sync/.
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
-import { authenticate, isOrgAdmin, type Principal } from "../../auth/principal.ts";
 import { FEED_ACTIONS } from "../../domain/change-feed.ts";
 import { GROUP_NAME_PATTERN } from "../../domain/groups.ts";
 import { goStruct, listOfAtMost, maxLength, minLength, text } from "../../domain/server-json/huma-schema-kit.ts";
@@ -34,9 +33,10 @@ import {
 import { readGroup } from "../../storage/governance-cache.ts";
 import { WEBHOOK_NOT_FOUND, type WebhookView } from "../../writes/webhook-writes.ts";
 import { readLimitParam } from "../list-params.ts";
-import { limitAddress, limitSubject } from "../rate-limits.ts";
+import { limitAddress } from "../rate-limits.ts";
 import { readBodyAs } from "../request-body.ts";
 import { json } from "../responses.ts";
+import { orgAdministrator } from "./admin-auth.ts";
 import { pathParam } from "./path-params.ts";
 import { callerOf, runWrite } from "./write-support.ts";
 
@@ -50,13 +50,6 @@ const CreateBody = goStruct({
 
 const ADMINS_ONLY = 'Webhooks are managed by organisation administrators (edit permission on "*")';
 const PAGE_CURSOR = /^[1-9][0-9]{0,15}$/;
-
-/** The caller, when it is an organisation administrator; else 403 (after a 401 for a bad token). */
-async function administrator(request: IRequest, env: Env): Promise<Principal> {
-  const principal = await authenticate(request, env);
-  if (!isOrgAdmin(principal)) throw new ApiError(403, ADMINS_ONLY);
-  return principal;
-}
 
 function renderWebhook(hook: WebhookView) {
   return {
@@ -119,8 +112,7 @@ async function checkCreate(env: Env, body: v.InferOutput<typeof CreateBody>) {
 export async function createWebhook(request: IRequest, env: Env): Promise<Response> {
   await limitAddress(request, env, "admin");
   const body = await readBodyAs(request, CreateBody);
-  const principal = await administrator(request, env);
-  await limitSubject(env, "admin", principal);
+  const principal = await orgAdministrator(request, env, ADMINS_ONLY, { write: true });
   const { events, group } = await checkCreate(env, body);
   const webhook = { id: newWebhookId(), url: body.url, events, group, secret: body.secret };
   const created = await runWrite(env, SYNC_STREAM, (writer) =>
@@ -131,7 +123,7 @@ export async function createWebhook(request: IRequest, env: Env): Promise<Respon
 
 /** GET /x/admin/webhooks: every subscription (at most MAX_WEBHOOKS), oldest first. */
 export async function listWebhooks(request: IRequest, env: Env): Promise<Response> {
-  await administrator(request, env);
+  await orgAdministrator(request, env, ADMINS_ONLY, { write: false });
   const hooks = await readWebhooks(env.DB);
   return json({ webhooks: hooks.map(renderWebhook), metadata: { count: hooks.length } });
 }
@@ -139,8 +131,7 @@ export async function listWebhooks(request: IRequest, env: Env): Promise<Respons
 /** DELETE /x/admin/webhooks/{id}: the subscription and its deliveries log. */
 export async function deleteWebhook(request: IRequest, env: Env): Promise<Response> {
   await limitAddress(request, env, "admin");
-  const principal = await administrator(request, env);
-  await limitSubject(env, "admin", principal);
+  const principal = await orgAdministrator(request, env, ADMINS_ONLY, { write: true });
   const hook = await pathWebhook(request, env);
   const deleted = await runWrite(env, SYNC_STREAM, (writer) =>
     writer.webhookWrite(callerOf(request, principal), { kind: "delete", id: hook.id }),
@@ -163,7 +154,7 @@ export async function listDeliveries(request: IRequest, env: Env, _ctx: Executio
     errors.push({ message: "invalid cursor: pass back a nextCursor", location: "query.cursor", value: raw });
   }
   if (errors.length > 0) throw ApiError.validation(errors);
-  await administrator(request, env);
+  await orgAdministrator(request, env, ADMINS_ONLY, { write: false });
   const hook = await pathWebhook(request, env);
   const before = raw === null || raw === "" ? undefined : Number(raw);
   const deliveries = await readDeliveries(env.DB, hook, before, limit);
