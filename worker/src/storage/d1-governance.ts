@@ -235,6 +235,39 @@ export function abortWhenStatement(
     .bind(group, ...binds);
 }
 
+/** Tables whose rows name a group and go with it (sync configuration written on "~sync"). */
+export type GroupReference = { table: "sources"; column: "into_group" } | { table: "webhooks"; column: "group_name" };
+
+/** The ids of the rows of `ref` naming a group, oldest first (both tables are bounded). */
+export async function groupReferenceIds(db: D1Database, ref: GroupReference, group: string): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT id FROM ${ref.table} WHERE ${ref.column} = ? ORDER BY created_at, id`)
+    .bind(group)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+/**
+ * Aborts its batch (batch_assertions) unless the rows of `ref` naming the group are exactly
+ * `ids`: one created since they were read (on the "~sync" stream) would be deleted with the group
+ * without being listed in its audit row.
+ */
+export function abortUnlessGroupReferencesStatement(
+  db: D1Database,
+  ref: GroupReference,
+  group: string,
+  ids: readonly string[],
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO batch_assertions (failure)
+       SELECT 'group ${ref.table} changed'
+        WHERE (SELECT count(*) FROM ${ref.table} WHERE ${ref.column} = ?1) <> json_array_length(?2)
+           OR EXISTS (SELECT 1 FROM ${ref.table} WHERE ${ref.column} = ?1 AND id NOT IN (SELECT value FROM json_each(?2)))`,
+    )
+    .bind(group, JSON.stringify(ids));
+}
+
 /**
  * Aborts its batch unless the group exists when the batch commits: the backstop of writes on
  * other streams that refer to a group (a webhook subscription of it, a source mirroring into it),

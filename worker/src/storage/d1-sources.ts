@@ -9,6 +9,7 @@ import type {
   SourceProgress,
   SourceRecord,
 } from "../domain/sources.ts";
+import { abortUnlessGroupReferencesStatement, type GroupReference, groupReferenceIds } from "./d1-governance.ts";
 import { chunked, MAX_PARAMS } from "./d1-limits.ts";
 
 interface SourceRow {
@@ -110,33 +111,20 @@ export function deleteSourceStatement(db: D1Database, id: string): D1PreparedSta
   return db.prepare("DELETE FROM sources WHERE id = ?").bind(id);
 }
 
+const SOURCES_OF_GROUP: GroupReference = { table: "sources", column: "into_group" };
+
 /** The ids of the sources mirroring into a group, oldest first (at most MAX_SOURCES exist). */
-export async function groupSourceIds(db: D1Database, group: string): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT id FROM sources WHERE into_group = ? ORDER BY created_at, id")
-    .bind(group)
-    .all<{ id: string }>();
-  return results.map((row) => row.id);
+export function groupSourceIds(db: D1Database, group: string): Promise<string[]> {
+  return groupReferenceIds(db, SOURCES_OF_GROUP, group);
 }
 
-/**
- * Aborts its batch (batch_assertions, d1-schema/0008_groups.sql) unless the sources mirroring
- * into the group are exactly `ids`: one registered since they were read (on the "~sync" stream)
- * would be deleted without being listed.
- */
+/** Aborts its batch unless the sources mirroring into the group are exactly `ids`. */
 export function abortUnlessGroupSourcesStatement(
   db: D1Database,
   group: string,
   ids: readonly string[],
 ): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO batch_assertions (failure)
-       SELECT 'group sources changed'
-        WHERE (SELECT count(*) FROM sources WHERE into_group = ?1) <> json_array_length(?2)
-           OR EXISTS (SELECT 1 FROM sources WHERE into_group = ?1 AND id NOT IN (SELECT value FROM json_each(?2)))`,
-    )
-    .bind(group, JSON.stringify(ids));
+  return abortUnlessGroupReferencesStatement(db, SOURCES_OF_GROUP, group, ids);
 }
 
 /**

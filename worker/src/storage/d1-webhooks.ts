@@ -4,6 +4,7 @@
 // without two of them ever handing out the same subscription's next change.
 import type { FeedAction } from "../domain/change-feed.ts";
 import type { Delivery, DeliveryState, Webhook } from "../domain/webhooks.ts";
+import { abortUnlessGroupReferencesStatement, type GroupReference, groupReferenceIds } from "./d1-governance.ts";
 
 interface WebhookRow {
   id: string;
@@ -59,33 +60,20 @@ export function deleteWebhookStatements(db: D1Database, id: string): D1PreparedS
   ];
 }
 
+const WEBHOOKS_OF_GROUP: GroupReference = { table: "webhooks", column: "group_name" };
+
 /** The ids of a group's subscriptions, oldest first (at most MAX_WEBHOOKS exist). */
-export async function groupWebhookIds(db: D1Database, group: string): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT id FROM webhooks WHERE group_name = ? ORDER BY created_at, id")
-    .bind(group)
-    .all<{ id: string }>();
-  return results.map((row) => row.id);
+export function groupWebhookIds(db: D1Database, group: string): Promise<string[]> {
+  return groupReferenceIds(db, WEBHOOKS_OF_GROUP, group);
 }
 
-/**
- * Aborts its batch (batch_assertions, d1-schema/0008_groups.sql) unless the group's
- * subscriptions are exactly `ids`: one created since they were read (on the "~sync" stream)
- * would be deleted without being listed.
- */
+/** Aborts its batch unless the group's subscriptions are exactly `ids`. */
 export function abortUnlessGroupWebhooksStatement(
   db: D1Database,
   group: string,
   ids: readonly string[],
 ): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO batch_assertions (failure)
-       SELECT 'group webhooks changed'
-        WHERE (SELECT count(*) FROM webhooks WHERE group_name = ?1) <> json_array_length(?2)
-           OR EXISTS (SELECT 1 FROM webhooks WHERE group_name = ?1 AND id NOT IN (SELECT value FROM json_each(?2)))`,
-    )
-    .bind(group, JSON.stringify(ids));
+  return abortUnlessGroupReferencesStatement(db, WEBHOOKS_OF_GROUP, group, ids);
 }
 
 /**
