@@ -8,6 +8,7 @@ import { renderFeedPage, type FeedAction, type FeedEntry } from "../../worker/sr
 import type { ListQuery } from "../../worker/src/domain/list-query.ts";
 import {
   byPublishedDesc,
+  newVersionRecord,
   renderServerList,
   renderServerResponse,
   type ServerStatus,
@@ -118,17 +119,7 @@ export class FakeUpstream {
 
   /** A new version, published now (or at `at`); latest moves by the official rule. */
   publish(server: { name: string; version: string } & Record<string, unknown>, at = this.now()): UpstreamVersion {
-    const row: UpstreamVersion = {
-      name: server.name,
-      version: server.version,
-      status: "active",
-      statusMessage: null,
-      statusChangedAt: at,
-      publishedAt: at,
-      updatedAt: at,
-      isLatest: false,
-      serverJson: JSON.stringify(server),
-    };
+    const row: UpstreamVersion = newVersionRecord(server, at);
     this.put(row);
     this.recomputeLatest(server.name);
     return row;

@@ -7,7 +7,7 @@
 // position) and the group's include list it was issued under. The global commit order (`seq`)
 // stays internal: its gaps would count the changes of catalogues the reader may not see.
 import { formatRfc3339 } from "./timestamps.ts";
-import { responseMeta, type ServerStatus } from "./server-response.ts";
+import { responseMeta, type VersionRecord } from "./server-response.ts";
 
 /** What happened to the version (the trigger derives it from the old and new row). */
 export const FEED_ACTIONS = ["publish", "status", "delete", "edit", "update", "withdraw"] as const;
@@ -17,7 +17,8 @@ export type FeedAction = (typeof FEED_ACTIONS)[number];
 export type FeedCause = "denylist-sweep" | "mirror" | "import";
 
 /** One stored change. */
-export interface FeedEntry {
+/** One stored change: the version's metadata as the change left it, and where the change stands. */
+export interface FeedEntry extends Omit<VersionRecord, "serverJson" | "underReviewSince" | "group"> {
   /** The global commit order (internal: never shown). */
   seq: number;
   /** The change's position in its own catalogue's feed (the public one when `group` is null). */
@@ -26,18 +27,9 @@ export interface FeedEntry {
   publicPos: number;
   /** µs: when the change committed (D1's clock). */
   at: number;
-  name: string;
-  version: string;
   action: FeedAction;
   cause: FeedCause | null;
   group: string | null;
-  status: ServerStatus;
-  statusMessage: string | null;
-  statusChangedAt: number;
-  publishedAt: number;
-  updatedAt: number;
-  isLatest: boolean;
-  mirror?: { source: string; updatedAt: number };
   /** The version's server.json (compact JSON text), while its row is in the entry's catalogue. */
   serverJson: string | null;
 }

@@ -8,7 +8,7 @@
 // version's rows belong to that claim.
 import { blockingEntry, type DenylistEntry, denylistRefusal } from "./denylist.ts";
 import type { ServerJson } from "./server-json/index.ts";
-import type { VersionRecord } from "./server-response.ts";
+import { newVersionRecord, type VersionRecord } from "./server-response.ts";
 import { claimRefusal, namespaceOf, publishRefusal, publishTakesLatest, remoteUrls } from "./write-rules.ts";
 
 /** The detail of a publish refused for what it asks (the denylist's refusal is its own detail). */
@@ -201,17 +201,7 @@ export function planPublishes(
       continue;
     }
 
-    const record: VersionRecord = {
-      name,
-      version,
-      status: "active",
-      statusMessage: null,
-      statusChangedAt: at,
-      publishedAt: at,
-      updatedAt: at,
-      isLatest: false,
-      serverJson: JSON.stringify(server),
-    };
+    const record = newVersionRecord(server, at);
     const holder = group.holders.has(name) ? group.holders.get(name) : state.latest;
     if (publishTakesLatest(record, holder)) group.holders.set(name, { version, publishedAt: at, deleted: false });
     else if (!group.holders.has(name)) group.holders.set(name, holder);

@@ -35,6 +35,21 @@ export interface VersionRecord {
   mirror?: { source: string; updatedAt: number };
 }
 
+/** A version as it is first published at `at` (µs): active, not yet latest. */
+export function newVersionRecord(server: { name: string; version: string }, at: number): VersionRecord {
+  return {
+    name: server.name,
+    version: server.version,
+    status: "active",
+    statusMessage: null,
+    statusChangedAt: at,
+    publishedAt: at,
+    updatedAt: at,
+    isLatest: false,
+    serverJson: JSON.stringify(server),
+  };
+}
+
 export function officialMeta(record: Omit<VersionRecord, "serverJson">): Record<string, unknown> {
   const meta: Record<string, unknown> = {
     status: record.status,

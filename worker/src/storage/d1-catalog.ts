@@ -6,7 +6,8 @@ import type { PublishedCount, PublishState, RemoteConflict } from "../domain/pub
 import type { ServerStatus, VersionRecord } from "../domain/server-response.ts";
 import { chunked, MAX_PARAMS } from "./d1-limits.ts";
 
-interface VersionRow {
+/** The columns every version row and every change-feed row share (d1-feed.ts reads them too). */
+export interface VersionMetaRow {
   name: string;
   version: string;
   status: ServerStatus;
@@ -15,9 +16,12 @@ interface VersionRow {
   published_at: number;
   updated_at: number;
   is_latest: number;
-  server_json: string;
   mirror_source: string | null;
   mirror_updated_at: number | null;
+}
+
+interface VersionRow extends VersionMetaRow {
+  server_json: string;
   review_since?: number | null;
   /** Only in READ_SELECT's rows. */
   group_name?: string | null;
@@ -34,7 +38,8 @@ const VERSION_COLUMNS =
 const READ_SELECT = `SELECT ${VERSION_COLUMNS}, group_name,
   (SELECT since FROM review_marks m WHERE m.name = v.name) AS review_since FROM server_versions v`;
 
-function toRecord(row: VersionRow): VersionRecord {
+/** A version's metadata as the read paths render it (officialMeta, the mirror provenance). */
+export function versionMetaOf(row: VersionMetaRow): Omit<VersionRecord, "serverJson"> {
   return {
     name: row.name,
     version: row.version,
@@ -44,11 +49,17 @@ function toRecord(row: VersionRow): VersionRecord {
     publishedAt: row.published_at,
     updatedAt: row.updated_at,
     isLatest: row.is_latest === 1,
-    serverJson: row.server_json,
-    ...(row.review_since == null ? {} : { underReviewSince: row.review_since }),
     ...(row.mirror_source == null
       ? {}
       : { mirror: { source: row.mirror_source, updatedAt: row.mirror_updated_at ?? 0 } }),
+  };
+}
+
+function toRecord(row: VersionRow): VersionRecord {
+  return {
+    ...versionMetaOf(row),
+    serverJson: row.server_json,
+    ...(row.review_since == null ? {} : { underReviewSince: row.review_since }),
     ...(row.group_name === undefined ? {} : { group: row.group_name }),
   };
 }

@@ -1,50 +1,29 @@
 // The change feed's queries (catalog_feed, d1-schema/0009_sync.sql; docs/storage.md "Sync").
 import type { FeedAction, FeedCause, FeedEntry, FeedPage, FeedPosition } from "../domain/change-feed.ts";
 import type { View } from "../domain/groups.ts";
-import type { ServerStatus } from "../domain/server-response.ts";
-import { viewCondition } from "./d1-catalog.ts";
+import { type VersionMetaRow, versionMetaOf, viewCondition } from "./d1-catalog.ts";
 
-interface FeedRow {
+interface FeedRow extends VersionMetaRow {
   seq: number;
   pos: number;
   public_pos: number;
   at: number;
-  name: string;
-  version: string;
   action: FeedAction;
   cause: FeedCause | null;
   group_name: string | null;
-  status: ServerStatus;
-  status_message: string | null;
-  status_changed_at: number;
-  published_at: number;
-  updated_at: number;
-  is_latest: number;
-  mirror_source: string | null;
-  mirror_updated_at: number | null;
   server_json: string | null;
 }
 
 function toEntry(row: FeedRow): FeedEntry {
   return {
+    ...versionMetaOf(row),
     seq: row.seq,
     pos: row.pos,
     publicPos: row.public_pos,
     at: row.at,
-    name: row.name,
-    version: row.version,
     action: row.action,
     cause: row.cause,
     group: row.group_name,
-    status: row.status,
-    statusMessage: row.status_message,
-    statusChangedAt: row.status_changed_at,
-    publishedAt: row.published_at,
-    updatedAt: row.updated_at,
-    isLatest: row.is_latest === 1,
-    ...(row.mirror_source === null
-      ? {}
-      : { mirror: { source: row.mirror_source, updatedAt: row.mirror_updated_at ?? 0 } }),
     serverJson: row.server_json,
   };
 }
