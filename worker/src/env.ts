@@ -13,6 +13,8 @@ declare global {
       CATALOG_CLOCK: DurableObjectNamespace<CatalogClock>;
       /** Webhook deliveries, one message per (subscription, change) (wrangler.toml queues). */
       WEBHOOKS: Queue<WebhookMessage>;
+      /** The web pages' stylesheet and scripts (worker/web-assets, wrangler.toml [assets]). */
+      ASSETS: Fetcher;
       REGISTRY_VERSION: string;
       GIT_COMMIT: string;
       BUILD_TIME: string;

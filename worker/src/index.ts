@@ -1,4 +1,4 @@
-// Worker entry: wires the HTTP router, the cron jobs, the queue consumer and the Durable Objects.
+// Worker entry: wires the site and the HTTP API router, the cron jobs, the queue consumer and the Durable Objects.
 import { buildSearchIndex } from "./cron/build-search-index.ts";
 import { repairCaches } from "./cron/repair-caches.ts";
 import { mirrorSources } from "./cron/mirror-sources.ts";
@@ -6,12 +6,16 @@ import { sweepDenylist } from "./cron/sweep-denylist.ts";
 import { consumeWebhookBatch, type WebhookMessage } from "./sync/webhook-consumer.ts";
 import { dispatchWebhooks } from "./sync/webhook-dispatch.ts";
 import { handleConnect, handleRequest } from "./http/router.ts";
+import { handleSite } from "./site-router.ts";
 
 export { CatalogClock } from "./durable/catalog-clock.ts";
 export { StreamWriter } from "./durable/stream-writer.ts";
 
 export default {
-  fetch: handleRequest,
+  // The site's own paths (pages, API reference, /mcp), else the API.
+  async fetch(request, env, ctx) {
+    return (await handleSite(request, env, ctx)) ?? handleRequest(request, env, ctx);
+  },
   // HTTP CONNECT is delivered here, not to fetch(): answered with a 405 (http/router.ts).
   connect: handleConnect,
   async scheduled(_controller, env, ctx) {
