@@ -26,7 +26,7 @@ export function pageDocument(site: SiteContext, spec: PageSpec): SafeHtml {
   const { base, group } = site;
   const section = spec.section ?? "none";
   const home = `${base}/`;
-  const scripts = (spec.scripts ?? []).map((name) => html`<script type="module" src="/static/${name}"></script>`);
+  const scripts = ["site.js", ...(spec.scripts ?? [])].map((name) => html`<script type="module" src="/static/${name}"></script>`);
   return html`<!doctype html>
 <html lang="en">
 <head>
