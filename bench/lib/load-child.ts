@@ -31,49 +31,59 @@ function run(spec: LoadSpec, send: (message: unknown) => void): void {
             ...(spec.headers ? { headers: spec.headers } : {}),
           }),
         }
-      : spec.kind === "report"
+      : spec.kind === "post"
         ? {
             method: "POST" as const,
-            // Every report from another address, so none is rate-limited.
-            setupRequest: (req: autocannon.Request) => {
-              const n = next++;
-              return {
-                ...req,
-                path: "/x/reports",
-                headers: {
-                  "content-type": "application/json",
-                  "cf-connecting-ip": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-                },
-                body: JSON.stringify({
-                  name: spec.names[n % spec.names.length],
-                  reason: "spam",
-                  details: spec.details,
-                }),
-              };
-            },
+            setupRequest: (req: autocannon.Request) => ({
+              ...req,
+              path: spec.path,
+              headers: spec.headers,
+              body: spec.bodies[next++ % spec.bodies.length]!,
+            }),
           }
-        : {
-            method: "POST" as const,
-            setupRequest: (req: autocannon.Request) => {
-              const n = next++;
-              const name = spec.names[n % spec.names.length]!;
-              return {
-                ...req,
-                path: "/v0.1/publish",
-                headers: { authorization: `Bearer ${spec.token}`, "content-type": "application/json" },
-                body: publishBody(name, `${spec.versionPrefix}.${n}`),
-              };
-            },
-            onResponse: (status: number, body: string) => {
-              if (status !== 200) return;
-              try {
-                const item = JSON.parse(body) as { server?: { name?: string; version?: string } };
-                stored.push(`${item.server?.name}@${item.server?.version}`);
-              } catch {
-                stored.push("?unparseable");
-              }
-            },
-          };
+        : spec.kind === "report"
+          ? {
+              method: "POST" as const,
+              // Every report from another address, so none is rate-limited.
+              setupRequest: (req: autocannon.Request) => {
+                const n = next++;
+                return {
+                  ...req,
+                  path: "/x/reports",
+                  headers: {
+                    "content-type": "application/json",
+                    "cf-connecting-ip": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+                  },
+                  body: JSON.stringify({
+                    name: spec.names[n % spec.names.length],
+                    reason: "spam",
+                    details: spec.details,
+                  }),
+                };
+              },
+            }
+          : {
+              method: "POST" as const,
+              setupRequest: (req: autocannon.Request) => {
+                const n = next++;
+                const name = spec.names[n % spec.names.length]!;
+                return {
+                  ...req,
+                  path: "/v0.1/publish",
+                  headers: { authorization: `Bearer ${spec.token}`, "content-type": "application/json" },
+                  body: publishBody(name, `${spec.versionPrefix}.${n}`),
+                };
+              },
+              onResponse: (status: number, body: string) => {
+                if (status !== 200) return;
+                try {
+                  const item = JSON.parse(body) as { server?: { name?: string; version?: string } };
+                  stored.push(`${item.server?.name}@${item.server?.version}`);
+                } catch {
+                  stored.push("?unparseable");
+                }
+              },
+            };
 
   const started = process.hrtime.bigint();
   const instance = autocannon(

@@ -15,6 +15,13 @@ export type LoadSpec = {
       paths: string[] /** Sent with every request (e.g. a bearer token). */;
       headers?: Record<string, string>;
     }
+  | {
+      kind: "post";
+      path: string;
+      /** Rotated per request, like the paths of a GET row. */
+      bodies: string[];
+      headers: Record<string, string>;
+    }
   | { kind: "publish"; token: string; names: string[]; versionPrefix: string }
   | { kind: "report"; names: string[] /** Every report's details (the check counts them). */; details: string }
 );

@@ -82,7 +82,7 @@ export type Measurement = Pick<Row, "reqPerSec" | "p50" | "cpuPerRequest"> & { n
 
 /** A row that is not a load: it measures itself (run mode only). */
 export interface MeasuredRow extends RowBase {
-  kind: "visibility" | "mirror";
+  kind: "visibility" | "mirror" | "pages";
   /** What the run does, for the progress line ("20 trials"). */
   what(ctx: RowContext): string;
   measure(ctx: RowContext): Promise<Measurement>;
@@ -555,6 +555,111 @@ const mirrorRow: MeasuredRow = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// The web pages and the MCP endpoint
+
+/** A server's page: its name's one slash stays a path separator. */
+function serverPagePath(name: string): string {
+  return `/server/${name.split("/").map(enc).join("/")}`;
+}
+
+/** MCP tools/call search_servers over the search row's queries, as the SDK's client sends it. */
+function searchToolCall(q: string, id: number): string {
+  return JSON.stringify({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name: "search_servers", arguments: { query: q, limit: 10 } },
+  });
+}
+
+const MCP_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+  "mcp-protocol-version": "2025-11-25",
+};
+
+/**
+ * The MCP endpoint's tool call: stateless Streamable HTTP, one JSON-RPC request per POST. The
+ * `mcp-api` row reads what the tool reads (/x/search with limit 10), so the two rows give the
+ * protocol's cost on top of the API call behind it.
+ */
+const mcpToolRow: LoadRow = {
+  id: "mcp",
+  kind: "read",
+  server: "registry",
+  modes: BOTH,
+  label: () => `MCP tools/call search_servers (${SEARCH_QUERIES.length} queries)`,
+  plan: async (ctx) => {
+    const server = registryOf(ctx);
+    const bodies = SEARCH_QUERIES.map((q, i) => searchToolCall(q, i + 1));
+    return {
+      server,
+      requests: `POST /mcp ${bodies[0]} … (${bodies.length} bodies rotated)`,
+      prepare: async () => {
+        const statuses: Record<number, number> = {};
+        for (const body of bodies) {
+          const response = await fetch(`${server.url}/mcp`, { method: "POST", headers: MCP_HEADERS, body });
+          const text = await response.text();
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          if (response.status !== 200 || !text.includes('"structuredContent"')) {
+            return {
+              note: "",
+              warnings: [],
+              skip: `not implemented: /mcp answered ${response.status}: ${text.slice(0, 120)}`,
+            };
+          }
+        }
+        return { note: `cache fill: ${bodies.length} calls (${statusCounts(statuses)})`, warnings: [] };
+      },
+      spec: (seconds) => ({
+        kind: "post",
+        url: server.url,
+        path: "/mcp",
+        bodies,
+        headers: MCP_HEADERS,
+        connections: ctx.connections,
+        durationSeconds: seconds,
+      }),
+    };
+  },
+};
+
+/** Pages measured for their size: the home page, every server's page, the guide and the API reference. */
+const pageSizeRow: MeasuredRow = {
+  id: "page-size",
+  kind: "pages",
+  server: "registry",
+  modes: ["run"],
+  label: () => "largest HTML page (every server page, home, guide, /docs)",
+  what: (ctx) => `${ctx.names.length + 3} pages read once`,
+  measure: async (ctx) => {
+    const server = registryOf(ctx);
+    const paths = ["/", "/guide", "/docs", ...ctx.names.map(serverPagePath)];
+    let largest = { bytes: 0, path: "" };
+    let total = 0;
+    const statuses: Record<number, number> = {};
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < paths.length) {
+          const path = paths[next++]!;
+          const response = await fetch(`${server.url}${path}`);
+          const bytes = (await response.arrayBuffer()).byteLength;
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          total += bytes;
+          if (bytes > largest.bytes) largest = { bytes, path };
+        }
+      }),
+    );
+    return {
+      notes: [
+        `largest: ${(largest.bytes / 1024).toFixed(1)} KB (${largest.path}); mean ${(total / paths.length / 1024).toFixed(1)} KB over ${paths.length} pages (${statusCounts(statuses)})`,
+      ],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // The table, in the order rows run (reads before writes: a publish changes the catalogue
 // generation, which empties the read caches; the mirror last: it adds the whole dataset again).
 
@@ -583,6 +688,20 @@ export const ROWS: readonly RowDef[] = [
     (ctx) => ctx.names.map((n) => `/v0.1/servers/${enc(n)}/versions`),
   ),
   groupReadRow,
+  readRow("home", "home page / (HTML)", () => ["/"]),
+  readRow("search-page", `search page /?q=<${SEARCH_QUERIES.length} queries> (HTML)`, () =>
+    SEARCH_QUERIES.map((q) => `/?q=${enc(q)}`),
+  ),
+  readRow(
+    "server-page",
+    (ctx) => `server page /server/{name} (${ctx.names.length} names, HTML)`,
+    (ctx) => ctx.names.map(serverPagePath),
+  ),
+  readRow("mcp-api", `/x/search?q=<${SEARCH_QUERIES.length} queries>&limit=10 (what the MCP tool reads)`, () =>
+    SEARCH_QUERIES.map((q) => `/x/search?q=${enc(q)}&limit=10`),
+  ),
+  mcpToolRow,
+  pageSizeRow,
   searchMissRow,
   publishRow("publish-one", "publish, 1 namespace (8 names)", PUBLISH_ONE_NAMES, "io.bench.one/%", ["publish"]),
   publishRow("publish-many", "publish, 64 namespaces", PUBLISH_MANY_NAMES, "io.bench.many%"),

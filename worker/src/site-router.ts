@@ -7,6 +7,7 @@ import { Router } from "itty-router/Router";
 import { GROUP_NAME_PATTERN } from "./domain/groups.ts";
 import { internalApi } from "./http/internal-api.ts";
 import { problemResponse } from "./http/problem.ts";
+import { endpointNotFound } from "./http/request-guards.ts";
 import { handleRequest } from "./http/router.ts";
 import { MCP_ROUTES } from "./mcp/mcp-route.ts";
 import { OPENAPI_ROUTES } from "./openapi/openapi-routes.ts";
@@ -34,7 +35,12 @@ const ROUTES: readonly SiteRoute[] = [
     path: "/static/*",
     kind: "api",
     rootOnly: true,
-    handler: (request, site) => site.env.ASSETS.fetch(request),
+    handler: async (request, site) => {
+      const file = await site.env.ASSETS.fetch(request);
+      // No such file: the API's own 404, as for any path nobody serves.
+      if (file.status === 404) throw endpointNotFound(site.url);
+      return file;
+    },
   },
 ];
 
