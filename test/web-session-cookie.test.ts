@@ -46,11 +46,12 @@ describe("form posts", () => {
   it("are accepted from our own origin and refused from others", () => {
     expect(() => assertSameOrigin(post({ origin: "http://127.0.0.1:8787" }))).not.toThrow();
     expect(() => assertSameOrigin(post({ "sec-fetch-site": "same-origin" }))).not.toThrow();
-    for (const headers of [
+    const foreign: Record<string, string>[] = [
       { origin: "https://evil.example" },
       { origin: "null" },
       { "sec-fetch-site": "cross-site" },
-    ]) {
+    ];
+    for (const headers of foreign) {
       expect(() => assertSameOrigin(post(headers))).toThrow(ApiError);
     }
   });
