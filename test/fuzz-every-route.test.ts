@@ -1,7 +1,8 @@
 // Property-based fuzzing of every route: random methods, paths (with real and random names,
 // percent-encodings, long and invalid segments), query strings, headers and bodies (deep, wide,
 // long, invalid UTF-8, NUL), without a token or with a real one scoped to an empty namespace.
-// Whatever arrives, the answer is never a 5xx, every error is problem+json within the size cap,
+// Whatever arrives, the answer is never a 5xx, every error is problem+json within the size cap
+// (the site's pages answer HTML error pages, the MCP endpoint JSON-RPC errors),
 // and nothing is written: no catalogue row, report, denylist entry or review mark changes, and
 // the audit trail gains nothing but token exchanges and refusals. The governance routes (groups,
 // members, approvals, tokens, the /groups/{group}/ views, RFC 9728 metadata) get their own run
@@ -17,6 +18,8 @@ import { api, loadFixtures, serverJson } from "./helpers/registry.ts";
 /** No problem reply may be larger than this (issue 9: bounded error replies). */
 const MAX_PROBLEM_BYTES = 64 * 1024;
 const RUNS = 400;
+/** An error page of the site (HTML) is bounded too. */
+const MAX_PAGE_BYTES = 128 * 1024;
 
 const KNOWN = ["io.github.fuzz/alpha", "com.example.fuzz/beta", "com.fuzz-claimed/secret"];
 /** Groups made in beforeAll: the fuzzing member is a viewer of one, a publisher of the other. */
@@ -28,6 +31,17 @@ const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CO
 const TEMPLATES = [
   "/",
   "/docs",
+  "/openapi.json",
+  "/openapi.yaml",
+  "/mcp",
+  "/guide",
+  "/maintain",
+  "/maintain/{segment}",
+  "/sign-in",
+  "/sign-out",
+  "/server/{name}",
+  "/server/{name}/report",
+  "/static/{segment}",
   "/{prefix}/health",
   "/{prefix}/ping",
   "/{prefix}/version",
@@ -67,6 +81,10 @@ const TEMPLATES = [
     "/groups/{group}/{prefix}/servers/{name}/versions/{version}",
     "/groups/{group}/{prefix}/publish",
     "/groups/{group}/x/search",
+    "/groups/{group}/",
+    "/groups/{group}/server/{name}",
+    "/groups/{group}/maintain",
+    "/groups/{group}/mcp",
     "/.well-known/oauth-protected-resource",
     "/.well-known/oauth-protected-resource/groups/{group}",
   ],
@@ -433,8 +451,18 @@ async function fuzzRequests(
       const bytes = new Uint8Array(await response.arrayBuffer());
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       expect(response.status, `${method} ${p}${q}`).toBeLessThan(500);
-      if (response.status >= 400 && method !== "HEAD") {
-        expect(response.headers.get("content-type"), `${method} ${p}${q}`).toBe("application/problem+json");
+      const type = response.headers.get("content-type") ?? "";
+      if (response.status >= 400 && method !== "HEAD" && type.startsWith("text/html")) {
+        // The site's pages answer errors as pages, under the same security headers, bounded.
+        expect(response.headers.get("content-security-policy"), `${method} ${p}${q}`).toContain("script-src 'self'");
+        expect(bytes.byteLength).toBeLessThanOrEqual(MAX_PAGE_BYTES);
+      } else if (response.status >= 400 && method !== "HEAD" && /\/mcp\/?$/.test(p) && type === "application/json") {
+        // The MCP endpoint answers protocol errors as JSON-RPC errors.
+        const reply = JSON.parse(new TextDecoder().decode(bytes)) as { jsonrpc: string; error: { code: number } };
+        expect(reply.jsonrpc).toBe("2.0");
+        expect(typeof reply.error.code).toBe("number");
+      } else if (response.status >= 400 && method !== "HEAD") {
+        expect(type, `${method} ${p}${q}`).toBe("application/problem+json");
         expect(bytes.byteLength).toBeLessThanOrEqual(MAX_PROBLEM_BYTES);
         const problem = JSON.parse(new TextDecoder().decode(bytes)) as {
           status: number;

@@ -5,6 +5,7 @@
 import type { IRequest } from "itty-router";
 import { Router } from "itty-router/Router";
 import { GROUP_NAME_PATTERN } from "./domain/groups.ts";
+import { ApiError } from "./errors.ts";
 import { internalApi } from "./http/internal-api.ts";
 import { problemResponse } from "./http/problem.ts";
 import { endpointNotFound } from "./http/request-guards.ts";
@@ -127,5 +128,7 @@ function errorPage(site: SiteContext, err: unknown): Response {
     status === 404 && site.group !== undefined && site.sessionToken === undefined
       ? " A private group's pages are shown to its members once they sign in."
       : "";
-  return htmlResponse(pageDocument(site, { title, main: errorMain(title, detail + hint) }), { status });
+  // Retry-After and the like, as the API's problem would carry them.
+  const headers = err instanceof ApiError ? err.headers : {};
+  return htmlResponse(pageDocument(site, { title, main: errorMain(title, detail + hint) }), { status, headers });
 }

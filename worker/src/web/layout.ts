@@ -26,7 +26,9 @@ export function pageDocument(site: SiteContext, spec: PageSpec): SafeHtml {
   const { base, group } = site;
   const section = spec.section ?? "none";
   const home = `${base}/`;
-  const scripts = ["site.js", ...(spec.scripts ?? [])].map((name) => html`<script type="module" src="/static/${name}"></script>`);
+  const scripts = ["site.js", ...(spec.scripts ?? [])].map(
+    (name) => html`<script type="module" src="/static/${name}"></script>`,
+  );
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -35,6 +37,7 @@ export function pageDocument(site: SiteContext, spec: PageSpec): SafeHtml {
 <meta name="color-scheme" content="light dark">
 <meta name="description" content="${spec.description ?? "A catalogue of Model Context Protocol servers"}">
 <title>${spec.title} · ${group === undefined ? "MCP Registry" : `${group} · MCP Registry`}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
 ${scripts}
 </head>
