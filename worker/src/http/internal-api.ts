@@ -6,6 +6,8 @@
 export interface ApiAnswer {
   status: number;
   etag: string | null;
+  /** The answer's headers (Retry-After of a 429 or 503, WWW-Authenticate of a 401). */
+  headers: Headers;
   text: string;
   /** The body parsed as JSON; undefined for an empty or non-JSON body. */
   json<T = unknown>(): T | undefined;
@@ -59,6 +61,7 @@ export function internalApi(
     return {
       status: response.status,
       etag: response.headers.get("etag"),
+      headers: response.headers,
       text,
       json<T>() {
         if (text === "") return undefined;
