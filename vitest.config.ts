@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -10,6 +10,20 @@ const DATA_DIR = new URL("../shared/data/", import.meta.url);
 function readOptional(name: string): string {
   const url = new URL(name, DATA_DIR);
   return existsSync(url) ? readFileSync(url, "utf8") : "";
+}
+
+// The official OpenAPI document and example server.json files (../shared/reference), for the
+// OpenAPI compatibility test, which skips with a message when they are absent.
+const REFERENCE_DIR = new URL("../shared/reference/", import.meta.url);
+function readReference(name: string): string {
+  const url = new URL(name, REFERENCE_DIR);
+  return existsSync(url) ? readFileSync(url, "utf8") : "";
+}
+function readReferenceExamples(): Record<string, string> {
+  const dir = new URL("examples/valid/", REFERENCE_DIR);
+  if (!existsSync(dir)) return {};
+  const files = readdirSync(dir).filter((file) => file.endsWith(".json"));
+  return Object.fromEntries(files.map((file) => [file, readFileSync(new URL(file, dir), "utf8")]));
 }
 
 // The abuse limits of wrangler.toml ([[ratelimits]]), as deployed.
@@ -62,6 +76,8 @@ export default defineConfig(async () => {
             TEST_SEED_SERVERS: readFileSync("./kv-seeds/servers.ndjson", "utf8"),
             TEST_SEED_META: readFileSync("./kv-seeds/servers.meta.ndjson", "utf8"),
             TEST_DOC_EXAMPLES: readOptional("official-doc-examples.ndjson"),
+            TEST_OFFICIAL_OPENAPI: readReference("openapi.yaml"),
+            TEST_OFFICIAL_EXAMPLES: readReferenceExamples(),
             // wrangler.toml's [[ratelimits]], for the tests that check them.
             TEST_RATE_LIMITS: RATE_LIMITS,
             // A fixed signing seed and local-development switches for the tests.

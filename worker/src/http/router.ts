@@ -114,6 +114,14 @@ router
   .get("/.well-known/oauth-protected-resource", protectedResourceMetadata)
   .get("/.well-known/oauth-protected-resource/groups/:group", protectedResourceMetadata);
 
+/**
+ * Every route as routed: its method and itty path pattern (group routes under `/groups/:group`).
+ * The OpenAPI document is built from this list, so no route goes undocumented.
+ */
+export function routeTable(): { method: string; path: string }[] {
+  return [...router.routes, ...groupRouter.routes].map(([method, , , path]) => ({ method, path: path ?? "" }));
+}
+
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The methods routed for a path, as `Allow` lists them; empty for an unknown path. */

@@ -22,7 +22,7 @@ import { readableGroup } from "./groups.ts";
 import { isStorableTarget, pathParam } from "./path-params.ts";
 import { callerOf, forbidAudited, runWrite } from "./write-support.ts";
 
-const DecisionBody = goStruct({
+export const DecisionBody = goStruct({
   decision: oneOf(DECISIONS),
   message: v.optional(v.pipe(text, maxLength(MAX_DECISION_MESSAGE))),
 });

@@ -20,9 +20,9 @@ import { refusalReason, runWrite } from "./write-support.ts";
 /** The audit stream of token exchanges. */
 export const AUTH_STREAM = "~auth";
 
-const GitHubTokenBody = goStruct({ github_token: text });
-const OidcTokenBody = goStruct({ oidc_token: text });
-const KeyProofBody = goStruct({ domain: text, timestamp: text, signed_timestamp: text });
+export const GitHubTokenBody = goStruct({ github_token: text });
+export const OidcTokenBody = goStruct({ oidc_token: text });
+export const KeyProofBody = goStruct({ domain: text, timestamp: text, signed_timestamp: text });
 
 /**
  * Hands a refused exchange to the "~auth" writer (best effort: the refusal stands). Anyone may

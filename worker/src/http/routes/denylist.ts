@@ -34,14 +34,14 @@ import { json } from "../responses.ts";
 import { maintainerOf, mayEdit, outsideScope, type Maintainer } from "./admin-auth.ts";
 import { callerOf, refuseAudited, runWrite } from "./write-support.ts";
 
-const EntryBody = goStruct({
+export const EntryBody = goStruct({
   kind: oneOf(DENYLIST_KINDS),
   value: text,
   registryType: v.optional(text),
   reason: v.pipe(text, minLength(1), maxLength(MAX_DENYLIST_REASON)),
 });
 
-const RemoveBody = goStruct({
+export const RemoveBody = goStruct({
   kind: oneOf(DENYLIST_KINDS),
   value: text,
   registryType: v.optional(text),

@@ -57,12 +57,12 @@ import { callerOf, forbidAudited, runWrite } from "./write-support.ts";
 
 const VISIBILITIES = ["private", "public"] as const;
 
-const PolicyBody = goStruct({
+export const PolicyBody = goStruct({
   registries: v.optional(listOfAtMost(text, MAX_POLICY_ENTRIES)),
   remoteHosts: v.optional(listOfAtMost(text, MAX_POLICY_ENTRIES)),
 });
 
-const CreateBody = goStruct({
+export const CreateBody = goStruct({
   name: v.pipe(text, pattern(GROUP_NAME_PATTERN.source)),
   title: v.optional(v.pipe(text, maxLength(MAX_TITLE))),
   visibility: oneOf(VISIBILITIES),
@@ -73,7 +73,7 @@ const CreateBody = goStruct({
 });
 
 // null clears title and policy (nullish fields keep null through goStruct).
-const PatchBody = goStruct({
+export const PatchBody = goStruct({
   title: v.nullish(v.pipe(text, maxLength(MAX_TITLE))),
   visibility: v.optional(oneOf(VISIBILITIES)),
   namespaces: v.optional(listOfAtMost(text, MAX_NAMESPACES)),
@@ -82,7 +82,7 @@ const PatchBody = goStruct({
   policy: v.nullish(PolicyBody),
 });
 
-const MemberBody = goStruct({ role: oneOf(ROLES) });
+export const MemberBody = goStruct({ role: oneOf(ROLES) });
 
 /** Fields only an organisation administrator may change; managers curate the rest. */
 const ADMIN_FIELDS = ["visibility", "namespaces", "requireApproval", "policy"] as const;

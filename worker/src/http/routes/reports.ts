@@ -25,14 +25,14 @@ import { pathParam } from "./path-params.ts";
 import { callerOf, refuseAudited, runWrite } from "./write-support.ts";
 
 // Bounded like the server.json fields they name: nothing longer can exist.
-const ReportBody = goStruct({
+export const ReportBody = goStruct({
   name: v.pipe(text, minLength(1), maxLength(MAX_NAME_LENGTH), pattern(NAME_PATTERN)),
   version: v.optional(v.pipe(text, minLength(1), maxLength(MAX_VERSION_LENGTH))),
   reason: oneOf(REPORT_REASONS),
   details: v.optional(v.pipe(text, maxLength(MAX_REPORT_DETAILS))),
 });
 
-const ResolveBody = goStruct({
+export const ResolveBody = goStruct({
   action: oneOf(RESOLVE_ACTIONS),
   message: v.pipe(text, minLength(1), maxLength(MAX_RESOLUTION_MESSAGE)),
 });

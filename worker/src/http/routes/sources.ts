@@ -35,7 +35,7 @@ const PUBLIC_INTO = "public";
 /** Source ids are UUIDs (writes/source-writes.ts): anything else names none. */
 const SOURCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const CreateBody = goStruct({
+export const CreateBody = goStruct({
   url: v.pipe(text, maxLength(MAX_SOURCE_URL_LENGTH)),
   into: v.pipe(text, maxLength(63)),
   include: v.optional(listOfAtMost(text, MAX_SOURCE_PATTERNS)),

@@ -27,7 +27,7 @@ import {
 
 const NO_PERMISSION = "You do not have publish or edit permissions for this server";
 
-const StatusUpdateSchema = goStruct({
+export const StatusUpdateSchema = goStruct({
   status: oneOf(["active", "deprecated", "deleted"]),
   statusMessage: v.optional(v.pipe(text, maxLength(500))),
 });

@@ -33,9 +33,9 @@ import { governanceWrite, readableGroup } from "./groups.ts";
 import { pathParam } from "./path-params.ts";
 import { callerOf, forbidAudited } from "./write-support.ts";
 
-const AccessEntry = goStruct({ group: text, role: oneOf(ROLES) });
+export const AccessEntry = goStruct({ group: text, role: oneOf(ROLES) });
 
-const TokenBody = goStruct({
+export const TokenBody = goStruct({
   name: v.pipe(text, minLength(1), maxLength(MAX_TOKEN_NAME)),
   kind: oneOf(["personal", "service"]),
   group: v.optional(text),

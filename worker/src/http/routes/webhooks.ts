@@ -40,7 +40,7 @@ import { orgAdministrator } from "./admin-auth.ts";
 import { pathParam } from "./path-params.ts";
 import { callerOf, runWrite } from "./write-support.ts";
 
-const CreateBody = goStruct({
+export const CreateBody = goStruct({
   url: v.pipe(text, maxLength(MAX_URL_LENGTH)),
   // Each feed action once, or "*".
   events: listOfAtMost(text, FEED_ACTIONS.length + 1, 1),
