@@ -31,7 +31,8 @@ export function guardRequest(url: URL): Response | undefined {
 
 export function endpointNotFound(url: URL): ApiError {
   const path = url.pathname;
-  if (path.startsWith("/v0/") || path.startsWith("/v0.1/") || path.startsWith("/x/")) {
+  // Under a prefix of ours (a group's included) a versioned guess would be wrong.
+  if (path.startsWith("/v0/") || path.startsWith("/v0.1/") || path.startsWith("/x/") || path.startsWith("/groups/")) {
     return new ApiError(404, "Endpoint not found. See /docs for the API documentation.");
   }
   return new ApiError(
