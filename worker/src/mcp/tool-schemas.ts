@@ -4,13 +4,10 @@
 // schemas made once per isolate: zod prepares a schema on its first use, not on every request.
 import * as z from "zod";
 import { INSTALL_CLIENTS } from "../domain/install-config.ts";
+import { SEARCH_REGISTRY_TYPES, SEARCH_STATUSES, SEARCH_TRANSPORTS } from "../domain/search-filters.ts";
 import { MAX_NAME_LENGTH, MAX_VERSION_LENGTH } from "../domain/server-json/framework-schema.ts";
 import { MAX_QUERY_LENGTH } from "../search/index.ts";
 
-// What /x/search filters by (http/routes/search.ts keeps the same lists).
-export const REGISTRY_TYPES = ["npm", "pypi", "oci", "nuget", "mcpb"] as const;
-export const TRANSPORTS = ["stdio", "streamable-http", "sse"] as const;
-export const SEARCH_STATUSES = ["active", "deprecated"] as const;
 export const MAX_SEARCH_LIMIT = 50;
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_VERSIONS_LIMIT = 1000;
@@ -35,13 +32,13 @@ export const searchInput = z.object({
     .optional()
     .describe("Free text: words, name fragments, prefixes; typos are tolerated. Empty lists servers by name."),
   registryType: z
-    .array(z.enum(REGISTRY_TYPES))
-    .max(REGISTRY_TYPES.length)
+    .array(z.enum(SEARCH_REGISTRY_TYPES))
+    .max(SEARCH_REGISTRY_TYPES.length)
     .optional()
     .describe("Only servers with a package of one of these registries"),
   transport: z
-    .array(z.enum(TRANSPORTS))
-    .max(TRANSPORTS.length)
+    .array(z.enum(SEARCH_TRANSPORTS))
+    .max(SEARCH_TRANSPORTS.length)
     .optional()
     .describe("Only servers offering one of these transports"),
   hosting: z

@@ -5,10 +5,14 @@
 // validated here: /x/search judges them, so the page and the API can never disagree.
 import { MAX_QUERY_LENGTH } from "../search/normalize-query.ts";
 
-export const REGISTRY_TYPE_OPTIONS = ["npm", "pypi", "oci", "nuget", "mcpb"] as const;
-export const TRANSPORT_OPTIONS = ["stdio", "streamable-http", "sse"] as const;
-export const HOSTING_OPTIONS = ["remote", "package"] as const;
-export const STATUS_OPTIONS = ["active", "deprecated"] as const;
+import {
+  SEARCH_HOSTING as HOSTING_OPTIONS,
+  SEARCH_REGISTRY_TYPES as REGISTRY_TYPE_OPTIONS,
+  SEARCH_STATUSES as STATUS_OPTIONS,
+  SEARCH_TRANSPORTS as TRANSPORT_OPTIONS,
+} from "../domain/search-filters.ts";
+
+export { HOSTING_OPTIONS, REGISTRY_TYPE_OPTIONS, STATUS_OPTIONS, TRANSPORT_OPTIONS };
 
 /** Results per page: small pages keep the HTML small (the API allows up to 100). */
 export const PAGE_SIZE = 20;

@@ -2,6 +2,12 @@
 // parameter of /servers keeps its substring semantics). See docs/storage.md, "Search index".
 import type { IRequest } from "itty-router";
 import { visibleIn } from "../../domain/groups.ts";
+import {
+  SEARCH_HOSTING,
+  SEARCH_REGISTRY_TYPES,
+  SEARCH_STATUSES,
+  SEARCH_TRANSPORTS,
+} from "../../domain/search-filters.ts";
 import type { ResolvedView } from "../group-view.ts";
 import { readLimitParam } from "../list-params.ts";
 import { normalizeQuery, search, type Hosting, type SearchRequest } from "../../search/index.ts";
@@ -14,10 +20,10 @@ import { readAnswer } from "../conditional.ts";
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
-const REGISTRY_TYPES = ["npm", "pypi", "oci", "nuget", "mcpb"] as const;
-const TRANSPORTS = ["stdio", "streamable-http", "sse"] as const;
-const HOSTING = ["remote", "package"] as const;
-const STATUSES = ["active", "deprecated"] as const;
+const REGISTRY_TYPES = SEARCH_REGISTRY_TYPES;
+const TRANSPORTS = SEARCH_TRANSPORTS;
+const HOSTING = SEARCH_HOSTING;
+const STATUSES = SEARCH_STATUSES;
 
 function oneOfMessage(options: readonly string[]): string {
   return `expected value to be one of "${options.join(", ")}"`;
