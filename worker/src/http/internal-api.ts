@@ -19,6 +19,11 @@ export interface ApiCallInit {
   body?: unknown;
   /** Overrides the caller's token for this call (e.g. a sign-in check). */
   token?: string;
+  /**
+   * Request headers of the call, such as If-None-Match: a page that kept its rendering of an
+   * answer asks for a bodiless 304 instead of reading the body again.
+   */
+  headers?: Record<string, string>;
 }
 
 /** Calls the API at `path` (with its query), as the caller the front end is answering. */
@@ -40,7 +45,7 @@ export function internalApi(
 ): ApiCaller {
   const origin = new URL(incoming.url).origin;
   return async (path, init = {}) => {
-    const headers = new Headers({ accept: "application/json" });
+    const headers = new Headers({ accept: "application/json", ...init.headers });
     for (const name of FORWARDED_HEADERS) {
       const value = incoming.headers.get(name);
       if (value !== null) headers.set(name, value);
