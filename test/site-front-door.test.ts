@@ -1,8 +1,15 @@
 // The site's paths beside the API: the API answers exactly as before whatever the browser asks
-// for (no content negotiation), static files are served with their types, and what the site does
-// not serve stays the API's problem+json 404.
-import { describe, expect, it } from "vitest";
+// for (no content negotiation), static files are served with their types, a group's address
+// without its trailing slash leads to its home page, and what the site does not serve stays the
+// API's problem+json 404.
+import { beforeAll, describe, expect, it } from "vitest";
+import { seedGroup } from "./helpers/group-fixtures.ts";
 import { api, apiJson } from "./helpers/registry.ts";
+
+beforeAll(async () => {
+  await seedGroup({ name: "door-public", visibility: "public" });
+  await seedGroup({ name: "door-private", visibility: "private" });
+});
 
 describe("site front door", () => {
   it("answers API paths with JSON even when a browser asks for HTML", async () => {
@@ -44,5 +51,36 @@ describe("site front door", () => {
     const { status, response } = await apiJson("/groups/no-such-group/nothing-here");
     expect(status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("redirects a group's address without the trailing slash to its home page, alike for every name", async () => {
+    const answers: string[] = [];
+    for (const group of ["door-public", "door-private", "no-such-group"]) {
+      for (const method of ["GET", "HEAD"]) {
+        const response = await api(`/groups/${group}?q=weather`, { method });
+        expect(response.status, `${method} ${group}`).toBe(308);
+        expect(response.headers.get("location")).toBe(`/groups/${group}/?q=weather`);
+        expect(await response.text()).toBe("");
+        const headers = [...response.headers].filter(([name]) => name !== "location");
+        answers.push(JSON.stringify(headers));
+      }
+    }
+    // A private group and an unknown one are told apart by nothing but their name.
+    expect(new Set(answers).size).toBe(1);
+    expect((await api("/groups/door-public/")).status).toBe(200);
+    expect((await api("/groups/door-private/")).status).toBe(404);
+  });
+
+  it("leaves other methods and names no group can have to the API", async () => {
+    for (const [method, path] of [
+      ["POST", "/groups/door-public"],
+      ["DELETE", "/groups/door-public"],
+      ["GET", "/groups/Not_A_Group"],
+      ["GET", `/groups/${"a".repeat(64)}`],
+    ]) {
+      const response = await api(path!, { method });
+      expect(response.status, `${method} ${path}`).not.toBe(308);
+      expect(response.headers.get("content-type"), `${method} ${path}`).toBe("application/problem+json");
+    }
   });
 });

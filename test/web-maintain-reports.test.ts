@@ -2,11 +2,12 @@
 // resolve form of the page contract resolves it through the API, refusals come back as notices,
 // and a form posted from another site changes nothing.
 import { beforeAll, describe, expect, it } from "vitest";
+import { groupWithMembers } from "./helpers/groups.ts";
 import { adminGet, maintainerToken, report } from "./helpers/moderation.ts";
 import { publish, publishAll, tokenFor } from "./helpers/publishing.ts";
 import { apiJson, official, serverJson } from "./helpers/registry.ts";
 import { crossSitePost, locationOf, sessionPage, sessionPost } from "./helpers/web-maintain.ts";
-import { expectNothingExecutable, queryAll, queryOne, visibleText } from "./helpers/web.ts";
+import { expectNothingExecutable, getPage, queryAll, queryOne, visibleText } from "./helpers/web.ts";
 
 const HOSTILE = `<script>alert(1)</script><img src=x onerror="alert(2)"> "quoted" & 'single'`;
 
@@ -25,6 +26,7 @@ describe("the review queue page", () => {
       { ip: "198.51.100.7" },
     );
     other = await report({ name: "com.web-queue/other", reason: "spam" }, { ip: "198.51.100.8" });
+    await groupWithMembers("web-queue-group");
     expect(filed.status).toBe(201);
   });
 
@@ -51,6 +53,15 @@ describe("the review queue page", () => {
     const { html } = await sessionPage("/maintain/reports?name=com.web-queue%2Fother", admin);
     const rows = await queryAll(html, "tr[data-report-id]");
     expect(rows.map((r) => r.attrs["data-report-id"])).toEqual([other.body.id]);
+  });
+
+  it("links each report to its server's page at the root, also under a group (the queue is the registry's)", async () => {
+    for (const base of ["", "/groups/web-queue-group"]) {
+      const { html } = await sessionPage(`${base}/maintain/reports`, admin);
+      const link = await queryOne(html, `tr[data-report-id="${other.body.id}"] a`);
+      expect(link.attrs.href, base).toBe("/server/com.web-queue/other");
+      await getPage(link.attrs.href!);
+    }
   });
 
   it("shows the API's refusal of a bad resolution and changes nothing", async () => {

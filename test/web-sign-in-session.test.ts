@@ -5,7 +5,15 @@ import { describe, expect, it } from "vitest";
 import { groupWithMembers, orgAdminToken, personalToken, revokeToken } from "./helpers/groups.ts";
 import { adminGet } from "./helpers/moderation.ts";
 import { crossSitePost, locationOf, sessionPage, sessionPost } from "./helpers/web-maintain.ts";
-import { expectNothingExecutable, expectSecurityHeaders, getPage, queryAll, queryOne } from "./helpers/web.ts";
+import {
+  expectNothingExecutable,
+  expectSecurityHeaders,
+  fetchPage,
+  getPage,
+  queryAll,
+  queryOne,
+  withSession,
+} from "./helpers/web.ts";
 
 const SECTIONS = ["reports", "denylist", "audit", "groups", "sources", "webhooks"];
 
@@ -118,6 +126,20 @@ describe("signing out", () => {
     const page = await crossSitePost("/sign-out", await orgAdminToken(), {});
     expect(page.status).toBe(403);
     expect(page.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("the sign-in and sign-out addresses, opened rather than posted", () => {
+  it("lead to the maintainers' page and change nothing", async () => {
+    const token = await orgAdminToken();
+    for (const base of ["", "/groups/no-such-group"]) {
+      for (const action of ["sign-in", "sign-out"]) {
+        const page = await fetchPage(`${base}/${action}`, withSession(token));
+        expect(page.status, `${base}/${action}`).toBe(303);
+        expect(page.headers.get("location")).toBe(`${base}/maintain`);
+        expect(page.headers.get("set-cookie")).toBeNull();
+      }
+    }
   });
 });
 

@@ -13,7 +13,7 @@ import { handleRequest } from "./http/router.ts";
 import { MCP_ROUTES } from "./mcp/mcp-route.ts";
 import { OPENAPI_ROUTES } from "./openapi/openapi-routes.ts";
 import { GUIDE_ROUTES } from "./web/guide-page.ts";
-import { errorMain, htmlResponse, pageErrorOf } from "./web/page-response.ts";
+import { errorMain, htmlResponse, pageErrorOf, permanentRedirect } from "./web/page-response.ts";
 import { pageDocument } from "./web/layout.ts";
 import { MAINTAIN_ROUTES } from "./web/maintain-pages.ts";
 import { SEARCH_ROUTES } from "./web/search-pages.ts";
@@ -92,9 +92,23 @@ function patternOf(path: string): RegExp {
   return pattern;
 }
 
+/**
+ * A group's address as people write it (`/groups/{group}`, as the guide shows it) leads to its
+ * home page. Any name a group could have is redirected, existing or not, public or private: the
+ * home page then answers, or 404s alike for unknown and private groups.
+ */
+function groupHomeRedirect(url: URL, method: string): Response | undefined {
+  if (method !== "GET" && method !== "HEAD") return undefined;
+  const bare = /^\/groups\/([^/]+)$/.exec(url.pathname);
+  if (bare === null || !GROUP_NAME_PATTERN.test(bare[1]!)) return undefined;
+  return permanentRedirect(`${url.pathname}/${url.search}`);
+}
+
 /** The page, document or MCP answer for `request`, or undefined when the API answers it. */
 export async function handleSite(request: Request, env: Env, ctx: ExecutionContext): Promise<Response | undefined> {
   const url = new URL(request.url);
+  const redirect = groupHomeRedirect(url, request.method);
+  if (redirect !== undefined) return redirect;
   const head = request.method === "HEAD";
   const found = routeOf(url.pathname, head ? "GET" : request.method);
   if (found === undefined) return undefined;

@@ -2,17 +2,21 @@
 // `mcp-publisher` (per method), server.json, versions and status; and (section #mcp) how to use
 // this registry as an MCP server. The text is the same for every visitor of one (origin, base),
 // so it is rendered once per isolate and kept; only the document shell around it is per request.
-import { ApiError } from "../errors.ts";
 import { CURRENT_SCHEMA_URL } from "../domain/server-json/schema-version.ts";
+import { ApiError } from "../errors.ts";
+import { LruCache } from "../storage/lru.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { pageDocument } from "./layout.ts";
+import { pageErrorOfAnswer, readAsVisitor } from "./page-api.ts";
 import { htmlResponse } from "./page-response.ts";
 import type { SiteContext } from "./site-context.ts";
 import type { SiteRoute } from "./site-route.ts";
 
-/** Rendered guides kept per (origin, base, anonymous switch); the oldest goes beyond this. */
+/** Rendered guides kept per (origin, base, anonymous switch), least recently used out first. */
 const MAX_CACHED_GUIDES = 64;
-const rendered = new Map<string, SafeHtml>();
+/** About 4 MiB of UTF-16 strings at most (a guide's text is ~13 K characters: ~26 KB). */
+const MAX_CACHED_BYTES = 4 * 1024 * 1024;
+const rendered = new LruCache<SafeHtml>(MAX_CACHED_GUIDES, MAX_CACHED_BYTES);
 
 const OFFICIAL_RELEASES = "https://github.com/modelcontextprotocol/registry/releases";
 
@@ -223,11 +227,9 @@ ${snippet(
 /** Under a group, the guide is there for whoever may read the group (404 like its other pages). */
 async function assertGroupReadable(site: SiteContext): Promise<void> {
   if (site.group === undefined) return;
-  let answer = await site.api(`${site.base}/v0.1/health`);
-  // A stale session must not hide a public page: ask again without it.
-  if (answer.status === 401) answer = await site.apiWith(undefined)(`${site.base}/v0.1/health`);
+  const answer = await readAsVisitor(site, `${site.base}/v0.1/health`);
   if (answer.status === 404) throw new ApiError(404, "No such group, or it is private.");
-  if (answer.status !== 200) throw new ApiError(answer.status, "The registry could not answer now: retry shortly.");
+  if (answer.status !== 200) throw pageErrorOfAnswer(answer, "The registry could not answer now: retry shortly.");
 }
 
 async function guidePage(_request: Request, site: SiteContext): Promise<Response> {
@@ -237,8 +239,7 @@ async function guidePage(_request: Request, site: SiteContext): Promise<Response
   let main = rendered.get(key);
   if (main === undefined) {
     main = guideMain(site, anonymousHere);
-    if (rendered.size >= MAX_CACHED_GUIDES) rendered.delete(rendered.keys().next().value!);
-    rendered.set(key, main);
+    rendered.set(key, main, 2 * (main.value.length + key.length));
   }
   const document = pageDocument(site, {
     title: "Publish a server",

@@ -8,6 +8,7 @@ import {
   pageLimit,
   queryOf,
   readApi,
+  sectionOutcome,
   sectionResponse,
   tableOr,
   timeHtml,
@@ -88,10 +89,5 @@ ${cursorPager(path, { ...values, limit }, "cursor", cursor, read.body.metadata.n
   const body = html`<p>Every write and decision, and every write refused to an authenticated caller, in the order recorded (global maintainers only). Nothing alters or removes entries.</p>
 ${filterForm(site, values)}
 ${list}`;
-  return sectionResponse(site, {
-    title: "Audit trail",
-    body,
-    notice: read.ok ? undefined : read.notice,
-    status: read.ok ? 200 : read.status,
-  });
+  return sectionResponse(site, { title: "Audit trail", body, ...sectionOutcome(read, site.url, {}) });
 });

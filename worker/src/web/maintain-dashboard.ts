@@ -1,6 +1,5 @@
 // `GET {base}/maintain` (the sign-in page, or the signed-in dashboard), `POST {base}/sign-in`
 // and `POST {base}/sign-out`. A pasted token becomes the session only after the API accepted it.
-import { ApiError } from "../errors.ts";
 import { html, type SafeHtml } from "./html.ts";
 import {
   doneNotice,
@@ -12,18 +11,10 @@ import {
   type PageRequest,
 } from "./maintain-kit.ts";
 import { signInResponse } from "./maintain-sign-in.ts";
+import { pageErrorOfAnswer } from "./page-api.ts";
 import { seeOther } from "./page-response.ts";
-import {
-  assertSameOrigin,
-  clearedSessionCookie,
-  MAX_SESSION_TOKEN_LENGTH,
-  readForm,
-  sessionCookie,
-} from "./session.ts";
+import { assertSameOrigin, clearedSessionCookie, isTokenShaped, readForm, sessionCookie } from "./session.ts";
 import type { SiteContext } from "./site-context.ts";
-
-/** Printable ASCII without spaces: every token of ours (JWTs, mcpr_ tokens) is written so. */
-const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
 
 const DONE = {
   "signed-in": "You are signed in. Every page shows and does what the API allows your token.",
@@ -38,7 +29,7 @@ export async function signIn(request: PageRequest, site: SiteContext): Promise<R
   const form = await readForm(request);
   const token = (form.get("token") ?? "").trim();
   if (token === "") return signInResponse(site, { kind: "error", text: "Paste a token to sign in." }, 400);
-  if (token.length > MAX_SESSION_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) {
+  if (!isTokenShaped(token)) {
     return signInResponse(site, { kind: "error", text: "This is not a token this registry issues." }, 401);
   }
   const answer = await site.api("/x/tokens?limit=1", { token });
@@ -55,7 +46,15 @@ export async function signIn(request: PageRequest, site: SiteContext): Promise<R
       401,
     );
   }
-  throw new ApiError(answer.status, "The registry could not check the token now: try again shortly.");
+  throw pageErrorOfAnswer(answer, "The registry could not check the token now: try again shortly.");
+}
+
+/**
+ * GET {base}/sign-in or /sign-out (a bookmark, a reload after posting): both forms are on the
+ * maintainers' page. A GET changes nothing, so it does not sign out.
+ */
+export function toMaintainPage(_request: PageRequest, site: SiteContext): Response {
+  return seeOther(`${site.base}/maintain`);
 }
 
 /** POST {base}/sign-out: the session cookie is cleared. */

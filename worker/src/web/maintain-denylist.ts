@@ -5,15 +5,13 @@ import { PACKAGE_REGISTRY_TYPES } from "../domain/denylist-packages.ts";
 import { html, type SafeHtml } from "./html.ts";
 import {
   afterAction,
-  doneNotice,
   doneRedirect,
-  localPage,
-  localPager,
+  localTable,
   maintainAction,
   maintainPage,
   readApi,
+  sectionOutcome,
   sectionResponse,
-  tableOr,
   textField,
   timeHtml,
   type Notice,
@@ -78,28 +76,17 @@ function addForm(site: SiteContext): SafeHtml {
 async function renderDenylist(site: SiteContext, notice?: Notice, status = 200): Promise<Response> {
   const read = await readApi<{ entries: Entry[] }>(site, "/x/admin/denylist", "the denylist");
   if (read instanceof Response) return read;
-  const path = `${site.base}/maintain/denylist`;
-  let list = html``;
-  if (read.ok) {
-    const { rows, page, pages } = localPage(read.body.entries, site.url);
-    const offset = (page - 1) * 100;
-    list = html`${tableOr(
-      rows.map((e, i) => entryRow(site, e, offset + i)),
-      HEAD,
-      "No entries you may manage.",
-      "denylist",
-    )}${localPager(path, page, pages)}`;
-  }
+  const list = read.ok
+    ? html`${localTable(read.body.entries, site.url, `${site.base}/maintain/denylist`, {
+        row: (e, i) => entryRow(site, e, i),
+        head: HEAD,
+        empty: "No entries you may manage.",
+        id: "denylist",
+      })}${addForm(site)}`
+    : html``;
   const body = html`<p>Entries block publishing what they match and delete what is stored. Only the entries your token may manage are listed.</p>
-${list}
-${read.ok ? addForm(site) : ""}`;
-  const shown = notice ?? (read.ok ? doneNotice(site.url, DONE) : read.notice);
-  return sectionResponse(site, {
-    title: "Denylist",
-    body,
-    notice: shown,
-    status: notice !== undefined ? status : read.ok ? 200 : read.status,
-  });
+${list}`;
+  return sectionResponse(site, { title: "Denylist", body, ...sectionOutcome(read, site.url, DONE, notice, status) });
 }
 
 export const denylistPage = maintainPage((_request, site) => renderDenylist(site));

@@ -2,7 +2,7 @@
 // one group's page `GET {base}/maintain/groups/{name}`: its settings, members, pending approvals
 // and service tokens, each with its forms. Everything through /x/admin/groups and /x/tokens.
 import { GROUP_NAME_PATTERN, ROLES } from "../domain/groups.ts";
-import { MAX_DECISION_MESSAGE } from "../domain/approvals.ts";
+import { APPROVAL_META_KEY, MAX_DECISION_MESSAGE } from "../domain/approvals.ts";
 import { ApiError } from "../errors.ts";
 import { html, type SafeHtml } from "./html.ts";
 import {
@@ -11,14 +11,16 @@ import {
   doneNotice,
   doneRedirect,
   listField,
-  localPage,
-  localPager,
+  localTable,
   maintainAction,
   maintainPage,
   PAGE_ROWS,
   pathParamOf,
+  pathSegment,
   queryOf,
+  type Read,
   readApi,
+  sectionOutcome,
   sectionResponse,
   tableOr,
   textField,
@@ -41,8 +43,6 @@ interface Pending {
   server: { name: string; version: string; description?: string };
   _meta: Record<string, { submittedAt?: string; submittedBy?: string } | undefined>;
 }
-
-const APPROVAL_KEY = "dev.mcp-registry-workers/approval";
 
 const DONE = {
   created: "Group created.",
@@ -99,24 +99,16 @@ function createForm(site: SiteContext): SafeHtml {
 async function renderGroups(site: SiteContext, notice?: Notice, status = 200): Promise<Response> {
   const read = await readApi<{ groups: GroupInfo[] }>(site, "/x/admin/groups", "groups");
   if (read instanceof Response) return read;
-  const path = `${site.base}/maintain/groups`;
-  let list = html``;
-  if (read.ok) {
-    const { rows, page, pages } = localPage(read.body.groups, site.url);
-    list = html`${tableOr(
-      rows.map((g) => groupRow(site, g)),
-      GROUPS_HEAD,
-      "You hold no role in any group.",
-      "groups",
-    )}${localPager(path, page, pages)}`;
-  }
+  const list = read.ok
+    ? localTable(read.body.groups, site.url, `${site.base}/maintain/groups`, {
+        row: (g) => groupRow(site, g),
+        head: GROUPS_HEAD,
+        empty: "You hold no role in any group.",
+        id: "groups",
+      })
+    : html``;
   const body = html`<p>The groups you hold a role in (administrators: every group).</p>${list}${createForm(site)}`;
-  return sectionResponse(site, {
-    title: "Groups",
-    body,
-    notice: notice ?? (read.ok ? doneNotice(site.url, DONE) : read.notice),
-    status: notice !== undefined ? status : read.ok ? 200 : read.status,
-  });
+  return sectionResponse(site, { title: "Groups", body, ...sectionOutcome(read, site.url, DONE, notice, status) });
 }
 
 export const groupsPage = maintainPage((_request, site) => renderGroups(site));
@@ -207,29 +199,31 @@ function memberRow(site: SiteContext, group: string, member: Member, index: numb
 
 const MEMBERS_HEAD = html`<tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr>`;
 
-async function membersSection(site: SiteContext, group: GroupInfo): Promise<SafeHtml | Response> {
+async function membersSection(site: SiteContext, group: GroupInfo): Promise<Read<SafeHtml> | Response> {
   const read = await readApi<{ members: Member[] }>(site, `${groupApi(group.name)}/members`, "the members");
-  if (read instanceof Response) return read;
-  if (!read.ok) return html`<p class="notice error">${read.notice.text}</p>`;
-  const { rows, page, pages } = localPage(read.body.members, site.url);
+  if (read instanceof Response || !read.ok) return read;
   const roles = ROLES.map((r) => html`<option value="${r}">${r}</option>`);
-  return html`${tableOr(
-    rows.map((m, i) => memberRow(site, group.name, m, (page - 1) * 100 + i)),
-    MEMBERS_HEAD,
-    "No members yet.",
-    "members",
-  )}${localPager(groupPage(site, group.name), page, pages)}
+  const table = localTable(read.body.members, site.url, groupPage(site, group.name), {
+    row: (m, i) => memberRow(site, group.name, m, i),
+    head: MEMBERS_HEAD,
+    empty: "No members yet.",
+    id: "members",
+  });
+  return {
+    ok: true,
+    body: html`${table}
 <form id="member-put" class="card" method="post" action="${site.base}/maintain/groups/${group.name}/members">
 <h3>Add a member or change a role</h3>
 <div class="field"><label for="m-member">Member</label><input type="text" id="m-member" name="member" required placeholder="github:alice, oidc:subject, alice@example.com, idp:team">
 <span class="hint">Managers give viewer and publisher; administrators also manager.</span></div>
 <div class="field"><label for="m-role">Role</label><select id="m-role" name="role">${roles}</select></div>
 <button type="submit">Save member</button>
-</form>`;
+</form>`,
+  };
 }
 
 function pendingRow(site: SiteContext, group: string, item: Pending, index: number): SafeHtml {
-  const facts = item._meta[APPROVAL_KEY] ?? {};
+  const facts = item._meta[APPROVAL_META_KEY] ?? {};
   const id = `decide-${index}`;
   return html`<tr data-pending="${item.server.name}@${item.server.version}">
 <td>${item.server.name}<br><span class="muted">${item.server.version}</span></td>
@@ -248,7 +242,7 @@ function pendingRow(site: SiteContext, group: string, item: Pending, index: numb
 
 const PENDING_HEAD = html`<tr><th scope="col">Server</th><th scope="col">Description</th><th scope="col">Submitted</th><th scope="col">Decision</th></tr>`;
 
-async function pendingSection(site: SiteContext, group: GroupInfo): Promise<SafeHtml | Response> {
+async function pendingSection(site: SiteContext, group: GroupInfo): Promise<Read<SafeHtml> | Response> {
   const cursor = site.url.searchParams.get("pending") || undefined;
   const query = queryOf({ limit: String(PAGE_ROWS), cursor });
   const read = await readApi<{ pending: Pending[]; metadata: { nextCursor?: string } }>(
@@ -256,14 +250,15 @@ async function pendingSection(site: SiteContext, group: GroupInfo): Promise<Safe
     `${groupApi(group.name)}/pending${query}`,
     "the pending approvals",
   );
-  if (read instanceof Response) return read;
-  if (!read.ok) return html`<p class="notice error">${read.notice.text}</p>`;
-  return html`${tableOr(
-    read.body.pending.map((p, i) => pendingRow(site, group.name, p, i)),
-    PENDING_HEAD,
-    "Nothing awaits approval.",
-    "pending",
-  )}${cursorPager(groupPage(site, group.name), {}, "pending", cursor, read.body.metadata.nextCursor)}`;
+  if (read instanceof Response || !read.ok) return read;
+  const rows = read.body.pending.map((p, i) => pendingRow(site, group.name, p, i));
+  const pager = cursorPager(groupPage(site, group.name), {}, "pending", cursor, read.body.metadata.nextCursor);
+  return { ok: true, body: html`${tableOr(rows, PENDING_HEAD, "Nothing awaits approval.", "pending")}${pager}` };
+}
+
+/** A part of the group's page: its content, or the API's refusal of its read in its place. */
+function partHtml(part: Read<SafeHtml>): SafeHtml {
+  return part.ok ? part.body : html`<p class="notice error">${part.notice.text}</p>`;
 }
 
 async function renderGroup(site: SiteContext, name: string, notice?: Notice, status = 200): Promise<Response> {
@@ -276,6 +271,8 @@ async function renderGroup(site: SiteContext, name: string, notice?: Notice, sta
   const group = read.body;
   const manager = group.access === "manager" || group.access === "admin";
   let managed = html`<p class="muted">Members, approvals and service tokens are run by the group's managers.</p>`;
+  // The page answers with the status of the first part the API refused (each says why in place).
+  let refused: number | undefined;
   if (manager) {
     const members = await membersSection(site, group);
     if (members instanceof Response) return members;
@@ -283,9 +280,10 @@ async function renderGroup(site: SiteContext, name: string, notice?: Notice, sta
     if (pending instanceof Response) return pending;
     const tokens = await serviceTokenSection(site, group);
     if (tokens instanceof Response) return tokens;
-    managed = html`<h2 id="members">Members</h2>${members}
-<h2 id="approvals">Pending approvals</h2>${pending}
-<h2 id="service-tokens">Service tokens</h2>${tokens}`;
+    refused = [members, pending, tokens].find((part) => !part.ok)?.status;
+    managed = html`<h2 id="members">Members</h2>${partHtml(members)}
+<h2 id="approvals">Pending approvals</h2>${partHtml(pending)}
+<h2 id="service-tokens">Service tokens</h2>${partHtml(tokens)}`;
   }
   const body = html`<p>${group.title ?? ""} <a href="/groups/${group.name}/">Browse the group</a> · <a href="/maintain/audit?namespace=${encodeURIComponent(`~group:${group.name}`)}">Its audit trail</a></p>
 <h2 id="settings">Settings</h2>
@@ -295,7 +293,7 @@ ${managed}`;
     title: `Group ${group.name}`,
     body,
     notice: notice ?? doneNotice(site.url, DONE),
-    status: notice !== undefined ? status : 200,
+    status: notice !== undefined ? status : (refused ?? 200),
     trail: [{ href: `${site.base}/maintain/groups`, label: "Groups" }],
   });
 }
@@ -335,8 +333,8 @@ export const updateGroupAction = groupAction(async (form, name, site) => {
 });
 
 export const putMemberAction = groupAction(async (form, name, site) => {
-  const member = textField(form, "member");
-  const answer = await site.api(`${groupApi(name)}/members/${encodeURIComponent(member)}`, {
+  const member = pathSegment(textField(form, "member"), "member");
+  const answer = await site.api(`${groupApi(name)}/members/${member}`, {
     method: "PUT",
     body: { role: textField(form, "role") },
   });
@@ -344,20 +342,20 @@ export const putMemberAction = groupAction(async (form, name, site) => {
 });
 
 export const removeMemberAction = groupAction(async (form, name, site) => {
-  const member = textField(form, "member");
-  const answer = await site.api(`${groupApi(name)}/members/${encodeURIComponent(member)}`, { method: "DELETE" });
+  const member = pathSegment(textField(form, "member"), "member");
+  const answer = await site.api(`${groupApi(name)}/members/${member}`, { method: "DELETE" });
   return { answer, done: "member-removed" };
 });
 
 export const decidePendingAction = groupAction(async (form, name, site) => {
-  const server = textField(form, "name");
-  const version = form.get("version") ?? "";
+  const server = pathSegment(textField(form, "name"), "server name");
+  const version = pathSegment(form.get("version") ?? "", "version");
   const decision = textField(form, "decision");
   const message = textField(form, "message");
-  const answer = await site.api(
-    `${groupApi(name)}/pending/${encodeURIComponent(server)}/${encodeURIComponent(version)}`,
-    { method: "POST", body: { decision, ...(message === "" ? {} : { message }) } },
-  );
+  const answer = await site.api(`${groupApi(name)}/pending/${server}/${version}`, {
+    method: "POST",
+    body: { decision, ...(message === "" ? {} : { message }) },
+  });
   return { answer, done: decision === "reject" ? "rejected" : "approved" };
 });
 

@@ -8,6 +8,7 @@ import { html, type SafeHtml } from "./html.ts";
 import { pageDocument } from "./layout.ts";
 import { htmlResponse, seeOther } from "./page-response.ts";
 import { noticeHtml, sessionRefused, signInResponse, type Notice } from "./maintain-sign-in.ts";
+import { pageErrorOfAnswer } from "./page-api.ts";
 import { assertSameOrigin, readForm } from "./session.ts";
 import type { SiteContext, SiteHandler } from "./site-context.ts";
 
@@ -53,6 +54,18 @@ export type ActionHandler = (
   site: SiteContext,
   scope: Scope,
 ) => Promise<Response>;
+
+/**
+ * One segment of an API path, from a form field or a path parameter: encoded, and refused (422)
+ * when it is empty, "." or "..", which `encodeURIComponent` leaves alone and the URL parser
+ * would fold into another API path.
+ */
+export function pathSegment(value: string, field: string): string {
+  if (value === "" || value === "." || value === "..") {
+    throw new ApiError(422, `The ${field} must not be empty, "." or "..".`);
+  }
+  return encodeURIComponent(value);
+}
 
 /** A path parameter, percent-decoded (itty-router hands them over as sent). */
 export function pathParamOf(request: PageRequest, key: string): string {
@@ -124,9 +137,14 @@ export function problemText(answer: ApiAnswer): string {
   return fields.length === 0 ? detail : `${detail}: ${fields.join("; ")}`;
 }
 
-/** An API answer that is no success, as the error a page is shown with. */
+/** An API answer that is no success, as the error a page is shown with (with its Retry-After). */
 export function apiFailure(answer: ApiAnswer): ApiError {
-  return new ApiError(answer.status >= 400 ? answer.status : 502, problemText(answer));
+  return pageErrorOfAnswer(answer, problemText(answer));
+}
+
+/** Too many requests, or an outage: nothing to show but "retry later", as an error page saying when. */
+function mustRetry(answer: ApiAnswer): boolean {
+  return answer.status === 429 || answer.status === 503;
 }
 
 /** What a refused read shows instead of its data: who may see it, in the API's words. */
@@ -143,6 +161,7 @@ export type Read<T> = { ok: true; body: T } | { ok: false; notice: Notice; statu
 export async function readApi<T>(site: SiteContext, path: string, what: string): Promise<Read<T> | Response> {
   const answer = await site.api(path);
   if (answer.status === 401) return sessionRefused(site);
+  if (mustRetry(answer)) throw apiFailure(answer);
   const body = answer.status === 200 ? answer.json<T>() : undefined;
   if (body === undefined) return { ok: false, notice: refusalNotice(answer, what), status: answer.status };
   return { ok: true, body };
@@ -162,7 +181,25 @@ export async function afterAction(
 ): Promise<Response> {
   if (answer.status === 401) return sessionRefused(site);
   if (answer.status >= 200 && answer.status < 300) return success();
-  return rerender({ kind: "error", text: problemText(answer) }, answer.status);
+  if (mustRetry(answer)) throw apiFailure(answer);
+  // Only an error status is passed on: a page answering 3xx would be a redirect without a Location.
+  return rerender({ kind: "error", text: problemText(answer) }, answer.status >= 400 ? answer.status : 502);
+}
+
+/**
+ * The notice and status of a section page: an action's refusal (`notice` at `status`) first,
+ * else the read's refusal at the read's status, else the `?done=` result of a redirect.
+ */
+export function sectionOutcome(
+  read: Read<unknown>,
+  url: URL,
+  done: Readonly<Record<string, string>>,
+  notice?: Notice,
+  status = 200,
+): { notice: Notice | undefined; status: number } {
+  if (notice !== undefined) return { notice, status };
+  if (!read.ok) return { notice: read.notice, status: read.status };
+  return { notice: doneNotice(url, done), status: 200 };
 }
 
 /** POST-redirect-GET to a page of ours with a result code (never a secret, never user text). */
@@ -241,15 +278,19 @@ export function cursorPager(
   return html`<nav class="pager" aria-label="Pages">${first} ${after}</nav>`;
 }
 
-/** One page of a list answered whole by the API (`page` is 1-based, from the query). */
-export function localPage<T>(items: readonly T[], url: URL): { rows: T[]; page: number; pages: number } {
+/**
+ * One page of a list answered whole by the API (`page` is 1-based, from the query); `offset` is
+ * the index of its first row in the whole list.
+ */
+function localPage<T>(items: readonly T[], url: URL): { rows: T[]; page: number; pages: number; offset: number } {
   const pages = Math.max(1, Math.ceil(items.length / LOCAL_PAGE_ROWS));
   const asked = Number(url.searchParams.get("page") ?? "1");
   const page = Number.isSafeInteger(asked) && asked >= 1 && asked <= pages ? asked : 1;
-  return { rows: items.slice((page - 1) * LOCAL_PAGE_ROWS, page * LOCAL_PAGE_ROWS), page, pages };
+  const offset = (page - 1) * LOCAL_PAGE_ROWS;
+  return { rows: items.slice(offset, offset + LOCAL_PAGE_ROWS), page, pages, offset };
 }
 
-export function localPager(path: string, page: number, pages: number): SafeHtml {
+function localPager(path: string, page: number, pages: number): SafeHtml {
   if (pages <= 1) return html``;
   const prev = page > 1 ? html`<a rel="prev" href="${path}?page=${page - 1}">Previous page</a>` : html``;
   const next = page < pages ? html`<a rel="next" href="${path}?page=${page + 1}">Next page</a>` : html``;
@@ -267,6 +308,64 @@ export function listField(form: URLSearchParams, key: string): string[] {
 /** A text field of a form, trimmed ("" when absent). */
 export function textField(form: URLSearchParams, key: string): string {
   return (form.get(key) ?? "").trim();
+}
+
+/** How a list's rows are shown: one row each (`index` counts across pages, for unique ids). */
+export interface TableSpec<T> {
+  row: (item: T, index: number) => SafeHtml;
+  head: SafeHtml;
+  empty: string;
+  id: string;
+}
+
+/** A list answered whole by the API, a page at a time: the table and its pager (to `path`). */
+export function localTable<T>(items: readonly T[], url: URL, path: string, table: TableSpec<T>): SafeHtml {
+  const { rows, page, pages, offset } = localPage(items, url);
+  const shown = rows.map((item, i) => table.row(item, offset + i));
+  return html`${tableOr(shown, table.head, table.empty, table.id)}${localPager(path, page, pages)}`;
+}
+
+/** A section listing what the API answers whole (sources, webhooks): under a group, its own only. */
+export interface ScopedListSpec<T> extends Omit<TableSpec<T>, "id"> {
+  title: string;
+  /**
+   * The list's name: `GET /x/admin/{name}` answers `{ [name]: T[] }`; the page is
+   * `{base}/maintain/{name}` and its table `#{name}`.
+   */
+  name: string;
+  /** What the list is, for the API's refusal ("the webhooks"). */
+  what: string;
+  /** The group an item belongs to, compared with the page's group. */
+  groupOf: (item: T) => string | null;
+  intro: SafeHtml;
+  /** The create form, shown below the list when the API answered it. */
+  form: SafeHtml;
+  done: Readonly<Record<string, string>>;
+}
+
+/** The section page of `spec`: intro, the (group's) list a page at a time, the create form. */
+export async function scopedListSection<T>(
+  site: SiteContext,
+  scope: Scope,
+  spec: ScopedListSpec<T>,
+  notice?: Notice,
+  status = 200,
+): Promise<Response> {
+  const read = await readApi<Record<string, T[] | undefined>>(site, `/x/admin/${spec.name}`, spec.what);
+  if (read instanceof Response) return read;
+  const group = scope.group?.name;
+  const items = read.ok ? (read.body[spec.name] ?? []) : [];
+  const shown = group === undefined ? items : items.filter((item) => spec.groupOf(item) === group);
+  const table = { ...spec, id: spec.name };
+  const list = read.ok
+    ? html`${localTable(shown, site.url, `${site.base}/maintain/${spec.name}`, table)}${spec.form}`
+    : html``;
+  return sectionResponse(site, {
+    title: spec.title,
+    body: html`${spec.intro}
+${list}`,
+    ...sectionOutcome(read, site.url, spec.done, notice, status),
+  });
 }
 
 /** A table, or a line saying there is nothing to show. */

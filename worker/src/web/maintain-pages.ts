@@ -4,7 +4,7 @@
 // origin first and answers with a redirect to the page it came from (or, for a new secret, the
 // page showing it once).
 import { auditPage } from "./maintain-audit.ts";
-import { maintainHome, signIn, signOut } from "./maintain-dashboard.ts";
+import { maintainHome, signIn, signOut, toMaintainPage } from "./maintain-dashboard.ts";
 import { addDenylistAction, denylistPage, removeDenylistAction } from "./maintain-denylist.ts";
 import {
   createGroupAction,
@@ -33,6 +33,8 @@ export const MAINTAIN_ROUTES: readonly SiteRoute[] = [
   get("/maintain", maintainHome),
   post("/sign-in", signIn),
   post("/sign-out", signOut),
+  get("/sign-in", toMaintainPage),
+  get("/sign-out", toMaintainPage),
   get("/maintain/reports", reportsPage),
   post("/maintain/reports/:id/resolve", resolveReportAction),
   get("/maintain/denylist", denylistPage),

@@ -5,21 +5,23 @@ import { html, type SafeHtml } from "./html.ts";
 import {
   afterAction,
   cursorPager,
-  doneNotice,
   doneRedirect,
   maintainAction,
   maintainPage,
   PAGE_ROWS,
   pageLimit,
   pathParamOf,
+  pathSegment,
   queryOf,
   readApi,
+  sectionOutcome,
   sectionResponse,
   tableOr,
   textField,
   timeHtml,
   type Notice,
 } from "./maintain-kit.ts";
+import { serverPagePath } from "./search-query.ts";
 import type { SiteContext } from "./site-context.ts";
 
 interface Report {
@@ -64,7 +66,8 @@ function resolveForm(site: SiteContext, report: Report, index: number): SafeHtml
 }
 
 function reportRow(site: SiteContext, report: Report, index: number): SafeHtml {
-  const target = html`<a href="${site.base}/server/${report.name}">${report.name}</a>${report.version === undefined ? "" : html` <span class="muted">${report.version}</span>`}`;
+  // The queue is the registry's, whatever page lists it: each server at its root page.
+  const target = html`<a href="${serverPagePath("", report.name)}">${report.name}</a>${report.version === undefined ? "" : html` <span class="muted">${report.version}</span>`}`;
   const review = report.underReview ? html` <span class="badge review">under review</span>` : "";
   const outcome =
     report.status === "open"
@@ -113,20 +116,18 @@ ${cursorPager(path, { status: state, name, limit }, "cursor", cursor, read.body.
   const body = html`<p>Reports of servers you may edit, ${state === "open" ? "waiting for a decision" : "already decided"}. Resolving one closes every open report of the server. Decisions are published in the <a href="/x/moderation-log">moderation log</a>.</p>
 ${filterForm(site, state, name)}
 ${list}`;
-  const shown = notice ?? (read.ok ? doneNotice(site.url, DONE) : read.notice);
   return sectionResponse(site, {
     title: "Review queue",
     body,
-    notice: shown,
-    status: notice !== undefined ? status : read.ok ? 200 : read.status,
+    ...sectionOutcome(read, site.url, DONE, notice, status),
   });
 }
 
 export const reportsPage = maintainPage((_request, site) => renderReports(site));
 
 export const resolveReportAction = maintainAction(async (form, request, site) => {
-  const id = pathParamOf(request, "id");
-  const answer = await site.api(`/x/admin/reports/${encodeURIComponent(id)}/resolve`, {
+  const id = pathSegment(pathParamOf(request, "id"), "report id");
+  const answer = await site.api(`/x/admin/reports/${id}/resolve`, {
     method: "POST",
     body: { action: textField(form, "action"), message: textField(form, "message") },
   });

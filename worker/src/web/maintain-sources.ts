@@ -3,20 +3,17 @@
 import { html, type SafeHtml } from "./html.ts";
 import {
   afterAction,
-  doneNotice,
   doneRedirect,
   listField,
-  localPage,
-  localPager,
   maintainAction,
   maintainPage,
   pathParamOf,
-  readApi,
-  sectionResponse,
-  tableOr,
+  pathSegment,
+  scopedListSection,
   textField,
   timeHtml,
   type Notice,
+  type ScopedListSpec,
   type Scope,
 } from "./maintain-kit.ts";
 import type { SiteContext } from "./site-context.ts";
@@ -87,30 +84,22 @@ function createForm(site: SiteContext, scope: Scope): SafeHtml {
 </form>`;
 }
 
-async function renderSources(site: SiteContext, scope: Scope, notice?: Notice, status = 200): Promise<Response> {
-  const read = await readApi<{ sources: Source[] }>(site, "/x/admin/sources", "the upstream sources");
-  if (read instanceof Response) return read;
-  const path = `${site.base}/maintain/sources`;
-  let list = html``;
-  if (read.ok) {
-    const group = scope.group?.name;
-    const sources = group === undefined ? read.body.sources : read.body.sources.filter((s) => s.into === group);
-    const { rows, page, pages } = localPage(sources, site.url);
-    list = html`${tableOr(
-      rows.map((s, i) => sourceRow(site, s, (page - 1) * 100 + i)),
-      HEAD,
-      "No sources.",
-      "sources",
-    )}${localPager(path, page, pages)}${createForm(site, scope)}`;
-  }
-  const body = html`<p>Registries speaking the official API, mirrored ${scope.group === undefined ? "here" : html`into <strong>${scope.group.name}</strong>`} by the cron every 5 minutes (organisation administrators only). Local names win over mirrored ones.</p>
-${list}`;
-  return sectionResponse(site, {
+function renderSources(site: SiteContext, scope: Scope, notice?: Notice, status = 200): Promise<Response> {
+  const group = scope.group?.name;
+  const spec: ScopedListSpec<Source> = {
     title: "Sources",
-    body,
-    notice: notice ?? (read.ok ? doneNotice(site.url, DONE) : read.notice),
-    status: notice !== undefined ? status : read.ok ? 200 : read.status,
-  });
+    name: "sources",
+    what: "the upstream sources",
+    // Under a group, the sources mirroring into it.
+    groupOf: (source) => source.into,
+    row: (source, index) => sourceRow(site, source, index),
+    head: HEAD,
+    empty: "No sources.",
+    intro: html`<p>Registries speaking the official API, mirrored ${group === undefined ? "here" : html`into <strong>${group}</strong>`} by the cron every 5 minutes (organisation administrators only). Local names win over mirrored ones.</p>`,
+    form: createForm(site, scope),
+    done: DONE,
+  };
+  return scopedListSection(site, scope, spec, notice, status);
 }
 
 export const sourcesPage = maintainPage((_request, site, scope) => renderSources(site, scope));
@@ -138,8 +127,8 @@ export const createSourceAction = maintainAction(async (form, _request, site, sc
 /** A post about one source (`:id`): the API's answer, then back to the list. */
 function sourceAction(method: "DELETE" | "POST", suffix: string, done: keyof typeof DONE) {
   return maintainAction(async (_form, request, site, scope) => {
-    const id = pathParamOf(request, "id");
-    const answer = await site.api(`/x/admin/sources/${encodeURIComponent(id)}${suffix}`, { method });
+    const id = pathSegment(pathParamOf(request, "id"), "source id");
+    const answer = await site.api(`/x/admin/sources/${id}${suffix}`, { method });
     return afterAction(
       site,
       answer,

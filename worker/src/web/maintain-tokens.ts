@@ -7,13 +7,15 @@ import { html, type SafeHtml } from "./html.ts";
 import {
   afterAction,
   cursorPager,
-  doneNotice,
   doneRedirect,
   maintainAction,
   maintainPage,
   PAGE_ROWS,
+  pathSegment,
   queryOf,
+  type Read,
   readApi,
+  sectionOutcome,
   sectionResponse,
   tableOr,
   textField,
@@ -105,7 +107,7 @@ ${expiryField("t-expires")}
 </form>`;
 }
 
-/** The token list of `path` (personal, or a group's service tokens), with its pager. */
+/** The token list of `path` (personal, or a group's service tokens) with its pager, or its refusal. */
 async function tokenList(
   site: SiteContext,
   apiQuery: Record<string, string | undefined>,
@@ -113,30 +115,24 @@ async function tokenList(
   pagePath: string,
   revokeAction: string,
   what: string,
-): Promise<SafeHtml | Response | Notice> {
+): Promise<Read<SafeHtml> | Response> {
   const cursor = site.url.searchParams.get(cursorKey) || undefined;
   const query = queryOf({ ...apiQuery, limit: String(PAGE_ROWS), cursor });
   const read = await readApi<TokenPage>(site, `/x/tokens${query}`, what);
-  if (read instanceof Response) return read;
-  if (!read.ok) return read.notice;
-  return html`${tableOr(
-    read.body.tokens.map((t, i) => tokenRow(t, revokeAction, i)),
-    HEAD,
-    "No tokens yet.",
-    "tokens",
-  )}${cursorPager(pagePath, {}, cursorKey, cursor, read.body.metadata.nextCursor)}`;
+  if (read instanceof Response || !read.ok) return read;
+  const rows = read.body.tokens.map((t, i) => tokenRow(t, revokeAction, i));
+  const pager = cursorPager(pagePath, {}, cursorKey, cursor, read.body.metadata.nextCursor);
+  return { ok: true, body: html`${tableOr(rows, HEAD, "No tokens yet.", "tokens")}${pager}` };
 }
 
 async function renderTokens(site: SiteContext, notice?: Notice, status = 200): Promise<Response> {
   const path = `${site.base}/maintain/tokens`;
   const list = await tokenList(site, {}, "cursor", path, `${path}/revoke`, "your tokens");
   if (list instanceof Response) return list;
-  const listed = "kind" in list ? html`` : list;
   const body = html`<p>Personal access tokens (<code>mcpr_pat_…</code>) of your sign-in: use one as <code>Authorization: Bearer</code> for reading private groups, for publishing with your group role, or to sign in here. Signed in with a personal token, you see and revoke only that one.</p>
-${listed}
+${list.ok ? list.body : ""}
 ${personalForm(site)}`;
-  const shown = notice ?? ("kind" in list ? list : doneNotice(site.url, DONE));
-  return sectionResponse(site, { title: "Tokens", body, notice: shown, status: notice !== undefined ? status : 200 });
+  return sectionResponse(site, { title: "Tokens", body, ...sectionOutcome(list, site.url, DONE, notice, status) });
 }
 
 /** The body of POST /x/tokens for a personal token, from the form. */
@@ -190,7 +186,7 @@ export const revokePersonalTokenAction = maintainAction(async (form, _request, s
 
 /** DELETE /x/tokens/{id}. */
 export function revokeToken(site: SiteContext, id: string): Promise<ApiAnswer> {
-  return site.api(`/x/tokens/${encodeURIComponent(id)}`, { method: "DELETE" });
+  return site.api(`/x/tokens/${pathSegment(id, "token id")}`, { method: "DELETE" });
 }
 
 /** The body of POST /x/tokens for a service token of `group`, from the form. */
@@ -205,8 +201,8 @@ export function serviceBody(form: URLSearchParams, group: string) {
   };
 }
 
-/** A group's service tokens (for its managers) and the form making one. */
-export async function serviceTokenSection(site: SiteContext, group: GroupInfo): Promise<SafeHtml | Response> {
+/** A group's service tokens (for its managers) and the form making one, or the list's refusal. */
+export async function serviceTokenSection(site: SiteContext, group: GroupInfo): Promise<Read<SafeHtml> | Response> {
   const groupPath = `${site.base}/maintain/groups/${group.name}`;
   const list = await tokenList(
     site,
@@ -216,9 +212,10 @@ export async function serviceTokenSection(site: SiteContext, group: GroupInfo): 
     `${groupPath}/tokens/revoke`,
     "the group's service tokens",
   );
-  if (list instanceof Response) return list;
-  const listed = "kind" in list ? html`<p class="notice error">${list.text}</p>` : list;
-  return html`${listed}
+  if (list instanceof Response || !list.ok) return list;
+  return {
+    ok: true,
+    body: html`${list.body}
 <form id="service-token-create" class="card" method="post" action="${groupPath}/tokens">
 <h3>Create a service token</h3>
 <p class="hint">For automation (CI publishing, a reader of the group). Managers give at most publisher; administrators also manager.</p>
@@ -226,5 +223,6 @@ export async function serviceTokenSection(site: SiteContext, group: GroupInfo): 
 <div class="field"><label for="s-role">Role</label><select id="s-role" name="role">${roleOptions()}</select></div>
 ${expiryField("s-expires")}
 <button type="submit">Create service token</button>
-</form>`;
+</form>`,
+  };
 }

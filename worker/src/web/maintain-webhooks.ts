@@ -7,21 +7,22 @@ import { html, type SafeHtml } from "./html.ts";
 import {
   afterAction,
   cursorPager,
-  doneNotice,
   doneRedirect,
-  localPage,
-  localPager,
   maintainAction,
   maintainPage,
   PAGE_ROWS,
   pathParamOf,
+  pathSegment,
   queryOf,
   readApi,
+  sectionOutcome,
+  scopedListSection,
   sectionResponse,
   tableOr,
   textField,
   timeHtml,
   type Notice,
+  type ScopedListSpec,
   type Scope,
 } from "./maintain-kit.ts";
 import type { SiteContext } from "./site-context.ts";
@@ -84,30 +85,21 @@ function createForm(site: SiteContext, scope: Scope): SafeHtml {
 </form>`;
 }
 
-async function renderWebhooks(site: SiteContext, scope: Scope, notice?: Notice, status = 200): Promise<Response> {
-  const read = await readApi<{ webhooks: Webhook[] }>(site, "/x/admin/webhooks", "the webhooks");
-  if (read instanceof Response) return read;
-  const path = `${site.base}/maintain/webhooks`;
-  let list = html``;
-  if (read.ok) {
-    const group = scope.group?.name;
-    const hooks = group === undefined ? read.body.webhooks : read.body.webhooks.filter((h) => h.group === group);
-    const { rows, page, pages } = localPage(hooks, site.url);
-    list = html`${tableOr(
-      rows.map((h, i) => hookRow(site, h, (page - 1) * 100 + i)),
-      HEAD,
-      "No webhooks.",
-      "webhooks",
-    )}${localPager(path, page, pages)}${createForm(site, scope)}`;
-  }
-  const body = html`<p>Each matching change is POSTed, signed with <code>X-Registry-Signature</code> (HMAC-SHA256 of the secret), in feed order, retried and dead-lettered after 6 attempts (organisation administrators only).</p>
-${list}`;
-  return sectionResponse(site, {
+function renderWebhooks(site: SiteContext, scope: Scope, notice?: Notice, status = 200): Promise<Response> {
+  const spec: ScopedListSpec<Webhook> = {
     title: "Webhooks",
-    body,
-    notice: notice ?? (read.ok ? doneNotice(site.url, DONE) : read.notice),
-    status: notice !== undefined ? status : read.ok ? 200 : read.status,
-  });
+    name: "webhooks",
+    what: "the webhooks",
+    // Under a group, the subscriptions to its feed.
+    groupOf: (hook) => hook.group,
+    row: (hook, index) => hookRow(site, hook, index),
+    head: HEAD,
+    empty: "No webhooks.",
+    intro: html`<p>Each matching change is POSTed, signed with <code>X-Registry-Signature</code> (HMAC-SHA256 of the secret), in feed order, retried and dead-lettered after 6 attempts (organisation administrators only).</p>`,
+    form: createForm(site, scope),
+    done: DONE,
+  };
+  return scopedListSection(site, scope, spec, notice, status);
 }
 
 export const webhooksPage = maintainPage((_request, site, scope) => renderWebhooks(site, scope));
@@ -147,8 +139,8 @@ export const createWebhookAction = maintainAction(async (form, _request, site, s
 });
 
 export const deleteWebhookAction = maintainAction(async (_form, request, site, scope) => {
-  const id = pathParamOf(request, "id");
-  const answer = await site.api(`/x/admin/webhooks/${encodeURIComponent(id)}`, { method: "DELETE" });
+  const id = pathSegment(pathParamOf(request, "id"), "webhook id");
+  const answer = await site.api(`/x/admin/webhooks/${id}`, { method: "DELETE" });
   return afterAction(
     site,
     answer,
@@ -172,15 +164,16 @@ const DELIVERIES_HEAD = html`<tr><th scope="col">Change at</th><th scope="col">C
 
 export const deliveriesPage = maintainPage(async (request, site) => {
   const id = pathParamOf(request, "id");
+  const segment = pathSegment(id, "webhook id");
   const cursor = site.url.searchParams.get("cursor") || undefined;
   const query = queryOf({ limit: String(PAGE_ROWS), cursor });
   const read = await readApi<{ deliveries: Delivery[]; metadata: { nextCursor?: string } }>(
     site,
-    `/x/admin/webhooks/${encodeURIComponent(id)}/deliveries${query}`,
+    `/x/admin/webhooks/${segment}/deliveries${query}`,
     "this webhook's deliveries",
   );
   if (read instanceof Response) return read;
-  const path = `${site.base}/maintain/webhooks/${encodeURIComponent(id)}`;
+  const path = `${site.base}/maintain/webhooks/${segment}`;
   const body = read.ok
     ? html`${tableOr(read.body.deliveries.map(deliveryRow), DELIVERIES_HEAD, "Nothing delivered yet.", "deliveries")}
 ${cursorPager(path, {}, "cursor", cursor, read.body.metadata.nextCursor)}`
@@ -188,8 +181,7 @@ ${cursorPager(path, {}, "cursor", cursor, read.body.metadata.nextCursor)}`
   return sectionResponse(site, {
     title: "Deliveries",
     body: html`<p>Newest first: webhook <code>${id}</code>.</p>${body}`,
-    notice: read.ok ? undefined : read.notice,
-    status: read.ok ? 200 : read.status,
+    ...sectionOutcome(read, site.url, {}),
     trail: [{ href: `${site.base}/maintain/webhooks`, label: "Webhooks" }],
   });
 });

@@ -52,6 +52,11 @@ export function seeOther(location: string, headers: Record<string, string> = {})
   return new Response(null, { status: 303, headers: { ...SECURITY_HEADERS, location, ...headers } });
 }
 
+/** A 308 to a path of ours that is the one address of what was asked for (same method). */
+export function permanentRedirect(location: string): Response {
+  return new Response(null, { status: 308, headers: { ...SECURITY_HEADERS, location } });
+}
+
 /** The status and a short, safe message for an error thrown while making a page. */
 export function pageErrorOf(err: unknown): { status: number; title: string; detail: string } {
   if (err instanceof ApiError) return { status: err.status, title: statusTitle(err.status), detail: err.detail };

@@ -1,9 +1,9 @@
 // The home/search page, GET {base}/: one /x/search call as the caller (the same caches and
 // permission checks as any API client: a private group answers 404 to outsiders, and that 404
 // becomes the HTML 404), rendered server-side so that it works without script.
-import { ApiError } from "../errors.ts";
 import type { ApiAnswer } from "../http/internal-api.ts";
 import { pageDocument } from "./layout.ts";
+import { pageErrorOfAnswer, readAsVisitor } from "./page-api.ts";
 import { htmlResponse } from "./page-response.ts";
 import { renderedPage, rememberPage } from "./search-page-cache.ts";
 import { readSearchPageQuery, searchQueryString } from "./search-query.ts";
@@ -28,17 +28,14 @@ function problemsOf(answer: ApiAnswer): SearchProblem[] {
   }));
 }
 
-/** Any other API answer than 200/422 ends the page with the API's status and message. */
-function apiErrorOf(answer: ApiAnswer): ApiError {
-  const detail = answer.json<Problem>()?.detail ?? "The search could not be answered";
-  return new ApiError(answer.status, detail);
-}
-
 async function searchPage(site: SiteContext): Promise<Response> {
   const query = readSearchPageQuery(site.url.searchParams);
   const queryString = searchQueryString(query);
-  const answer = await site.api(`${site.base}/x/search${queryString === "" ? "" : `?${queryString}`}`);
-  if (answer.status !== 200 && answer.status !== 422) throw apiErrorOf(answer);
+  const answer = await readAsVisitor(site, `${site.base}/x/search${queryString === "" ? "" : `?${queryString}`}`);
+  // Any other answer ends the page with the API's status and message.
+  if (answer.status !== 200 && answer.status !== 422) {
+    throw pageErrorOfAnswer(answer, answer.json<Problem>()?.detail ?? "The search could not be answered");
+  }
 
   const signedIn = site.sessionToken !== undefined;
   // A group's view or a signed-in caller's page is theirs: no shared cache may keep it.

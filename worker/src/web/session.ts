@@ -8,12 +8,23 @@ import { readTextCapped } from "../net/read-capped.ts";
 /** Tokens longer than this are not tokens of ours (registry JWTs and PATs are far shorter). */
 export const MAX_SESSION_TOKEN_LENGTH = 4096;
 
+/** Printable ASCII without spaces: every token of ours (JWTs, mcpr_ tokens) is written so. */
+const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
+
+/** Whether `value` could be a token of ours (and so may go into an Authorization header). */
+export function isTokenShaped(value: string): boolean {
+  return value.length <= MAX_SESSION_TOKEN_LENGTH && TOKEN_SHAPE.test(value);
+}
+
 /** The cookie's name: with the __Host- prefix (Secure, no Domain, Path=/) wherever TLS allows it. */
 function cookieName(url: URL): string {
   return url.protocol === "https:" ? "__Host-registry_session" : "registry_session";
 }
 
-/** The signed-in token of this request, if its session cookie carries one. */
+/**
+ * The signed-in token of this request, if its session cookie carries one. Never throws: a cookie
+ * that is not one we set (bad percent-encoding, a control character, oversized) is signed out.
+ */
 export function readSessionToken(request: Request): string | undefined {
   const header = request.headers.get("cookie");
   if (header === null) return undefined;
@@ -21,8 +32,16 @@ export function readSessionToken(request: Request): string | undefined {
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    const value = decodeURIComponent(part.slice(eq + 1).trim());
-    return value !== "" && value.length <= MAX_SESSION_TOKEN_LENGTH ? value : undefined;
+    const raw = part.slice(eq + 1).trim();
+    // Checked before decoding too: decoding work stays bounded by the cap.
+    if (raw.length > 3 * MAX_SESSION_TOKEN_LENGTH) return undefined;
+    let value: string;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    return isTokenShaped(value) ? value : undefined;
   }
   return undefined;
 }
