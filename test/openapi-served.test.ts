@@ -128,14 +128,30 @@ describe("/docs", () => {
     // A summary is a control: no link inside one (axe: nested-interactive).
     expect(page).not.toMatch(/<summary>(?:(?!<\/summary>).)*<a\s/s);
     for (const tag of document.tags) expect(page).toContain(`>${tag.name}</h2>`);
-    for (const item of Object.values<Json>(document.paths)) {
+    for (const [path, item] of Object.entries<Json>(document.paths)) {
       for (const method of METHODS) {
         const id = item[method]?.operationId as string | undefined;
-        // Copies under /v0 and /groups/{group}/ are listed with their operation.
-        if (id !== undefined && !/(InGroup|V0)$/.test(id)) expect(page).toContain(`id="op-${id}"`);
+        if (id === undefined) continue;
+        // Copies under /v0 and /groups/{group}/ are listed with their operation ("Also at").
+        if (!/(InGroup|V0)$/.test(id)) expect(page).toContain(`id="op-${id}"`);
+        const listed = page.includes(`</span> ${path}</h3>`) || page.includes(`<code>${path}</code>`);
+        expect(listed, `${method} ${path}`).toBe(true);
       }
     }
     for (const name of Object.keys(document.components.schemas)) expect(page).toContain(`id="schema-${name}"`);
     expect(page).toContain("/groups/{group}/v0.1/servers");
+  });
+
+  it("stays under 100 KB: each schema is rendered once, and operations link to it", async () => {
+    const page = await (await api("/docs")).text();
+    expect(new TextEncoder().encode(page).byteLength).toBeLessThan(100 * 1024);
+    const ids = new Set([...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+    for (const name of Object.keys(document.components.schemas)) {
+      expect(page.split(`id="schema-${name}"`).length - 1, name).toBe(1);
+    }
+    // Every link within the page lands on something.
+    const anchors = [...page.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!);
+    expect(anchors).toContain("schema-ServerList");
+    for (const anchor of new Set(anchors)) expect(ids.has(anchor), anchor).toBe(true);
   });
 });

@@ -1,6 +1,11 @@
 // GET /docs: the API reference, rendered on the server from the OpenAPI document (no script, no
 // inline style). Operations are grouped by tag; the copies of one operation under /v0 and under
-// /groups/{group}/ are listed with it instead of being repeated. Schemas open in <details>.
+// /groups/{group}/ are listed with it instead of being repeated. Every named schema and shared
+// response is rendered once, in its own section, and operations link to it: inlining them made
+// the page 283 KB, and issue 12 wants every page under 100 KB. For the same reason the markup is
+// terse: parameters, fields and answers are <dl> lists and table rows whose optional end tags are
+// left out (HTML's own rules close them), and the style hangs on elements (dt, dd, links to
+// `#schema-…`) rather than on a class repeated a thousand times.
 import { html, type SafeHtml } from "../web/html.ts";
 import { OPENAPI_JSON_PATH, OPENAPI_YAML_PATH } from "./document.ts";
 
@@ -28,6 +33,13 @@ type Schema = Json & {
   default?: unknown;
 };
 
+interface Response {
+  $ref?: string;
+  description?: string;
+  headers?: Record<string, unknown>;
+  content?: Record<string, { schema: Schema }>;
+}
+
 interface Operation {
   method: string;
   path: string;
@@ -38,12 +50,16 @@ interface Operation {
     description?: string;
     security?: Json[];
     parameters?: Json[];
-    requestBody?: Json;
-    responses: Record<string, Json>;
+    requestBody?: { required?: boolean; description?: string; content: Record<string, { schema: Schema }> };
+    responses: Record<string, Response>;
   };
 }
 
 const METHODS = ["get", "put", "post", "patch", "delete"] as const;
+const JSON_TYPE = "application/json";
+const PROBLEM_TYPE = "application/problem+json";
+/** How deep inline objects are flattened into their parent's field list (`metadata.count`). */
+const MAX_NESTING = 3;
 
 /** Text with `code` spans, in paragraphs (the document's descriptions use nothing else of Markdown). */
 function prose(text: string | undefined): SafeHtml[] {
@@ -57,9 +73,11 @@ function inline(text: string): SafeHtml[] {
 
 const refName = (ref: string) => ref.slice(ref.lastIndexOf("/") + 1);
 const schemaId = (name: string) => `schema-${name}`;
+const responseId = (name: string) => `response-${name}`;
 
+/** A link to a named schema (the style sets it in the code font: no <code> per link). */
 function schemaLink(name: string): SafeHtml {
-  return html`<a href="#${schemaId(name)}"><code>${name}</code></a>`;
+  return html`<a href="#${schemaId(name)}">${name}</a>`;
 }
 
 function literal(value: unknown): string {
@@ -103,98 +121,90 @@ function typeOf(schema: Schema | boolean | undefined): SafeHtml {
     base = html`map of ${typeOf(schema.additionalProperties)}`;
   } else base = html`${Array.isArray(schema.type) ? schema.type.join(" or ") : (schema.type ?? "any")}`;
   const notes = constraints(schema);
-  return notes.length === 0 ? base : html`${base} <span class="muted">(${notes.join(", ")})</span>`;
+  return notes.length === 0 ? base : html`${base} (${notes.join(", ")})`;
 }
 
-/** The properties of an object schema as a table; inline objects nest (bounded). */
-function propertiesTable(schema: Schema, depth = 0): SafeHtml {
-  const properties = Object.entries(schema.properties ?? {});
-  if (properties.length === 0) return html``;
+/** The inline object a property holds (itself, its items, or one alternative), with its path suffix. */
+function nestedObject(schema: Schema): { object: Schema; suffix: string } | undefined {
+  if (schema.properties !== undefined) return { object: schema, suffix: "." };
+  if (schema.items?.properties !== undefined) return { object: schema.items, suffix: "[]." };
+  const alternative = (schema.anyOf ?? schema.oneOf)?.find((alt) => alt.properties !== undefined);
+  return alternative === undefined ? undefined : { object: alternative, suffix: "." };
+}
+
+/**
+ * A term per property, its type and description beside it; inline objects are flattened into the
+ * same list (`metadata.count`). An optional field's name ends in `?`.
+ */
+function fieldEntries(schema: Schema, prefix = "", depth = 0): SafeHtml[] {
   const required = new Set(schema.required ?? []);
-  const closed = schema.additionalProperties === false;
-  return html`<table class="schema-props">
-<thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead>
-<tbody>${properties.map(
-    ([
-      name,
-      property,
-    ]) => html`<tr><td><code>${name}</code>${required.has(name) ? html` <span class="required">required</span>` : ""}</td>
-<td>${typeOf(property)}</td>
-<td>${inline(property.description ?? "")}${
-      property.properties !== undefined && depth < 3
-        ? html`<details class="schema"><summary>Fields</summary>${propertiesTable(property, depth + 1)}</details>`
-        : ""
-    }</td></tr>`,
-  )}</tbody>
-</table>${closed ? html`<p class="muted">No other fields.</p>` : ""}`;
+  return Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
+    const path = `${prefix}${name}`;
+    const nested = depth < MAX_NESTING ? nestedObject(property) : undefined;
+    return [
+      html`
+<dt>${path}${required.has(name) ? "" : "?"}<dd>${typeOf(property)}${
+        property.description ? html`<dd>${inline(property.description)}` : ""
+      }`,
+      ...(nested === undefined ? [] : fieldEntries(nested.object, `${path}${nested.suffix}`, depth + 1)),
+    ];
+  });
 }
 
-/** A schema's description and shape (for a component, or the body of an operation). */
-function schemaDetail(schema: Schema): SafeHtml {
-  return html`${prose(schema.description)}${
-    schema.properties === undefined ? html`<p>${typeOf(schema)}</p>` : propertiesTable(schema)
-  }`;
+/** A schema's shape, for comparison: without its description and examples, keys in order. */
+function shapeKey(schema: unknown): string {
+  return JSON.stringify(schema, (key, value: unknown) => {
+    if (key === "description" || key === "examples") return undefined;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
 }
 
-/** The named schemas, each rendered once (operations share them). */
-class Components {
-  private readonly rendered = new Map<string, SafeHtml>();
-  readonly schemas: Record<string, Schema>;
-
-  constructor(schemas: Record<string, Schema>) {
-    this.schemas = schemas;
-  }
-
-  detail(name: string): SafeHtml {
-    let detail = this.rendered.get(name);
-    if (detail === undefined) {
-      const schema = this.schemas[name];
-      detail = schema === undefined ? html`` : schemaDetail(schema);
-      this.rendered.set(name, detail);
+/**
+ * The schemas with every inline object that repeats a named one (a ServerJson inside a change)
+ * replaced by a reference to it: the reader follows one link instead of reading it twice.
+ */
+function linkRepeatedShapes(schemas: Record<string, Schema>): Record<string, Schema> {
+  const named = new Map(Object.entries(schemas).map(([name, schema]) => [shapeKey(schema), name]));
+  const relink = (node: unknown, top: boolean): unknown => {
+    if (Array.isArray(node)) return node.map((item) => relink(item, false));
+    if (node === null || typeof node !== "object") return node;
+    const schema = node as Schema;
+    const name = top || schema.properties === undefined ? undefined : named.get(shapeKey(schema));
+    if (name !== undefined) {
+      return schema.description === undefined
+        ? { $ref: `#/components/schemas/${name}` }
+        : { $ref: `#/components/schemas/${name}`, description: schema.description };
     }
-    return detail;
-  }
+    return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, relink(value, false)]));
+  };
+  return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, relink(schema, true) as Schema]));
 }
 
-/** A type's name for a summary: names only, no links (a summary is itself a control). */
-function typeName(schema: Schema): SafeHtml {
-  if (schema.$ref) return html`<code>${refName(schema.$ref)}</code>`;
-  const alternatives = schema.anyOf ?? schema.oneOf;
-  if (alternatives) return html`${alternatives.map((alt, i) => html`${i > 0 ? " or " : ""}${typeName(alt)}`)}`;
-  if (schema.type === "array" && schema.items) return html`array of ${typeName(schema.items)}`;
-  return html`${Array.isArray(schema.type) ? schema.type.join(" or ") : (schema.type ?? "any")}`;
+/** A schema's description and shape: a list of its fields, or its type. */
+function schemaDetail(schema: Schema): SafeHtml {
+  if (schema.properties === undefined) return html`${prose(schema.description)}<p>${typeOf(schema)}</p>`;
+  return html`${prose(schema.description)}<dl>${fieldEntries(schema)}
+</dl>${schema.additionalProperties === false ? html`<p class="closed">No other fields.</p>` : ""}`;
 }
 
-/** A body's schema, opened on demand: a named component is expanded once more, then linked. */
-function bodyDetails(schema: Schema, components: Components, label: string): SafeHtml {
-  const name = schema.$ref ? refName(schema.$ref) : undefined;
-  return html`<details class="schema"><summary>${label} ${typeName(schema)}</summary>
-${name === undefined ? html`<p>${typeOf(schema)}</p>` : components.detail(name)}
-</details>`;
+/** A body's schema: a link to a named one, or the type of an inline one. */
+function bodyType(type: string, schema: Schema): SafeHtml {
+  return html`${typeOf(schema)}${type === JSON_TYPE ? "" : html` <span class="muted">(${type})</span>`}`;
+}
+
+/** The fields of an inline body schema (named ones are linked instead). */
+function inlineFields(schema: Schema): SafeHtml | string {
+  return schema.properties === undefined
+    ? ""
+    : html`<dl>${fieldEntries(schema)}
+</dl>`;
 }
 
 function authText(security: Json[] | undefined): string {
   if (security === undefined) return "No token.";
-  if (security.some((entry) => Object.keys(entry).length === 0)) return "A bearer token is optional.";
-  return "A bearer token is required.";
-}
-
-function parametersTable(parameters: Json[], document: Json): SafeHtml {
-  if (parameters.length === 0) return html``;
-  const resolved = parameters.map((p) => {
-    const ref = p.$ref as string | undefined;
-    return ref === undefined ? p : (lookup(document, ref) as Json);
-  });
-  return html`<table class="params">
-<thead><tr><th scope="col">Parameter</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead>
-<tbody>${resolved.map(
-    (
-      p,
-    ) => html`<tr><td><code>${String(p.name)}</code>${p.required === true ? html` <span class="required">required</span>` : ""}</td>
-<td>${String(p.in)}</td><td>${typeOf(p.schema as Schema)}${p.explode === false ? html` <span class="muted">(comma-separated)</span>` : ""}</td>
-<td>${inline(String(p.description ?? ""))}</td></tr>`,
-  )}</tbody>
-</table>`;
+  if (security.some((entry) => Object.keys(entry).length === 0)) return "Token optional.";
+  return "Token required.";
 }
 
 function lookup(document: Json, ref: string): unknown {
@@ -205,59 +215,108 @@ function lookup(document: Json, ref: string): unknown {
   return node;
 }
 
-function responsesList(responses: Record<string, Json>, document: Json, components: Components): SafeHtml {
-  return html`<dl class="responses">${Object.entries(responses).map(([status, value]) => {
-    const response = (value.$ref ? lookup(document, value.$ref as string) : value) as Json;
-    const content = (response.content ?? {}) as Record<string, { schema: Schema }>;
-    const [type, media] = Object.entries(content)[0] ?? [];
-    const success = /^2/.test(status);
-    return html`<dt><span class="status status-${status.charAt(0)}">${status === "default" ? "other" : status}</span></dt>
-<dd>${inline(String(response.description ?? ""))}${
-      media === undefined
+/** The parameters, as a field list like a schema's: name (`?` if optional), where and type, description. */
+function parametersList(parameters: Json[], document: Json): SafeHtml {
+  if (parameters.length === 0) return html``;
+  const resolved = parameters.map((p) => {
+    const ref = p.$ref as string | undefined;
+    return ref === undefined ? p : (lookup(document, ref) as Json);
+  });
+  return html`<h4>Parameters</h4>
+<dl>${resolved.map(
+    (p) => html`
+<dt>${String(p.name)}${p.required === true ? "" : "?"}<dd>${String(p.in)}: ${typeOf(p.schema as Schema)}${
+      p.explode === false ? " (comma-separated)" : ""
+    }${p.description ? html`<dd>${inline(String(p.description))}` : ""}`,
+  )}
+</dl>`;
+}
+
+const statusLabel = (status: string) => (status === "default" ? "other" : status);
+
+/**
+ * An operation's answers: its own ones described in full; the shared ones (components.responses)
+ * by status only, described once under "Common responses". Error bodies are all Problem: said there.
+ */
+function responsesList(responses: Record<string, Response>): SafeHtml {
+  const entries = Object.entries(responses);
+  const own = entries.filter(([, response]) => response.$ref === undefined);
+  const shared = entries.filter(([, response]) => response.$ref !== undefined);
+  return html`<dl>${own.map(([status, response]) => {
+    const [type, media] = Object.entries(response.content ?? {})[0] ?? [];
+    const body =
+      media === undefined || type === PROBLEM_TYPE
         ? ""
-        : success
-          ? bodyDetails(media.schema, components, `${type}:`)
-          : html` <span class="muted">${type}</span>`
-    }</dd>`;
-  })}</dl>`;
+        : html` Body: ${bodyType(type!, media.schema)}.${inlineFields(media.schema)}`;
+    return html`
+<dt>${statusLabel(status)}<dd>${inline(response.description ?? "")}${body}`;
+  })}${
+    shared.length === 0
+      ? ""
+      : html`
+<dt>${shared.map(([status]) => statusLabel(status)).join(", ")}<dd><a href="#responses">Common responses</a>`
+  }
+</dl>`;
 }
 
 /** One operation, with the other paths that serve it. */
-function operationArticle(main: Operation, others: Operation[], document: Json, components: Components) {
+function operationArticle(main: Operation, others: Operation[], document: Json): SafeHtml {
   const { op } = main;
-  const body = op.requestBody as
-    | { required?: boolean; description?: string; content: Record<string, { schema: Schema }> }
-    | undefined;
-  const [bodyType, bodyMedia] = body ? (Object.entries(body.content)[0] ?? []) : [];
-  return html`<article class="op" id="op-${op.operationId}">
-<h3><span class="method method-${main.method}">${main.method.toUpperCase()}</span> <code>${main.path}</code></h3>
-<p class="op-summary">${op.summary}</p>
-${prose(op.description)}
-${
+  const body = op.requestBody;
+  const [type, media] = body ? (Object.entries(body.content)[0] ?? []) : [];
+  return html`<article id="op-${op.operationId}">
+<h3><span class="method-${main.method}">${main.method.toUpperCase()}</span> ${main.path}</h3>
+<p><strong>${op.summary}.</strong> ${authText(op.security)}</p>
+${prose(op.description)}${
   others.length === 0
     ? ""
-    : html`<p class="also">Also served at ${others.map(
-        (other, i) => html`${i > 0 ? ", " : ""}<code>${other.path}</code>`,
-      )}.${
-        others.some((other) => other.path.startsWith("/groups/")) && !op.tags.includes("Authentication")
-          ? " Under a group: from the group's view, and a private group answers its members only."
-          : ""
-      }</p>`
+    : html`<p class="also">Also at ${others.map((other, i) => html`${i > 0 ? ", " : ""}<code>${other.path}</code>`)}.</p>`
 }
-<p class="auth">${authText(op.security)}</p>
-${parametersTable(op.parameters ?? [], document)}
-${
-  bodyMedia === undefined
+${parametersList(op.parameters ?? [], document)}${
+  media === undefined
     ? ""
-    : html`<h4>Request body${body?.required === false ? " (optional)" : ""}</h4>${prose(body?.description)}${bodyDetails(
-        bodyMedia.schema,
-        components,
-        `${bodyType}:`,
-      )}`
+    : html`<p><strong>Request body${body?.required === false ? " (optional)" : ""}:</strong> ${bodyType(
+        type!,
+        media.schema,
+      )}</p>${prose(body?.description)}${inlineFields(media.schema)}`
 }
 <h4>Responses</h4>
-${responsesList(op.responses, document, components)}
+${responsesList(op.responses)}
 </article>`;
+}
+
+/** The headers a response names, as a sentence (a challenge, a retry delay). */
+function headerNote(response: Response): SafeHtml | string {
+  const names = Object.keys(response.headers ?? {});
+  return names.length === 0
+    ? ""
+    : html` Header${names.length > 1 ? "s" : ""}: ${names.map((name, i) => html`${i > 0 ? ", " : ""}<code>${name}</code>`)}.`;
+}
+
+/** The shared responses operations refer to, each once, by status ("other" last). */
+function commonResponses(document: Json, operations: Operation[]): SafeHtml {
+  const responses = ((document.components as Json).responses ?? {}) as Record<string, Response>;
+  const statuses = new Map<string, Set<string>>();
+  for (const { op } of operations) {
+    for (const [status, response] of Object.entries(op.responses)) {
+      if (response.$ref === undefined) continue;
+      const name = refName(response.$ref);
+      statuses.set(name, (statuses.get(name) ?? new Set()).add(status));
+    }
+  }
+  const rows = [...statuses]
+    .map(([name, codes]) => ({ name, codes: [...codes].sort(), response: responses[name] ?? {} }))
+    .sort((a, b) => (a.codes[0]! < b.codes[0]! ? -1 : a.codes[0]! > b.codes[0]! ? 1 : 0));
+  return html`<section id="responses" aria-labelledby="responses-title">
+<h2 id="responses-title">Common responses</h2>
+<p>Answers many operations share. Every error answers <code>${PROBLEM_TYPE}</code> with a ${schemaLink("Problem")} body.</p>
+<table>
+<tr><th>Status<th>Response<th>Description${rows.map(
+    ({ name, codes, response }) => html`
+<tr id="${responseId(name)}"><td>${codes.map(statusLabel).join(", ")}<td>${name}<td>${inline(response.description ?? "")}${headerNote(response)}`,
+  )}
+</table>
+</section>`;
 }
 
 /** The operationId all copies of an operation share: without the group and /v0 suffixes. */
@@ -269,41 +328,46 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 export function docsMain(document: Json): SafeHtml {
   const info = document.info as { title: string; description?: string; version: string };
   const tags = document.tags as { name: string; description?: string }[];
-  const components = new Components(((document.components as Json).schemas ?? {}) as Record<string, Schema>);
+  const schemas = linkRepeatedShapes(((document.components as Json).schemas ?? {}) as Record<string, Schema>);
+  const operations: Operation[] = [];
   const byBase = new Map<string, Operation[]>();
   for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
     for (const method of METHODS) {
       const op = item[method] as Operation["op"] | undefined;
       if (op === undefined) continue;
+      const operation = { method, path, op };
+      operations.push(operation);
       const key = baseId(op.operationId);
-      byBase.set(key, [...(byBase.get(key) ?? []), { method, path, op }]);
+      byBase.set(key, [...(byBase.get(key) ?? []), operation]);
     }
   }
   const sections = tags.map((tag) => {
-    const operations = [...byBase.values()].filter((copies) => copies[0]!.op.tags.includes(tag.name));
-    return html`<section class="tag" id="tag-${slug(tag.name)}" aria-labelledby="tag-${slug(tag.name)}-title">
+    const tagged = [...byBase.values()].filter((copies) => copies[0]!.op.tags.includes(tag.name));
+    return html`<section id="tag-${slug(tag.name)}" aria-labelledby="tag-${slug(tag.name)}-title">
 <h2 id="tag-${slug(tag.name)}-title">${tag.name}</h2>
 ${prose(tag.description)}
-${operations.map(([main, ...others]) => operationArticle(main!, others, document, components))}
+${tagged.map(([main, ...others]) => operationArticle(main!, others, document))}
 </section>`;
   });
   return html`<div class="api-docs">
 <h1>${info.title}</h1>
 ${prose(info.description)}
+<p>An operation's copies under <code>/v0</code> and <code>/groups/{group}/</code> are listed with it ("Also at"); under a group, a private group answers its members only. A token goes in <code>Authorization: Bearer</code>. A parameter or field whose name ends in <code>?</code> is optional; the others are required.</p>
 <p class="downloads">OpenAPI ${String(document.openapi)} document: <a href="${OPENAPI_JSON_PATH}">${OPENAPI_JSON_PATH}</a> ·
 <a href="${OPENAPI_YAML_PATH}">${OPENAPI_YAML_PATH}</a> <span class="muted">(version ${info.version})</span></p>
 <nav aria-label="API sections" class="docs-toc"><ul>
 ${tags.map((tag) => html`<li><a href="#tag-${slug(tag.name)}">${tag.name}</a></li>`)}
+<li><a href="#responses">Common responses</a></li>
 <li><a href="#schemas">Schemas</a></li>
 </ul></nav>
 ${sections}
+${commonResponses(document, operations)}
 <section id="schemas" aria-labelledby="schemas-title">
 <h2 id="schemas-title">Schemas</h2>
-${Object.keys(components.schemas).map(
-  (name) => html`<details class="schema component" id="${schemaId(name)}"><summary><code>${name}</code></summary>
-${components.detail(name)}
-</details>`,
-)}
-</section>
+${Object.entries(schemas).map(
+  ([name, schema]) => html`<h3 id="${schemaId(name)}">${name}</h3>
+${schemaDetail(schema)}
+`,
+)}</section>
 </div>`;
 }
