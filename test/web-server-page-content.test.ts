@@ -180,7 +180,7 @@ describe("the server page", () => {
     }
   });
 
-  it("a new version shows at once (the rendered copy is keyed by the API's ETags)", async () => {
+  it("a new version shows at once (a kept page is revalidated with the API's ETag)", async () => {
     const before = await getPage(PATH);
     const again = await getPage(PATH);
     expect(again.html).toBe(before.html);

@@ -2,7 +2,7 @@
 // session's token is no longer accepted, and turning a refusal into the error a page ends with
 // (its status, the API's words, and its Retry-After).
 import { ApiError } from "../errors.ts";
-import type { ApiAnswer } from "../http/internal-api.ts";
+import type { ApiAnswer, ApiCallInit } from "../http/internal-api.ts";
 import type { SiteContext } from "./site-context.ts";
 
 /**
@@ -10,10 +10,10 @@ import type { SiteContext } from "./site-context.ts";
  * expired after 5 minutes, a revoked one) must not hide what any visitor may read, so the read is
  * asked again anonymously: a public group's page shows, a private group's answers its 404.
  */
-export async function readAsVisitor(site: SiteContext, path: string): Promise<ApiAnswer> {
-  const answer = await site.api(path);
+export async function readAsVisitor(site: SiteContext, path: string, init?: ApiCallInit): Promise<ApiAnswer> {
+  const answer = await site.api(path, init);
   if (answer.status !== 401 || site.sessionToken === undefined) return answer;
-  return site.apiWith(undefined)(path);
+  return site.apiWith(undefined)(path, init);
 }
 
 /** Headers of an API answer a page's error must repeat (when to retry a 429 or a 503). */
