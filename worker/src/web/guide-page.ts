@@ -48,7 +48,7 @@ function exampleServerJson(): string {
 
 /** A code block with a copy button (site.js shows the button). */
 function snippet(id: string, text: string, label?: string): SafeHtml {
-  return html`<div class="snippet">
+  return html`<div class="guide-snippet">
 <pre><code id="${id}"${label === undefined ? "" : html` aria-label="${label}"`}>${text}</code></pre>
 <button type="button" data-copy="${id}" hidden>Copy</button>
 </div>`;

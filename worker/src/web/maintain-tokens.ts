@@ -149,7 +149,7 @@ export function createdTokenResponse(site: SiteContext, answer: ApiAnswer, back:
   const created = answer.json<Token & { token: string }>();
   if (created === undefined) return sectionResponse(site, { title: "Token created", body: html``, status: 201 });
   const body = html`<div class="notice ok" role="status"><p>Token <strong>${created.name}</strong> created. Copy it now: it is shown this once and never again (the registry keeps only its hash).</p></div>
-<div class="secret">
+<div class="new-secret">
 <pre><code id="new-token">${created.token}</code></pre>
 <button type="button" data-copy="new-token" hidden>Copy</button>
 </div>

@@ -125,7 +125,7 @@ export const createWebhookAction = maintainAction(async (form, _request, site, s
       // A secret the administrator typed is theirs already: it is not echoed back.
       if (given !== "") return doneRedirect(`${site.base}/maintain/webhooks`, "created");
       const body = html`<div class="notice ok" role="status"><p>Webhook created. Copy its signing secret now: it is shown this once and never again.</p></div>
-<div class="secret"><pre><code id="new-secret">${secret}</code></pre><button type="button" data-copy="new-secret" hidden>Copy</button></div>
+<div class="new-secret"><pre><code id="new-secret">${secret}</code></pre><button type="button" data-copy="new-secret" hidden>Copy</button></div>
 <p>Receivers check <code>X-Registry-Signature: t=…,v1=…</code>: the hex HMAC-SHA256 of <code>"&lt;t&gt;.&lt;raw body&gt;"</code> with this secret. <a href="${site.base}/maintain/webhooks">Back to Webhooks</a></p>`;
       return sectionResponse(site, {
         title: "Webhook created",
