@@ -168,7 +168,7 @@ ${
 <section id="methods" aria-labelledby="methods-title">
 <h2 id="methods-title">Prove a namespace</h2>
 <p>Each method proves a namespace and gives a registry token that lives 5 minutes: log in again before each publishing session (CI logs in on every run). A server's name is <code>&lt;namespace&gt;/&lt;server&gt;</code>.</p>
-<div class="table-wrap"><table id="methods-table">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Login methods"><table id="methods-table">
 <thead><tr><th scope="col">Method</th><th scope="col">Command</th><th scope="col">Lets you publish</th></tr></thead>
 <tbody>${table}</tbody>
 </table></div>

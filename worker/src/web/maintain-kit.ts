@@ -371,7 +371,8 @@ ${list}`,
 /** A table, or a line saying there is nothing to show. */
 export function tableOr(rows: readonly SafeHtml[], head: SafeHtml, empty: string, id?: string): SafeHtml {
   if (rows.length === 0) return html`<p class="muted">${empty}</p>`;
-  return html`<div class="table-wrap"><table${id === undefined ? "" : html` id="${id}"`}><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
+  // A wide table scrolls on a phone: its wrapper takes keyboard focus, with a name, to be scrollable.
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${id ?? "entries"} table"><table${id === undefined ? "" : html` id="${id}"`}><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** A date-time as the API writes it, shown in a <time> element. */

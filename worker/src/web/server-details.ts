@@ -100,7 +100,7 @@ function valueFacts(input: Input & { variables?: Record<string, Input> }): SafeH
 
 function keyValueTable(caption: string, rows: readonly KeyValueInput[], what: string): SafeHtml {
   if (rows.length === 0) return html``;
-  return html`<div class="table-wrap"><table class="inputs">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Inputs"><table class="inputs">
 <caption>${caption}</caption>
 <thead><tr><th scope="col">${what}</th><th scope="col">Description</th><th scope="col">Value</th></tr></thead>
 <tbody>${rows.map(
@@ -112,7 +112,7 @@ function keyValueTable(caption: string, rows: readonly KeyValueInput[], what: st
 
 function argumentTable(caption: string, args: readonly Argument[]): SafeHtml {
   if (args.length === 0) return html``;
-  return html`<div class="table-wrap"><table class="inputs">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Inputs"><table class="inputs">
 <caption>${caption}</caption>
 <thead><tr><th scope="col">Argument</th><th scope="col">Description</th><th scope="col">Value</th></tr></thead>
 <tbody>${args.map((arg) => {

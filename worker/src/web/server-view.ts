@@ -112,7 +112,7 @@ function versionsSection(versions: readonly ServerItem[], viewed: string, path: 
   });
   const more = versions.length - shown.length;
   return html`<section aria-labelledby="versions-heading"><h2 id="versions-heading">Versions</h2>
-<div class="table-wrap"><table id="versions">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Versions"><table id="versions">
 <caption class="visually-hidden">Versions, newest first</caption>
 <thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Published</th><th scope="col">Updated</th></tr></thead>
 <tbody>${rows}</tbody>
